@@ -1,0 +1,18 @@
+import { defineError } from "./app-error.js";
+
+/** Every error the core raises on purpose, by code. */
+export const Errors = {
+  INVALID_PARAMETER: defineError("INVALID_PARAMETER", 400, "Invalid query parameter"),
+  INVALID_BODY: defineError("INVALID_BODY", 400, "Invalid request body"),
+  UNAUTHENTICATED: defineError("UNAUTHENTICATED", 401, "Invalid or revoked credentials"),
+  FORBIDDEN: defineError("FORBIDDEN", 403, "You may not do this"),
+  NOT_FOUND: defineError("NOT_FOUND", 404, "Not found"),
+  METHOD_NOT_ALLOWED: defineError("METHOD_NOT_ALLOWED", 405, "Method not allowed"),
+  CONFLICT: defineError("CONFLICT", 409, "Conflict"),
+  PAYLOAD_TOO_LARGE: defineError("PAYLOAD_TOO_LARGE", 413, "Upload too large"),
+  UNSUPPORTED_MEDIA_TYPE: defineError("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported media type"),
+  UNPROCESSABLE: defineError("UNPROCESSABLE", 422, "Unprocessable entity"),
+  TOO_MANY_REQUESTS: defineError("TOO_MANY_REQUESTS", 429, "Too many requests"),
+  INTERNAL: defineError("INTERNAL", 500, "Internal server error"),
+  SERVICE_UNAVAILABLE: defineError("SERVICE_UNAVAILABLE", 503, "Service unavailable"),
+} as const;

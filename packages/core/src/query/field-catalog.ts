@@ -1,0 +1,69 @@
+import type { FieldType, Operator } from "./types.js";
+
+/** How a public field maps onto the Prisma model, and what may be done with it. */
+export interface FieldSpec {
+  type: FieldType;
+  /**
+   * Prisma path from the listed model: `["name"]`, or through relations
+   * `["organisation", "name"]`. Every segment but the last is a relation.
+   */
+  path: readonly string[];
+  /** Kind of each relation segment in `path` (default "one"): to-one uses `is`, to-many uses `some`. */
+  via?: readonly ("one" | "many")[];
+  /** Whether the column can be NULL (affects `exists`, `neq` and sort null placement). */
+  nullable?: boolean;
+  /** Allowed values of an `enum` field. */
+  values?: readonly string[];
+  /** Maps a raw value onto the stored one before type checks (e.g. Lizard's 0/100/200/300 access modifiers). */
+  normalize?: (raw: string) => string;
+  filterable?: boolean;
+  sortable?: boolean;
+  /** Included in the `filter[query]` / `search` text match. */
+  search?: boolean;
+  /** Other public names accepted for this field (e.g. DatoCMS `_created_at`). */
+  aliases?: readonly string[];
+}
+
+/** The queryable fields of one listed model, by public name. */
+export type FieldCatalog = Readonly<Record<string, FieldSpec>>;
+
+/** Options of one list endpoint. */
+export interface ListOptions {
+  fields: FieldCatalog;
+  defaultLimit?: number;
+  maxLimit?: number;
+  /** Sort applied when the request names none. */
+  defaultSort?: readonly { field: string; direction: "asc" | "desc" }[];
+  /**
+   * Whether the caller may read a field; filtering or sorting on an unreadable
+   * field is rejected so a filter cannot probe hidden values.
+   */
+  canReadField?: (field: string) => boolean;
+}
+
+const ORDERED: Operator[] = ["gt", "gte", "lt", "lte"];
+const SET: Operator[] = ["in", "not_in"];
+const BASIC: Operator[] = ["eq", "neq", "exists"];
+
+/** Operators allowed per field type. */
+export const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly Operator[]>> = {
+  string: [...BASIC, ...SET, ...ORDERED, "contains", "starts_with", "ends_with", "matches"],
+  uuid: [...BASIC, ...SET],
+  integer: [...BASIC, ...SET, ...ORDERED],
+  bigint: [...BASIC, ...SET, ...ORDERED],
+  float: [...BASIC, ...SET, ...ORDERED],
+  datetime: [...BASIC, ...SET, ...ORDERED],
+  boolean: BASIC,
+  enum: [...BASIC, ...SET],
+  "string[]": ["eq", "exists", "contains", "in", "not_in", "all_in"],
+};
+
+/** Finds a field by public name or alias. */
+export function lookupField(catalog: FieldCatalog, name: string): [string, FieldSpec] | undefined {
+  const direct = catalog[name];
+  if (direct) return [name, direct];
+  for (const [key, spec] of Object.entries(catalog)) {
+    if (spec.aliases?.includes(name)) return [key, spec];
+  }
+  return undefined;
+}

@@ -1,0 +1,6 @@
+export * from "./types.js";
+export * from "./field-catalog.js";
+export * from "./parse-value.js";
+export * from "./build-query.js";
+export * from "./jsonapi-dialect.js";
+export * from "./compile-prisma.js";
