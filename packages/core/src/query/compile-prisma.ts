@@ -14,8 +14,8 @@ export interface CompiledListQuery {
   take: number;
 }
 
-// Matches no row: Prisma's way of writing FALSE.
-const NOTHING: PrismaWhere = { OR: [] };
+// Matches no row. Not `{ OR: [] }`: Prisma reads that as TRUE inside AND (prisma/prisma#17367).
+const NOTHING: PrismaWhere = { id: { in: [] } };
 
 /** Wraps a scalar filter in its relation path: `{ organisation: { is: { name: … } } }`. */
 function nest(spec: FieldSpec, leaf: unknown): PrismaWhere {

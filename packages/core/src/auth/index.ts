@@ -1,0 +1,5 @@
+export * from "./principal.js";
+export * from "./ability.js";
+export * from "./accessible.js";
+export * from "./api-keys.js";
+export * from "./authenticate.js";

@@ -1,0 +1,79 @@
+import express, { Router, type RequestHandler } from "express";
+import { pino, type Logger } from "pino";
+import { defineAbilityFor } from "../auth/ability.js";
+import { authenticateRequest, type HostAuthenticate } from "../auth/authenticate.js";
+import type { Database } from "../db/open-database.js";
+import type { QueueHealth } from "../jobs/job-queue.js";
+import { PluginRegistry } from "../plugins/registry.js";
+import type { AssetPlugin, PluginHost } from "../plugins/types.js";
+import { RESOURCE_FIELDS } from "../resources/resource-fields.js";
+import { ResourceService } from "../resources/resource-service.js";
+import { UPLOAD_FIELDS } from "../uploads/upload-fields.js";
+import { UploadService } from "../uploads/upload-service.js";
+import { createErrorHandler } from "./error-handler.js";
+import { requestLogger, requestLogging } from "./logging.js";
+import { rememberApiBase, setServiceContext } from "./request-context.js";
+import { resourceRoutes } from "./resource-routes.js";
+import { sendJson } from "./send-json.js";
+import { uploadReadRoutes } from "./upload-routes.js";
+
+/** What a host application passes to `createAssetRouter`. */
+export interface AssetRouterOptions {
+  /** An open database (see `openDatabase`), already migrated. */
+  db: Database;
+  /** Asset-type plugins; the core never imports one itself. */
+  plugins?: readonly AssetPlugin[];
+  /** Job backend, reported by `/health`. */
+  queue?: QueueHealth;
+  /**
+   * The host's own authentication (e.g. from its session's `req.user`).
+   * Return null to fall back to API keys, then anonymous access.
+   */
+  authenticate?: HostAuthenticate;
+  /** pino logger; every request line carries a `reqId`. */
+  logger?: Logger;
+}
+
+const JSON_TYPES = ["application/json", "application/vnd.api+json", "application/*+json"];
+
+/**
+ * Builds the asset API as an Express Router that a host app mounts at any
+ * path. Authentication applies only to the router's own paths, so host
+ * routes next to it are untouched.
+ */
+export function createAssetRouter(options: AssetRouterOptions): Router {
+  const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? "info" });
+  const registry = new PluginRegistry(options.plugins ?? []);
+  const db = options.db;
+  const resourceFields = registry.resourceFields(RESOURCE_FIELDS);
+  const resources = new ResourceService({ fields: resourceFields, include: registry.resourceInclude() });
+  const uploads = new UploadService();
+
+  const authenticate: RequestHandler = async (req, _res, next) => {
+    const principal = await authenticateRequest(db.prisma, req, options.authenticate);
+    setServiceContext(req, { db: db.prisma, principal, ability: defineAbilityFor(principal), log: requestLogger(req, log) });
+    next();
+  };
+  const host: PluginHost = { db, log };
+
+  const router = Router();
+  router.use(requestLogging(log), (req, _res, next) => {
+    rememberApiBase(req);
+    next();
+  });
+  router.get("/health", async (req, res) => {
+    const checks = await Promise.allSettled([db.prisma.$queryRawUnsafe("SELECT 1"), options.queue?.ping() ?? Promise.resolve()]);
+    const [database, queue] = checks.map((c) => (c.status === "fulfilled" ? "ok" : "unreachable"));
+    const ok = database === "ok" && queue === "ok";
+    sendJson(req, res, ok ? 200 : 503, { status: ok ? "ok" : "degraded", database: { status: database, kind: db.kind }, queue: { status: queue, backend: options.queue?.backend ?? "none" } });
+  });
+
+  const body = express.json({ type: JSON_TYPES, limit: "1mb" });
+  router.use("/resources", authenticate, body, resourceRoutes(resources, registry, { fields: resourceFields, defaultSort: [{ field: "created_at", direction: "desc" }] }));
+  router.use("/uploads", authenticate, body, uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }));
+  for (const plugin of registry.plugins) {
+    if (plugin.routes) router.use(plugin.prefix ?? "/", authenticate, body, plugin.routes(host));
+  }
+  router.use(createErrorHandler(log));
+  return router;
+}

@@ -1,0 +1,54 @@
+import type { Router } from "express";
+import type { FieldCatalog } from "../query/field-catalog.js";
+import type { Database } from "../db/open-database.js";
+import type { Logger } from "pino";
+
+/**
+ * An asset type a plugin adds: its key (stored in `Resource.type`), the
+ * Prisma relation on Resource that holds its own 1:1 record, and what of that
+ * record is queryable and rendered through the core JSON:API.
+ */
+export interface AssetTypeDefinition {
+  /** Stored in `Resource.type`; also the JSON:API `type` of its resources. */
+  key: string;
+  /** Name of the 1:1 relation on the Resource model, e.g. `raster_source`. */
+  relation?: string;
+  /** Fields of the type's own record, with paths starting at Resource (e.g. `["raster_source", "projection"]`). */
+  fields?: FieldCatalog;
+  /** Extra JSON:API attributes from the type's own record (`resource[relation]`). */
+  attributes?: (record: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** What a plugin's `init` and route factory receive once the host is up. */
+export interface PluginContext {
+  db: Database;
+  log: Logger;
+}
+
+/**
+ * A plugin is a plain typed object the host passes in; the core never imports
+ * one. `register` declares synchronously, `init` runs once the database,
+ * queue and storage are up.
+ */
+export interface AssetPlugin {
+  name: string;
+  /** Other plugins (by name) that must be registered too. */
+  dependsOn?: readonly string[];
+  types?: readonly AssetTypeDefinition[];
+  /** Mount path of the plugin's routes inside the asset router, e.g. `/api/v4`. */
+  prefix?: string;
+  /** Builds the plugin's own router (route-level middleware only). */
+  routes?: (host: PluginHost) => Router;
+  init?: (ctx: PluginContext) => Promise<void>;
+}
+
+/** Services the core lends to a plugin's routes. Filled in by the router. */
+export interface PluginHost {
+  db: Database;
+  log: Logger;
+}
+
+/** Identity helper for type checking: `export default definePlugin({ ... })`. */
+export function definePlugin<T extends AssetPlugin>(plugin: T): T {
+  return plugin;
+}

@@ -1,0 +1,34 @@
+import type { JsonApiResource } from "../http/jsonapi.js";
+import { ACCESS_MODIFIER_NUMBER } from "./resource-fields.js";
+import type { PluginRegistry } from "../plugins/registry.js";
+import type { ResourceRecord } from "./resource-service.js";
+
+/** Renders a resource as a JSON:API object; type-specific attributes come from the type's plugin. */
+export function serializeResource(row: ResourceRecord, base: string, writable: boolean, registry: PluginRegistry): JsonApiResource {
+  const type = registry.types.get(row.type);
+  const own = type?.relation ? (row[type.relation] as Record<string, unknown> | null | undefined) : undefined;
+  return {
+    type: row.type,
+    id: String(row.id),
+    attributes: {
+      uuid: row.uuid,
+      name: row.name,
+      description: row.description,
+      access_modifier: row.access_modifier,
+      access_modifier_code: ACCESS_MODIFIER_NUMBER[row.access_modifier],
+      tags: row.tags,
+      extra_metadata: row.extra_metadata,
+      organisation: row.organisation ? { id: row.organisation.id, uuid: row.organisation.uuid, name: row.organisation.name } : null,
+      owner: row.owner ? { id: row.owner.id, username: row.owner.username } : null,
+      writable,
+      created_at: row.created_at.toISOString(),
+      updated_at: row.updated_at.toISOString(),
+      ...(own && type?.attributes ? type.attributes(own) : {}),
+    },
+    relationships: {
+      organisation: { data: row.organisation_id ? { type: "organisation", id: String(row.organisation_id) } : null },
+      owner: { data: row.owner_id ? { type: "user", id: String(row.owner_id) } : null },
+    },
+    links: { self: `${base}/resources/${row.id}` },
+  };
+}

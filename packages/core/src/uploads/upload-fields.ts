@@ -1,0 +1,24 @@
+import type { FieldCatalog } from "../query/field-catalog.js";
+
+export const UPLOAD_STATES = ["requested", "received", "processing", "committed", "rejected", "retry"] as const;
+
+/** Queryable fields of uploads. */
+export const UPLOAD_FIELDS: FieldCatalog = {
+  id: { type: "integer", path: ["id"] },
+  uuid: { type: "uuid", path: ["uuid"] },
+  filename: { type: "string", path: ["filename"], search: true },
+  mime_type: { type: "string", path: ["mime_type"], nullable: true },
+  type: { type: "string", path: ["type"], nullable: true },
+  size: { type: "bigint", path: ["size"], nullable: true },
+  md5: { type: "string", path: ["md5"], nullable: true },
+  sha256: { type: "string", path: ["sha256"], nullable: true },
+  state: { type: "enum", path: ["state"], values: UPLOAD_STATES },
+  state_detail: { type: "string", path: ["state_detail"] },
+  attempts: { type: "integer", path: ["attempts"] },
+  created_at: { type: "datetime", path: ["created_at"], aliases: ["_created_at"] },
+  updated_at: { type: "datetime", path: ["updated_at"], aliases: ["_updated_at"] },
+  expires_at: { type: "datetime", path: ["expires_at"], nullable: true },
+  "resource.id": { type: "integer", path: ["resource_id"], nullable: true },
+  "resource.uuid": { type: "uuid", path: ["resource", "uuid"] },
+  "uploader.username": { type: "string", path: ["uploader", "username"] },
+};
