@@ -1,0 +1,19 @@
+export {
+  MAX_READ_LENGTH,
+  StorageNotFoundError,
+  type PutOptions,
+  type PutResult,
+  type StorageDriver,
+  type StorageStat,
+} from "./storage-driver.js";
+export { InvalidStorageKeyError, MAX_KEY_BYTES, assertValidKey } from "./storage-key.js";
+export { LocalDiskStorage, type LocalDiskStorageOptions } from "./local-disk-storage.js";
+export { S3Storage, type S3StorageOptions } from "./s3-storage.js";
+export {
+  ChecksumMismatchError,
+  HashingStream,
+  createHashingStream,
+  type HashResult,
+  type HashingStreamOptions,
+} from "./hashing-stream.js";
+// storage-contract.ts is test-only (imports @jest/globals) and deliberately not exported here.

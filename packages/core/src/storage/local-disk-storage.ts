@@ -1,0 +1,200 @@
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import {
+  StorageNotFoundError,
+  abortError,
+  assertValidRange,
+  assertValidRead,
+  type PutOptions,
+  type PutResult,
+  type StorageDriver,
+  type StorageStat,
+} from "./storage-driver.js";
+import { assertValidKey } from "./storage-key.js";
+
+/** Options for {@link LocalDiskStorage}. */
+export interface LocalDiskStorageOptions {
+  /** Directory holding all objects; created on first write. */
+  root: string;
+}
+
+/** Where in-progress puts live; keys cannot start with "." so it never collides. */
+const STAGING_DIR = ".staging";
+
+const MISSING = new Set(["ENOENT", "ENOTDIR"]);
+const isMissing = (error: unknown) => MISSING.has((error as NodeJS.ErrnoException)?.code ?? "");
+
+/**
+ * Stores each object as a file at `<root>/<key>`. Puts stream into
+ * `<root>/.staging/<uuid>`, fsync, then rename into place, so readers never
+ * see partial files and a failed put only has its own staging file to remove.
+ */
+export class LocalDiskStorage implements StorageDriver {
+  readonly name = "local";
+  /** Absolute root directory. */
+  readonly root: string;
+  /** Absolute staging directory (same filesystem as {@link root}, so rename is atomic). */
+  readonly stagingDir: string;
+
+  constructor(options: LocalDiskStorageOptions) {
+    this.root = path.resolve(options.root);
+    this.stagingDir = path.join(this.root, STAGING_DIR);
+  }
+
+  /** Absolute file path for `key`; throws `InvalidStorageKeyError` for bad keys. */
+  pathOf(key: string): string {
+    assertValidKey(key);
+    return path.join(this.root, ...key.split("/"));
+  }
+
+  async put(key: string, body: Readable, options: PutOptions = {}): Promise<PutResult> {
+    const { signal } = options;
+    let staged: string | undefined;
+    try {
+      const target = this.pathOf(key);
+      if (signal?.aborted) throw abortError(signal);
+      await mkdir(this.stagingDir, { recursive: true });
+      await mkdir(path.dirname(target), { recursive: true });
+      staged = path.join(this.stagingDir, randomUUID());
+      const size = await writeDurably(staged, body, signal);
+      await rename(staged, target);
+      staged = undefined;
+      await syncDirectory(path.dirname(target));
+      return { size };
+    } catch (error) {
+      body.destroy();
+      if (staged) await rm(staged, { force: true });
+      throw signal?.aborted ? abortError(signal) : error;
+    }
+  }
+
+  async get(key: string): Promise<Readable> {
+    const { handle } = await this.openFile(key);
+    return handle.createReadStream();
+  }
+
+  async getRange(key: string, start: number, endInclusive: number): Promise<Readable> {
+    assertValidRange(start, endInclusive);
+    const { handle, size } = await this.openFile(key);
+    if (start >= size) {
+      await handle.close();
+      throw new RangeError(`Range start ${start} is beyond the end of ${key} (${size} bytes)`);
+    }
+    return handle.createReadStream({ start, end: Math.min(endInclusive, size - 1) });
+  }
+
+  async read(key: string, offset: number, length: number): Promise<Uint8Array> {
+    assertValidRead(offset, length);
+    const { handle } = await this.openFile(key);
+    try {
+      const buffer = Buffer.alloc(length);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return buffer.subarray(0, filled);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async stat(key: string): Promise<StorageStat | null> {
+    const file = this.pathOf(key);
+    try {
+      const info = await stat(file);
+      return info.isFile() ? { size: info.size, modifiedAt: info.mtime } : null;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.stat(key)) !== null;
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await unlink(this.pathOf(key));
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+
+  async move(from: string, to: string): Promise<void> {
+    const source = this.pathOf(from);
+    const target = this.pathOf(to);
+    if (!(await this.exists(from))) throw new StorageNotFoundError(from);
+    await mkdir(path.dirname(target), { recursive: true });
+    try {
+      await rename(source, target);
+    } catch (error) {
+      throw isMissing(error) ? new StorageNotFoundError(from, { cause: error }) : error;
+    }
+    await syncDirectory(path.dirname(target));
+  }
+
+  /**
+   * Deletes staging files older than `maxAgeMs`: leftovers of puts that
+   * were interrupted by a crash. Call at startup. Returns how many were removed.
+   */
+  async cleanStaging(maxAgeMs = 24 * 60 * 60 * 1000): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.stagingDir);
+    } catch (error) {
+      if (isMissing(error)) return 0;
+      throw error;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(this.stagingDir, name);
+      const info = await stat(file).catch(() => null);
+      if (info && Date.now() - info.mtimeMs >= maxAgeMs) {
+        await rm(file, { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private async openFile(key: string): Promise<{ handle: FileHandle; size: number }> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.pathOf(key), "r");
+    } catch (error) {
+      throw isMissing(error) ? new StorageNotFoundError(key, { cause: error }) : error;
+    }
+    const info = await handle.stat().catch(async (error: unknown) => {
+      await handle.close();
+      throw error;
+    });
+    if (!info.isFile()) {
+      await handle.close();
+      throw new StorageNotFoundError(key);
+    }
+    return { handle, size: info.size };
+  }
+}
+
+/** Streams `body` into a new file at `file`, fsyncs and closes it, and returns the byte count. */
+async function writeDurably(file: string, body: Readable, signal: AbortSignal | undefined): Promise<number> {
+  // `flush` fsyncs before close, and pipeline settles only after the close.
+  const out = createWriteStream(file, { flags: "wx", flush: true });
+  await pipeline(body, out, { signal });
+  return out.bytesWritten;
+}
+
+/** Makes a completed rename durable. */
+async function syncDirectory(dir: string): Promise<void> {
+  // Best effort: the object is already visible, and some filesystems refuse fsync on directories.
+  const handle = await open(dir, "r").catch(() => null);
+  await handle?.sync().catch(() => undefined);
+  await handle?.close();
+}
