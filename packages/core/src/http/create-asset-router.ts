@@ -16,6 +16,10 @@ import { rememberApiBase, setServiceContext } from "./request-context.js";
 import { resourceRoutes } from "./resource-routes.js";
 import { sendJson } from "./send-json.js";
 import { uploadReadRoutes } from "./upload-routes.js";
+import { managementRouters } from "../management/management-routes.js";
+import { fieldReadGuard, resourceFieldPolicy, uploadFieldPolicy } from "../permissions/field-policy.js";
+import { PermissionService } from "../permissions/permission-service.js";
+import { permissionRoutes } from "../permissions/permission-routes.js";
 
 /** What a host application passes to `createAssetRouter`. */
 export interface AssetRouterOptions {
@@ -69,8 +73,9 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   });
 
   const body = express.json({ type: JSON_TYPES, limit: "1mb" });
-  router.use("/resources", authenticate, body, resourceRoutes(resources, registry, { fields: resourceFields, defaultSort: [{ field: "created_at", direction: "desc" }] }));
-  router.use("/uploads", authenticate, body, uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }));
+  router.use("/resources", authenticate, body, fieldReadGuard({ fields: resourceFields }, resourceFieldPolicy), permissionRoutes(new PermissionService(resources)), resourceRoutes(resources, registry, { fields: resourceFields, defaultSort: [{ field: "created_at", direction: "desc" }] }));
+  router.use("/uploads", authenticate, body, fieldReadGuard({ fields: UPLOAD_FIELDS }, uploadFieldPolicy), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }));
+  for (const [path, routes] of managementRouters()) router.use(path, authenticate, body, routes);
   for (const plugin of registry.plugins) {
     if (plugin.routes) router.use(plugin.prefix ?? "/", authenticate, body, plugin.routes(host));
   }
