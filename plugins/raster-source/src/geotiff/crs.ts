@@ -1,0 +1,54 @@
+/**
+ * Offline CRS transformation to WGS84 with proj4 and the proj4-list EPSG definitions (proj4
+ * itself knows only a handful of codes; proj4-list's EPSG:28992 carries the +towgs84 shift
+ * that PROJ picks, within 1e-9 degrees of GDAL).
+ */
+import proj4 from "proj4";
+import proj4list from "proj4-list";
+import type { GeoTransform } from "./georef.js";
+
+/** Longitude/latitude extent in WGS84 degrees. */
+export interface WgsBounds {
+  west: number;
+  east: number;
+  north: number;
+  south: number;
+}
+
+type Forward = (xy: [number, number]) => [number, number];
+const converters = new Map<number, Forward | null>();
+
+function toWgs84(epsg: number): Forward | null {
+  if (!converters.has(epsg)) {
+    const def = proj4list[`EPSG:${epsg}`]?.[1];
+    let forward: Forward | null = null;
+    if (def) {
+      const converter = proj4(def, "EPSG:4326");
+      forward = (xy) => {
+        const [x, y] = converter.forward(xy);
+        return [x!, y!];
+      };
+    }
+    converters.set(epsg, forward);
+  }
+  return converters.get(epsg)!;
+}
+
+/** Whether an offline definition exists for `epsg`. */
+export function isKnownEpsg(epsg: number): boolean {
+  return toWgs84(epsg) !== null;
+}
+
+/**
+ * Transforms the four outer corners of the raster to EPSG:4326 and returns their min/max, as
+ * `gdaltransform` on the corners would. Returns `null` for an unknown EPSG code.
+ */
+export function wgs84Bounds(epsg: number, gt: GeoTransform, width: number, height: number): WgsBounds | null {
+  const forward = toWgs84(epsg);
+  if (!forward) return null;
+  const corners: [number, number][] = [[0, 0], [width, 0], [0, height], [width, height]];
+  const lonlat = corners.map(([c, r]) => forward([gt[0] + c * gt[1] + r * gt[2], gt[3] + c * gt[4] + r * gt[5]]));
+  const lons = lonlat.map((p) => p[0]);
+  const lats = lonlat.map((p) => p[1]);
+  return { west: Math.min(...lons), east: Math.max(...lons), north: Math.max(...lats), south: Math.min(...lats) };
+}

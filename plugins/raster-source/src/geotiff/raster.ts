@@ -1,0 +1,44 @@
+import { assertDecodable } from "./decode.js";
+import { numpyDtype, parseGdalNodata } from "./format.js";
+import { type Georeference, readGeoreference } from "./georef.js";
+import { type TiffRaster, openTiff } from "./image.js";
+import type { ByteRangeReader } from "./reader.js";
+import { Tag, text } from "./tiff.js";
+
+/** A TIFF opened once per reader: structure, georeferencing and band facts. */
+export interface OpenedRaster {
+  tiff: TiffRaster;
+  georef: Georeference;
+  /** numpy dtype code of the bands. */
+  dtype: string;
+  /** Nodata as GDAL's GetNoDataValue() returns it, `null` when unset. */
+  nodata: number | null;
+  bandCount: number;
+}
+
+// Readers stand for immutable stored files, so the parsed directory can be shared by all
+// calls made with the same reader object (e.g. many window reads for one raster).
+const opened = new WeakMap<ByteRangeReader, Promise<OpenedRaster>>();
+
+async function open(reader: ByteRangeReader): Promise<OpenedRaster> {
+  const tiff = await openTiff(reader);
+  assertDecodable(tiff.main);
+  const dtype = numpyDtype(tiff.main);
+  return {
+    tiff,
+    georef: readGeoreference(tiff.firstIfd),
+    dtype,
+    nodata: parseGdalNodata(text(tiff.firstIfd, Tag.GdalNodata), dtype),
+    bandCount: tiff.main.samplesPerPixel,
+  };
+}
+
+/** Parses (or returns the cached parse of) the raster behind `reader`. */
+export function openRaster(reader: ByteRangeReader): Promise<OpenedRaster> {
+  let p = opened.get(reader);
+  if (!p) {
+    p = open(reader);
+    opened.set(reader, p);
+  }
+  return p;
+}
