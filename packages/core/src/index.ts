@@ -20,3 +20,6 @@ export { sendJson } from "./http/send-json.js";
 export type { QueueHealth } from "./jobs/job-queue.js";
 export { PrismaClient, Prisma } from "./generated/prisma/client.js";
 export type * from "./generated/prisma/client.js";
+export * from "./permissions/index.js";
+export * from "./management/index.js";
+export * from "./storage/index.js";
