@@ -23,3 +23,4 @@ export type * from "./generated/prisma/client.js";
 export * from "./permissions/index.js";
 export * from "./management/index.js";
 export * from "./storage/index.js";
+export { UnrecoverableError, type Processor, type ProcessorContext, type StoredFile, type CommitHook, type CommitContext } from "./pipeline/processor.js";

@@ -2,6 +2,7 @@ import type { Router } from "express";
 import type { FieldCatalog } from "../query/field-catalog.js";
 import type { Database } from "../db/open-database.js";
 import type { Logger } from "pino";
+import type { CommitHook, Processor } from "../pipeline/processor.js";
 
 /**
  * An asset type a plugin adds: its key (stored in `Resource.type`), the
@@ -17,6 +18,18 @@ export interface AssetTypeDefinition {
   fields?: FieldCatalog;
   /** Extra JSON:API attributes from the type's own record (`resource[relation]`). */
   attributes?: (record: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * What uploads of this type may contain: sniffed MIME types (`file-type`) and
+   * filename extensions. An upload whose sniffed content is not listed ends
+   * `rejected`. Omit to accept anything.
+   */
+  accepts?: { mimeTypes?: readonly string[]; extensions?: readonly string[] };
+  /** Largest upload of this type in bytes (below the global limit). */
+  maxUploadSize?: number;
+  /** Steps run in order over each upload of this type. */
+  processors?: readonly Processor[];
+  /** Writes the processors' results when the upload commits (one transaction with the state change). */
+  commit?: CommitHook;
 }
 
 /** What a plugin's `init` and route factory receive once the host is up. */
