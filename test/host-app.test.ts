@@ -1,7 +1,7 @@
 import express from "express";
 import request from "supertest";
 import { createAssetRouter, createTestDatabase, type Database } from "@assets/core";
-import { testLogger, userWithKey } from "./helpers/app.js";
+import { createTestPipeline, testLogger, userWithKey } from "./helpers/app.js";
 
 describe("the asset router embedded in a host Express app at /cms", () => {
   let db: Database;
@@ -19,7 +19,7 @@ describe("the asset router embedded in a host Express app at /cms", () => {
     app.get("/hello", (_req, res) => {
       res.json({ hello: "host", requests: seen.length });
     });
-    app.use("/cms", createAssetRouter({ db, logger: testLogger }));
+    app.use("/cms", createAssetRouter({ pipeline: await createTestPipeline(db), logger: testLogger }));
     app.get("/after", (_req, res) => {
       res.json({ after: true });
     });

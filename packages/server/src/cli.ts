@@ -4,6 +4,7 @@ import { issueApiKey } from "@assets/core";
 import { loadConfig } from "./config.js";
 import { openServerDatabase } from "./database.js";
 import { rememberDemoKey, seedDemo } from "./seed.js";
+import { openPipeline } from "./pipeline.js";
 import { startServer } from "./server.js";
 
 const USAGE = `usage: assets <command>
@@ -67,8 +68,22 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
-    case "worker":
-      throw new Error("The worker needs the upload pipeline's job queue (REDIS_URL); it is not available in this build yet");
+    case "worker": {
+      if (!config.redisUrl) throw new Error("assets worker needs REDIS_URL (without it, `assets serve` runs jobs itself)");
+      const db = await openServerDatabase(config, log);
+      const pipeline = openPipeline(config, db, log);
+      await pipeline.startWorker(config.workerConcurrency);
+      pipeline.startSweeper();
+      log.info({ concurrency: config.workerConcurrency, pid: process.pid }, "worker started");
+      const stop = async () => {
+        await pipeline.close();
+        await db.close();
+        process.exit(0);
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      return -1;
+    }
     default:
       process.stderr.write(`${USAGE}\n`);
       return command ? 2 : 0;

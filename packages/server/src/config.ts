@@ -8,7 +8,26 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_PREFIX: z.string().default(""),
+  MAX_UPLOAD_SIZE: z.coerce.number().int().positive().optional(),
+  MAX_PARALLEL_UPLOADS: z.coerce.number().int().positive().optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
 });
+
+/** S3-compatible storage settings; absent means local disk in DATA_DIR/files. */
+export interface S3Config {
+  bucket: string;
+  endpoint?: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  prefix: string;
+}
 
 /** Server configuration, from the environment (see the README). */
 export interface ServerConfig {
@@ -19,6 +38,10 @@ export interface ServerConfig {
   databaseUrl?: string;
   redisUrl?: string;
   logLevel: string;
+  s3?: S3Config;
+  maxUploadSize?: number;
+  maxParallelUploads?: number;
+  workerConcurrency: number;
 }
 
 /** Reads and validates the configuration; a bad value stops the server with a clear message. */
@@ -29,5 +52,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new Error(`Invalid configuration: ${issue.path.join(".")}: ${issue.message}`);
   }
   const c = parsed.data;
-  return { port: c.PORT, host: c.HOST, dataDir: resolve(c.DATA_DIR), databaseUrl: c.DATABASE_URL, redisUrl: c.REDIS_URL, logLevel: c.LOG_LEVEL };
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    dataDir: resolve(c.DATA_DIR),
+    databaseUrl: c.DATABASE_URL,
+    redisUrl: c.REDIS_URL,
+    logLevel: c.LOG_LEVEL,
+    s3: c.S3_BUCKET
+      ? { bucket: c.S3_BUCKET, endpoint: c.S3_ENDPOINT, region: c.S3_REGION, accessKeyId: c.S3_ACCESS_KEY_ID, secretAccessKey: c.S3_SECRET_ACCESS_KEY, prefix: c.S3_PREFIX }
+      : undefined,
+    maxUploadSize: c.MAX_UPLOAD_SIZE,
+    maxParallelUploads: c.MAX_PARALLEL_UPLOADS,
+    workerConcurrency: c.WORKER_CONCURRENCY,
+  };
 }

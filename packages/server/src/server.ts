@@ -1,35 +1,43 @@
 import type { Server } from "node:http";
 import express from "express";
 import { pino, type Logger } from "pino";
-import { createAssetRouter, Errors, renderJsonApiError, type Database } from "@assets/core";
+import { createAssetRouter, Errors, renderJsonApiError, type Database, type Pipeline } from "@assets/core";
 import type { ServerConfig } from "./config.js";
 import { openServerDatabase } from "./database.js";
-import { serverPlugins } from "./plugins.js";
+import { openPipeline } from "./pipeline.js";
 
 /** A running server and what it owns. */
 export interface RunningServer {
   server: Server;
   db: Database;
+  pipeline: Pipeline;
   url: string;
   close(): Promise<void>;
 }
 
 /** The standalone app: the asset router at `/`, and JSON:API 404s for everything else. */
-export function buildApp(db: Database, log: Logger): express.Express {
+export function buildApp(pipeline: Pipeline, log: Logger): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.use("/", createAssetRouter({ db, plugins: serverPlugins(), logger: log }));
+  app.use("/", createAssetRouter({ pipeline, logger: log }));
   app.use((req, res) => {
     res.status(404).json(renderJsonApiError(Errors.NOT_FOUND({ detail: `No route for ${req.method} ${req.path}` }), req));
   });
   return app;
 }
 
-/** Opens the database, applies migrations and listens. */
+/**
+ * Opens the database, applies migrations, starts the pipeline and listens.
+ * Without REDIS_URL jobs run in this process; with it, `assets worker`
+ * processes run them. The sweeper (recovery, expiry) runs here either way.
+ */
 export async function startServer(config: ServerConfig, log: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
   const db = await openServerDatabase(config, log);
-  const app = buildApp(db, log);
+  const pipeline = openPipeline(config, db, log);
+  if (!config.redisUrl) await pipeline.startWorker(config.workerConcurrency);
+  pipeline.startSweeper();
+  const app = buildApp(pipeline, log);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once("error", reject);
@@ -39,9 +47,11 @@ export async function startServer(config: ServerConfig, log: Logger = pino({ lev
   return {
     server,
     db,
+    pipeline,
     url: `http://${config.host}:${port}`,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pipeline.close();
       await db.close();
     },
   };

@@ -13,6 +13,13 @@ export const Errors = {
   UNSUPPORTED_MEDIA_TYPE: defineError("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported media type"),
   UNPROCESSABLE: defineError("UNPROCESSABLE", 422, "Unprocessable entity"),
   TOO_MANY_REQUESTS: defineError("TOO_MANY_REQUESTS", 429, "Too many requests"),
+  EMPTY_FILE: defineError("EMPTY_FILE", 400, "Empty file"),
+  CHECKSUM_MISMATCH: defineError("CHECKSUM_MISMATCH", 400, "Checksum mismatch"),
+  MALFORMED_UPLOAD: defineError("MALFORMED_UPLOAD", 400, "Malformed upload"),
+  UPLOAD_INTERRUPTED: defineError("UPLOAD_INTERRUPTED", 400, "Upload interrupted"),
+  LINK_EXPIRED: defineError("LINK_EXPIRED", 410, "Upload link expired"),
+  IDEMPOTENCY_KEY_IN_USE: defineError("IDEMPOTENCY_KEY_IN_USE", 409, "A request with this Idempotency-Key is still in progress"),
+  IDEMPOTENCY_KEY_REUSED: defineError("IDEMPOTENCY_KEY_REUSED", 422, "Idempotency-Key reused for a different request"),
   INTERNAL: defineError("INTERNAL", 500, "Internal server error"),
   SERVICE_UNAVAILABLE: defineError("SERVICE_UNAVAILABLE", 503, "Service unavailable"),
 } as const;

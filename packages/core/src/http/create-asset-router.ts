@@ -2,10 +2,11 @@ import express, { Router, type RequestHandler } from "express";
 import { pino, type Logger } from "pino";
 import { defineAbilityFor } from "../auth/ability.js";
 import { authenticateRequest, type HostAuthenticate } from "../auth/authenticate.js";
-import type { Database } from "../db/open-database.js";
-import type { QueueHealth } from "../jobs/job-queue.js";
-import { PluginRegistry } from "../plugins/registry.js";
-import type { AssetPlugin, PluginHost } from "../plugins/types.js";
+import type { Pipeline } from "../pipeline/create-pipeline.js";
+import type { PluginHost } from "../plugins/types.js";
+import { jobResultRoutes, jobRoutes } from "./job-routes.js";
+import { limitRouters } from "./limit-routes.js";
+import { uploadWriteRoutes } from "./upload-write-routes.js";
 import { RESOURCE_FIELDS } from "../resources/resource-fields.js";
 import { ResourceService } from "../resources/resource-service.js";
 import { UPLOAD_FIELDS } from "../uploads/upload-fields.js";
@@ -23,12 +24,11 @@ import { permissionRoutes } from "../permissions/permission-routes.js";
 
 /** What a host application passes to `createAssetRouter`. */
 export interface AssetRouterOptions {
-  /** An open database (see `openDatabase`), already migrated. */
-  db: Database;
-  /** Asset-type plugins; the core never imports one itself. */
-  plugins?: readonly AssetPlugin[];
-  /** Job backend, reported by `/health`. */
-  queue?: QueueHealth;
+  /**
+   * The upload pipeline (see `createPipeline`): its database, storage, job
+   * backend and plugins serve the router too, so both see the same types.
+   */
+  pipeline: Pipeline;
   /**
    * The host's own authentication (e.g. from its session's `req.user`).
    * Return null to fall back to API keys, then anonymous access.
@@ -47,8 +47,9 @@ const JSON_TYPES = ["application/json", "application/vnd.api+json", "application
  */
 export function createAssetRouter(options: AssetRouterOptions): Router {
   const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? "info" });
-  const registry = new PluginRegistry(options.plugins ?? []);
-  const db = options.db;
+  const { pipeline } = options;
+  const registry = pipeline.registry;
+  const db = pipeline.db;
   const resourceFields = registry.resourceFields(RESOURCE_FIELDS);
   const resources = new ResourceService({ fields: resourceFields, include: registry.resourceInclude() });
   const uploads = new UploadService();
@@ -58,7 +59,7 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
     setServiceContext(req, { db: db.prisma, principal, ability: defineAbilityFor(principal), log: requestLogger(req, log) });
     next();
   };
-  const host: PluginHost = { db, log };
+  const host: PluginHost = { db, log, storage: pipeline.storage, uploads: pipeline.ingest };
 
   const router = Router();
   router.use(requestLogging(log), (req, _res, next) => {
@@ -66,15 +67,18 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
     next();
   });
   router.get("/health", async (req, res) => {
-    const checks = await Promise.allSettled([db.prisma.$queryRawUnsafe("SELECT 1"), options.queue?.ping() ?? Promise.resolve()]);
+    const checks = await Promise.allSettled([db.prisma.$queryRawUnsafe("SELECT 1"), pipeline.queue.ping()]);
     const [database, queue] = checks.map((c) => (c.status === "fulfilled" ? "ok" : "unreachable"));
     const ok = database === "ok" && queue === "ok";
-    sendJson(req, res, ok ? 200 : 503, { status: ok ? "ok" : "degraded", database: { status: database, kind: db.kind }, queue: { status: queue, backend: options.queue?.backend ?? "none" } });
+    sendJson(req, res, ok ? 200 : 503, { status: ok ? "ok" : "degraded", database: { status: database, kind: db.kind }, queue: { status: queue, backend: pipeline.queue.backend } });
   });
 
   const body = express.json({ type: JSON_TYPES, limit: "1mb" });
   router.use("/resources", authenticate, body, fieldReadGuard({ fields: resourceFields }, resourceFieldPolicy), permissionRoutes(new PermissionService(resources)), resourceRoutes(resources, registry, { fields: resourceFields, defaultSort: [{ field: "created_at", direction: "desc" }] }));
-  router.use("/uploads", authenticate, body, fieldReadGuard({ fields: UPLOAD_FIELDS }, uploadFieldPolicy), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }));
+  router.use("/uploads", authenticate, body, uploadWriteRoutes(pipeline, uploads), fieldReadGuard({ fields: UPLOAD_FIELDS }, uploadFieldPolicy), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }));
+  router.use("/jobs", authenticate, jobRoutes(pipeline, uploads));
+  router.use("/job-results", authenticate, jobResultRoutes(pipeline, uploads));
+  for (const [path, routes] of limitRouters(pipeline)) router.use(path, authenticate, routes);
   for (const [path, routes] of managementRouters()) router.use(path, authenticate, body, routes);
   for (const plugin of registry.plugins) {
     if (plugin.routes) router.use(plugin.prefix ?? "/", authenticate, body, plugin.routes(host));

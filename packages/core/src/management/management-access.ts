@@ -1,7 +1,7 @@
+import { isUniqueViolation } from "../db/errors.js";
 import type { UserPrincipal } from "../auth/principal.js";
 import { hasOrgRole } from "../auth/principal.js";
 import { Errors } from "../errors/index.js";
-import { Prisma } from "../generated/prisma/client.js";
 import type { ServiceContext } from "../services/service-context.js";
 
 /**
@@ -58,15 +58,6 @@ export function numericId(raw: string, what: string): number {
   return Number(raw);
 }
 
-/**
- * True for a unique-constraint violation. The pg adapter reports Prisma's
- * P2002; the PGlite adapter passes the raw DriverAdapterError with SQLSTATE 23505.
- */
-export function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === "P2002";
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  return cause?.code === "23505";
-}
 
 /** Runs a write, turning a unique-constraint violation into a 409 with `detail`. */
 export async function uniquely<T>(write: Promise<T>, detail: string, pointer: string): Promise<T> {

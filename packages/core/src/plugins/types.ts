@@ -3,6 +3,8 @@ import type { FieldCatalog } from "../query/field-catalog.js";
 import type { Database } from "../db/open-database.js";
 import type { Logger } from "pino";
 import type { CommitHook, Processor } from "../pipeline/processor.js";
+import type { UploadIngest } from "../pipeline/ingest-types.js";
+import type { StorageDriver } from "../storage/storage-driver.js";
 
 /**
  * An asset type a plugin adds: its key (stored in `Resource.type`), the
@@ -59,6 +61,10 @@ export interface AssetPlugin {
 export interface PluginHost {
   db: Database;
   log: Logger;
+  /** Where uploads' bytes live (ranged reads for processors and data endpoints). */
+  storage: StorageDriver;
+  /** Takes in files as uploads and reports their jobs. */
+  uploads: UploadIngest;
 }
 
 /** Identity helper for type checking: `export default definePlugin({ ... })`. */

@@ -1,4 +1,7 @@
 import { accessibleUploads } from "../auth/accessible.js";
+import type { ResourceAction } from "../auth/ability.js";
+import type { ObjectStore } from "../pipeline/object-store.js";
+import { PROCESS_UPLOAD } from "../pipeline/upload-runner.js";
 import { Errors } from "../errors/index.js";
 import type { Prisma, Upload } from "../generated/prisma/client.js";
 import { compileListQuery } from "../query/compile-prisma.js";
@@ -18,10 +21,28 @@ export class UploadService {
     return { rows, total };
   }
 
-  async get(ctx: ServiceContext, idOrUuid: string): Promise<Upload> {
+  async get(ctx: ServiceContext, idOrUuid: string, action: ResourceAction = "view"): Promise<Upload> {
     const key: Prisma.UploadWhereInput = /^\d+$/.test(idOrUuid) ? { id: Number(idOrUuid) } : /^[0-9a-f-]{36}$/i.test(idOrUuid) ? { uuid: idOrUuid.toLowerCase() } : { id: -1 };
     const row = await ctx.db.upload.findFirst({ where: { AND: [key, accessibleUploads(ctx.ability, "view")] } });
     if (!row) throw Errors.NOT_FOUND({ detail: `Upload '${idOrUuid}' not found` });
+    if (action !== "view") {
+      const allowed = await ctx.db.upload.count({ where: { AND: [{ id: row.id }, accessibleUploads(ctx.ability, action)] } });
+      if (!allowed) throw Errors.FORBIDDEN({ detail: `You may not ${action} upload ${row.id}` });
+    }
     return row;
+  }
+
+  /**
+   * Deletes an upload that is not being processed, and its bytes when no other
+   * upload shares them. Its jobs go with it.
+   */
+  async delete(ctx: ServiceContext, idOrUuid: string, objects: ObjectStore): Promise<void> {
+    const row = await this.get(ctx, idOrUuid, "delete");
+    if (row.state === "processing") throw Errors.CONFLICT({ detail: `Upload ${row.id} is being processed; delete it once it is committed or rejected` });
+    const { count } = await ctx.db.upload.deleteMany({ where: { id: row.id, state: row.state } });
+    if (!count) throw Errors.CONFLICT({ detail: `Upload ${row.id} changed state meanwhile; try again` });
+    await ctx.db.job.deleteMany({ where: { kind: PROCESS_UPLOAD, subject_id: row.id } });
+    if (row.storage_key?.startsWith("objects/") && row.sha256) await objects.release(row.sha256);
+    else if (row.storage_key && !row.storage_key.startsWith("objects/")) await objects.discard({ tmpKey: row.storage_key });
   }
 }

@@ -1,0 +1,99 @@
+import { Router, type Request } from "express";
+import { Errors } from "../errors/index.js";
+import type { Job } from "../generated/prisma/client.js";
+import type { Pipeline } from "../pipeline/create-pipeline.js";
+import type { UploadService } from "../uploads/upload-service.js";
+import { serializeUpload } from "../uploads/upload-serializer.js";
+import { baseUrl, serviceContext } from "./request-context.js";
+import { sendJson } from "./send-json.js";
+
+const FINAL = new Set(["succeeded", "failed"]);
+/** How often the event stream looks at the job (the database is the truth for every backend). */
+const POLL_MS = 250;
+
+/** Renders a job as a JSON:API object. */
+export function serializeJob(job: Job, base: string) {
+  return {
+    type: "job",
+    id: job.id,
+    attributes: {
+      kind: job.kind,
+      state: job.state,
+      progress: job.progress,
+      attempts: job.attempts,
+      error: job.error,
+      result: job.result,
+      created_at: job.created_at.toISOString(),
+      updated_at: job.updated_at.toISOString(),
+      started_at: job.started_at?.toISOString() ?? null,
+      finished_at: job.finished_at?.toISOString() ?? null,
+    },
+    relationships: { upload: { data: job.subject_id ? { type: "upload", id: String(job.subject_id) } : null } },
+    links: { self: `${base}/jobs/${job.id}`, events: `${base}/jobs/${job.id}/events` },
+  };
+}
+
+/** A job the caller may see: one whose upload they may see. Anything else is a 404. */
+async function visibleJob(req: Request, pipeline: Pipeline, uploads: UploadService, id: string): Promise<Job> {
+  const job = await pipeline.ingest.job(id);
+  if (!job || job.subject_id === null) throw Errors.NOT_FOUND({ detail: `Job '${id}' not found` });
+  await uploads.get(serviceContext(req), String(job.subject_id)).catch(() => {
+    throw Errors.NOT_FOUND({ detail: `Job '${id}' not found` });
+  });
+  return job;
+}
+
+/** `/jobs/:id` (JSON:API) and `/jobs/:id/events` (server-sent events until the job ends). */
+export function jobRoutes(pipeline: Pipeline, uploads: UploadService): Router {
+  const router = Router();
+  router.get("/:id", async (req, res) => {
+    const job = await visibleJob(req, pipeline, uploads, req.params.id);
+    sendJson(req, res, 200, { data: serializeJob(job, baseUrl(req)) });
+  });
+
+  router.get("/:id/events", async (req, res) => {
+    let job = await visibleJob(req, pipeline, uploads, req.params.id);
+    res.status(200).set({ "Content-Type": "text/event-stream", "Cache-Control": "no-cache", Connection: "keep-alive", "X-Accel-Buffering": "no" });
+    res.flushHeaders();
+    let closed = false;
+    req.once("close", () => (closed = true));
+    let last = "";
+    for (;;) {
+      const attributes = serializeJob(job, baseUrl(req)).attributes;
+      const snapshot = JSON.stringify({ id: job.id, ...attributes });
+      if (snapshot !== last) {
+        res.write(`event: ${FINAL.has(job.state) ? job.state : "progress"}\nid: ${job.updated_at.getTime()}\ndata: ${snapshot}\n\n`);
+        last = snapshot;
+      }
+      if (FINAL.has(job.state) || closed) break;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      job = (await pipeline.ingest.job(job.id)) ?? job;
+    }
+    res.end();
+  });
+  return router;
+}
+
+/** DatoCMS's `GET /job-results/:id`: 404 until the job is done, then `job_result` with the upload as payload. */
+export function jobResultRoutes(pipeline: Pipeline, uploads: UploadService): Router {
+  const router = Router();
+  router.get("/:id", async (req, res) => {
+    const job = await visibleJob(req, pipeline, uploads, req.params.id);
+    if (!FINAL.has(job.state)) throw Errors.NOT_FOUND({ detail: `Job '${job.id}' has not finished yet (${job.state}, ${job.progress}%)` });
+    const upload = await uploads.get(serviceContext(req), String(job.subject_id));
+    const ok = job.state === "succeeded";
+    sendJson(req, res, 200, {
+      data: {
+        type: "job_result",
+        id: job.id,
+        attributes: {
+          status: ok ? 200 : 422,
+          payload: ok
+            ? { data: serializeUpload(upload, baseUrl(req)) }
+            : { data: [{ id: job.id, type: "api_error", attributes: { code: "UPLOAD_REJECTED", details: { message: job.error, upload_id: String(upload.id) } } }] },
+        },
+      },
+    });
+  });
+  return router;
+}

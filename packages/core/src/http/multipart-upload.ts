@@ -1,0 +1,119 @@
+import busboy from "busboy";
+import type { Request } from "express";
+import { Errors } from "../errors/index.js";
+import type { IngestResult } from "../pipeline/ingest-types.js";
+import type { IngestService } from "../pipeline/ingest-service.js";
+import type { StagedBytes } from "../pipeline/object-store.js";
+import type { ServiceContext } from "../services/service-context.js";
+import { sanitizeFilename } from "../pipeline/filenames.js";
+import { expectedChecksums } from "./checksum-headers.js";
+
+/** Form fields kept as upload metadata (DatoCMS's names). */
+const METADATA_FIELDS = new Set(["author", "copyright", "notes", "tags", "default_field_metadata"]);
+
+/** Multipart framing allowed on top of the file itself before a request counts as too large. */
+const FORM_OVERHEAD = 64 * 1024;
+
+/**
+ * Streams a `multipart/form-data` upload (one `file` part plus fields) into
+ * the pipeline. Fields sent before the file choose its type (`type`) and
+ * resource (`resource_id`); all fields are recorded. Nothing is buffered:
+ * the file part streams to storage while it is hashed.
+ */
+export async function ingestMultipart(req: Request, ctx: ServiceContext, ingest: IngestService): Promise<IngestResult> {
+  ingest.assertMayUpload(ctx);
+  const fields = new Map<string, string[]>();
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!req.complete) abort.abort(Errors.UPLOAD_INTERRUPTED());
+  };
+  req.once("close", onClose);
+  const contentLength = Number(req.get("content-length") ?? NaN);
+
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({ headers: req.headers, defParamCharset: "utf8", preservePath: true, limits: { files: 1, fields: 100, fieldSize: 64 * 1024, parts: 101 } });
+  } catch (error) {
+    throw Errors.MALFORMED_UPLOAD({ detail: `Not a valid multipart/form-data request: ${(error as Error).message}`, cause: error });
+  }
+
+  let staging: Promise<StagedBytes> | null = null;
+  let filename = "";
+  let declaredMimeType: string | undefined;
+  const parsed = new Promise<void>((resolve, reject) => {
+    parser.on("field", (name, value) => fields.set(name, [...(fields.get(name) ?? []), value]));
+    parser.on("file", (name, stream, info) => {
+      if (staging || name !== "file") {
+        stream.resume();
+        if (!staging) reject(Errors.MALFORMED_UPLOAD({ detail: `Unexpected file part '${name}': send the file as the part named 'file'` }));
+        return;
+      }
+      filename = info.filename ?? "";
+      declaredMimeType = info.mimeType && info.mimeType !== "application/octet-stream" ? info.mimeType : undefined;
+      staging = ingest.store(ctx, {
+        body: stream,
+        filename: sanitizeFilename(filename),
+        type: first(fields, "type"),
+        declaredSize: Number.isFinite(contentLength) && contentLength > FORM_OVERHEAD ? contentLength - FORM_OVERHEAD : undefined,
+        declaredMimeType,
+        expected: expectedChecksums(req),
+        signal: abort.signal,
+      });
+      // A failing store ends the request early (413, checksum); stop parsing so the error answers at once.
+      staging.catch((error: unknown) => reject(error));
+    });
+    parser.on("filesLimit", () => reject(Errors.MALFORMED_UPLOAD({ detail: "Send exactly one file per request" })));
+    parser.on("partsLimit", () => reject(Errors.MALFORMED_UPLOAD({ detail: "Too many form parts" })));
+    parser.on("fieldsLimit", () => reject(Errors.MALFORMED_UPLOAD({ detail: "Too many form fields" })));
+    parser.on("error", (error: Error) => reject(Errors.MALFORMED_UPLOAD({ detail: `Malformed multipart body: ${error.message}`, cause: error })));
+    parser.on("close", () => resolve());
+  });
+  req.pipe(parser);
+
+  try {
+    await parsed;
+    if (!staging) throw Errors.MALFORMED_UPLOAD({ detail: "The form has no part named 'file'", source: { pointer: "/file" } });
+    const staged = await (staging as Promise<StagedBytes>);
+    const metadata: Record<string, unknown> = {};
+    for (const [name, values] of fields) if (METADATA_FIELDS.has(name)) metadata[name] = metadataValue(name, values);
+    const resourceId = first(fields, "resource_id");
+    if (resourceId !== undefined && !/^\d+$/.test(resourceId)) {
+      await ingest.discard(staged);
+      throw Errors.INVALID_BODY({ detail: "resource_id must be an integer", source: { pointer: "/resource_id" } });
+    }
+    return await ingest.register(ctx, staged, {
+      filename: sanitizeFilename(filename),
+      originalFilename: filename,
+      declaredMimeType,
+      type: first(fields, "type"),
+      resourceId: resourceId === undefined ? undefined : Number(resourceId),
+      metadata,
+    });
+  } catch (error) {
+    abort.abort(error);
+    req.unpipe(parser);
+    // Whatever was staged is discarded by the store itself (abort) or here.
+    const staged = await (staging as Promise<StagedBytes> | null)?.catch(() => null);
+    if (staged) await ingest.discard(staged);
+    throw error;
+  } finally {
+    req.off("close", onClose);
+  }
+}
+
+function first(fields: Map<string, string[]>, name: string): string | undefined {
+  const value = fields.get(name)?.[0];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function metadataValue(name: string, values: string[]): unknown {
+  if (name === "tags") return values.flatMap((v) => v.split(",")).map((t) => t.trim()).filter(Boolean);
+  if (name === "default_field_metadata") {
+    try {
+      return JSON.parse(values[0]);
+    } catch {
+      throw Errors.INVALID_BODY({ detail: "default_field_metadata must be a JSON object", source: { pointer: "/default_field_metadata" } });
+    }
+  }
+  return values[0];
+}

@@ -1,0 +1,90 @@
+import { pino, type Logger } from "pino";
+import type { Database } from "../db/open-database.js";
+import { BullMqQueue } from "../jobs/bullmq-queue.js";
+import { InProcessQueue } from "../jobs/in-process-queue.js";
+import type { JobQueue } from "../jobs/job-queue.js";
+import { PluginRegistry } from "../plugins/registry.js";
+import type { AssetPlugin } from "../plugins/types.js";
+import type { StorageDriver } from "../storage/storage-driver.js";
+import { IngestService } from "./ingest-service.js";
+import { ObjectStore } from "./object-store.js";
+import { Sweeper } from "./sweeper.js";
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from "./upload-limits.js";
+import { UploadRunner, exponentialBackoff, type RetryPolicy } from "./upload-runner.js";
+
+/** How to build the upload pipeline. */
+export interface PipelineOptions {
+  db: Database;
+  storage: StorageDriver;
+  /** The same plugins the router gets: their types' processors run here. */
+  plugins?: readonly AssetPlugin[];
+  /** Job backend; default: BullMQ when `redisUrl` is given, else in-process. */
+  queue?: JobQueue;
+  redisUrl?: string;
+  log?: Logger;
+  limits?: Partial<UploadLimits>;
+  retry?: Partial<Omit<RetryPolicy, "backoffMs">> & { backoffBaseMs?: number };
+  /** Sweep for lost jobs and expired requests this often (default 15 s). */
+  sweepIntervalMs?: number;
+  /** A `received` upload waiting this long is presumed to have lost its job (default 60 s). */
+  staleAfterMs?: number;
+}
+
+/** The running parts of the upload pipeline. */
+export interface Pipeline {
+  readonly db: Database;
+  readonly storage: StorageDriver;
+  readonly queue: JobQueue;
+  readonly objects: ObjectStore;
+  readonly ingest: IngestService;
+  readonly runner: UploadRunner;
+  readonly sweeper: Sweeper;
+  readonly limits: UploadLimits;
+  readonly registry: PluginRegistry;
+  /** Runs jobs in this process (the in-process backend, or an `assets worker`). */
+  startWorker(concurrency?: number): Promise<void>;
+  /** Recovers unfinished work now and keeps sweeping. Run it in at least one process. */
+  startSweeper(): void;
+  /** Stops sweeping and consuming and waits for running jobs. Does not close the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires storage, the job backend and the plugins' processors into one
+ * pipeline. A server typically calls `startSweeper()` and, without Redis,
+ * `startWorker()`; `assets worker` processes call both against Redis.
+ */
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const log = options.log ?? pino({ level: process.env.LOG_LEVEL ?? "info" });
+  const registry = new PluginRegistry(options.plugins ?? []);
+  const queue = options.queue ?? (options.redisUrl ? new BullMqQueue({ url: options.redisUrl }) : new InProcessQueue());
+  const limits: UploadLimits = { ...DEFAULT_UPLOAD_LIMITS, ...options.limits };
+  const retry: RetryPolicy = {
+    maxAttempts: options.retry?.maxAttempts ?? 5,
+    leaseMs: options.retry?.leaseMs ?? 30_000,
+    backoffMs: exponentialBackoff(options.retry?.backoffBaseMs ?? 2_000),
+  };
+  const db = options.db.prisma;
+  const objects = new ObjectStore(db, options.storage);
+  const runner = new UploadRunner({ db, storage: options.storage, objects, types: registry.types, queue, log, retry });
+  const ingest = new IngestService({ db, objects, types: registry.types, queue, limits, log });
+  const sweeper = new Sweeper({ db, storage: options.storage, objects, queue, log });
+  let closing: Promise<void> | undefined;
+  return {
+    db: options.db,
+    storage: options.storage,
+    queue,
+    objects,
+    ingest,
+    runner,
+    sweeper,
+    limits,
+    registry,
+    startWorker: (concurrency = 2) => queue.consume(runner.run, concurrency),
+    startSweeper: () => sweeper.start(options.sweepIntervalMs ?? 15_000, options.staleAfterMs ?? 60_000),
+    close() {
+      closing ??= sweeper.stop().then(() => queue.close());
+      return closing;
+    },
+  };
+}

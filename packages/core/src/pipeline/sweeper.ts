@@ -1,0 +1,106 @@
+import type { Logger } from "pino";
+import type { Db } from "../db/open-database.js";
+import type { StorageDriver } from "../storage/storage-driver.js";
+import type { JobQueue } from "../jobs/job-queue.js";
+import type { ObjectStore } from "./object-store.js";
+import { PROCESS_UPLOAD } from "./upload-runner.js";
+import { IllegalTransitionError, transitionUpload } from "./upload-states.js";
+
+/** Dependencies of {@link Sweeper}. */
+export interface SweeperOptions {
+  db: Db;
+  storage: StorageDriver;
+  objects: ObjectStore;
+  queue: JobQueue;
+  log: Logger;
+}
+
+/** What one sweep did. */
+export interface SweepReport {
+  requeued: number;
+  expired: number;
+}
+
+const BATCH = 500;
+
+/**
+ * The database is the truth about unfinished work; queues only carry hints.
+ * A sweep re-queues uploads whose job may have been lost (a restart of the
+ * in-process queue, Redis losing its data, a worker killed mid-job) and
+ * expires upload requests whose bytes never completed, deleting their bytes.
+ * Re-queueing something still queued is harmless: the runner's claim is guarded.
+ */
+export class Sweeper {
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<unknown> | null = null;
+
+  constructor(private readonly options: SweeperOptions) {}
+
+  /** One pass. `staleMs`: how long a `received` upload may wait before its job is presumed lost. */
+  async sweep(staleMs: number): Promise<SweepReport> {
+    return { requeued: await this.requeue(staleMs), expired: await this.expire() };
+  }
+
+  /** Sweeps now (everything unfinished is requeued), then every `intervalMs`. */
+  start(intervalMs: number, staleMs: number): void {
+    const run = (stale: number) => {
+      if (this.#running) return;
+      this.#running = this.sweep(stale)
+        .catch((error: unknown) => this.options.log.warn({ err: error }, "sweep failed"))
+        .finally(() => (this.#running = null));
+    };
+    run(0);
+    this.#timer = setInterval(() => run(staleMs), intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#running;
+  }
+
+  private async requeue(staleMs: number): Promise<number> {
+    const { db, queue } = this.options;
+    const now = Date.now();
+    const stale = await db.upload.findMany({
+      where: {
+        OR: [
+          { state: "received", updated_at: { lte: new Date(now - staleMs) } },
+          { state: "processing", lease_expires_at: { lt: new Date(now) } },
+          { state: "retry", next_attempt_at: { lte: new Date(now - staleMs) } },
+        ],
+      },
+      select: { id: true },
+      orderBy: { id: "asc" },
+      take: BATCH,
+    });
+    if (stale.length === 0) return 0;
+    const jobs = await db.job.findMany({
+      where: { kind: PROCESS_UPLOAD, subject_id: { in: stale.map((u) => u.id) }, state: { notIn: ["succeeded", "failed"] } },
+      select: { id: true },
+    });
+    for (const job of jobs) await queue.enqueue(job.id);
+    if (jobs.length) this.options.log.info({ count: jobs.length }, "re-queued unfinished uploads");
+    return jobs.length;
+  }
+
+  private async expire(): Promise<number> {
+    const { db, storage, objects, log } = this.options;
+    const expired = await db.upload.findMany({ where: { state: "requested", expires_at: { lt: new Date() } }, take: BATCH });
+    let count = 0;
+    for (const upload of expired) {
+      try {
+        await transitionUpload(db, upload.id, ["requested"], "rejected", { state_detail: "Expired: the bytes did not arrive before the upload request expired", storage_key: null });
+      } catch (error) {
+        if (error instanceof IllegalTransitionError) continue; // completed meanwhile
+        throw error;
+      }
+      if (upload.storage_key?.startsWith("objects/") && upload.sha256) await objects.release(upload.sha256);
+      else if (upload.storage_key) await storage.delete(upload.storage_key);
+      count++;
+    }
+    if (count) log.info({ count }, "expired upload requests");
+    return count;
+  }
+}
