@@ -2,6 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import type { Express } from "express";
 import request from "supertest";
@@ -111,7 +113,7 @@ describe("upload pipeline: multipart ingest, processing, states", () => {
     expect(res2.status).toBe(400);
     expect(res2.body.errors[0].code).toBe("CHECKSUM_MISMATCH");
     expect(await rowCounts()).toEqual(before);
-    expect((await filesUnder(pipeline.root)).filter((f) => f.startsWith("tmp/"))).toEqual([]);
+    expect((await filesUnder(pipeline.root)).filter((f) => !f.startsWith("objects/"))).toEqual([]);
 
     const rightSha = createHash("sha256").update("the real bytes").digest("base64");
     const ok = await upload(Buffer.from("the real bytes"), "sum.txt", {}, { Digest: `sha-256=${rightSha}` });
@@ -157,7 +159,7 @@ describe("upload pipeline: multipart ingest, processing, states", () => {
     expect(res.body.errors[0]).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
     expect(res.body.errors[0].detail).toContain("4096");
     expect(await rowCounts()).toEqual(before);
-    expect((await filesUnder(pipeline.root)).filter((f) => f.startsWith("tmp/"))).toEqual([]);
+    expect((await filesUnder(pipeline.root)).filter((f) => !f.startsWith("objects/"))).toEqual([]);
   });
 
   it("refuses empty files, malformed bodies, missing file parts and non-multipart bodies with 4xx and no rows", async () => {
@@ -182,7 +184,7 @@ describe("upload pipeline: multipart ingest, processing, states", () => {
     expect(text.status).toBe(415);
 
     expect(await rowCounts()).toEqual(before);
-    expect((await filesUnder(pipeline.root)).filter((f) => f.startsWith("tmp/"))).toEqual([]);
+    expect((await filesUnder(pipeline.root)).filter((f) => !f.startsWith("objects/"))).toEqual([]);
   });
 
   it("keeps a safe filename and the original one as metadata", async () => {
@@ -260,3 +262,62 @@ describe("upload pipeline: multipart ingest, processing, states", () => {
     expect(await pipeline.storage.exists("tmp/partial-test")).toBe(false);
   });
 });
+
+describe("upload pipeline: parallel uploads and clients that go away", () => {
+  let db: Database;
+  let pipeline: Pipeline & { root: string };
+  let server: Server;
+  let port: number;
+  let auth: Record<string, string>;
+
+  beforeAll(async () => {
+    let app: Express;
+    ({ db, app, pipeline } = await createTestApp({ plugins: [notesPlugin], pipeline: { limits: { maxParallelUploads: 1 } } }));
+    ({ auth } = await userWithKey(db, "parallel"));
+    server = app.listen(0);
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await db.close();
+  });
+
+  /** Starts a multipart upload and sends only its first `bytes` bytes of file content. */
+  function startPartialUpload(bytes: number) {
+    const boundary = "PARTIAL";
+    const req = httpRequest({ port, method: "POST", path: "/uploads", headers: { ...auth, "Content-Type": `multipart/form-data; boundary=${boundary}`, "Content-Length": String(10 * 1024 * 1024) } });
+    req.on("error", () => undefined);
+    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="slow.txt"\r\n\r\n`);
+    req.write(randomBytes(bytes));
+    return req;
+  }
+  /** Bytes in flight or left behind: anything not yet adopted into objects/ (staging files, tmp keys). */
+  const stagedFiles = async () => (await filesUnder(pipeline.root)).filter((f) => !f.startsWith("objects/"));
+
+  it("answers 429 with Retry-After past the per-user limit, and cleans up after a client that disconnects", async () => {
+    const slow = startPartialUpload(256 * 1024);
+    await waitUntil(async () => (await stagedFiles()).length === 1);
+
+    const second = await request(server).post("/uploads").set(auth).attach("file", Buffer.from("second"), "second.txt");
+    expect(second.status).toBe(429);
+    expect(second.headers["retry-after"]).toBe("5");
+    expect(second.body.errors[0]).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+
+    slow.destroy();
+    await waitUntil(async () => (await stagedFiles()).length === 0);
+    expect(await db.prisma.upload.count()).toBe(0);
+    expect(await db.prisma.job.count()).toBe(0);
+
+    // The slot is free again.
+    const third = await request(server).post("/uploads").set(auth).attach("file", Buffer.from("third"), "third.txt");
+    expect(third.status).toBe(202);
+  });
+});
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -19,6 +19,8 @@ export interface Database {
   execScript(sql: string): Promise<void>;
   /** Which engine this is, for /health and logs. */
   kind: "postgresql" | "pglite";
+  /** Connection URL of a PostgreSQL database (so other processes, e.g. workers, can reach it). */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     prisma,
     kind: "postgresql",
+    url,
     async execScript(sql) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
