@@ -226,6 +226,15 @@ describe("upload pipeline: multipart ingest, processing, states", () => {
     expect(last).toMatchObject({ id: jobId, state: "succeeded", progress: 100 });
   });
 
+  it("lets a superuser see and list everyone's uploads, newest first", async () => {
+    const res = await upload(Buffer.from("for the admin"), "admin-sees.txt");
+    const { auth: admin } = await userWithKey(db, "admin", { superuser: true });
+    expect((await request(app).get(`/uploads/${res.body.data.id}`).set(admin)).status).toBe(200);
+    const list = await request(app).get("/uploads?page[limit]=1").set(admin);
+    expect(list.body.meta.total_count).toBe(await db.prisma.upload.count());
+    expect(list.body.data[0].id).toBe(res.body.data.id);
+  });
+
   it("hides jobs of uploads the caller may not see", async () => {
     const res = await upload(Buffer.from("private"), "private.txt");
     const { auth: stranger } = await userWithKey(db, "stranger");

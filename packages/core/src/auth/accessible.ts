@@ -16,5 +16,8 @@ export function accessibleResources(ability: AppAbility, action: ResourceAction)
 
 /** Uploads inherit their resource's permissions; uploaders always reach their own. */
 export function accessibleUploads(ability: AppAbility, action: ResourceAction): Prisma.UploadWhereInput {
-  return { OR: [denyEmpty(accessibleBy(ability, action).ofType("Upload")), { resource: { is: accessibleResources(ability, action) } }] };
+  const own = denyEmpty(accessibleBy(ability, action).ofType("Upload"));
+  // Prisma reads `{}` inside OR as FALSE rather than TRUE, so "everything" must stay a bare `{}`.
+  if (Object.keys(own).length === 0) return own;
+  return { OR: [own, { resource: { is: accessibleResources(ability, action) } }] };
 }
