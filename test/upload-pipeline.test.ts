@@ -71,8 +71,9 @@ describe("upload pipeline: multipart ingest, processing, states", () => {
   it("stores the same bytes once: two uploads, one object, deleted with the last reference", async () => {
     const bytes = randomBytes(200_000);
     const sha = createHash("sha256").update(bytes).digest("hex");
-    const first = await waitForUpload(app, auth, (await upload(bytes, "same.txt")).body.data.id);
-    const second = await waitForUpload(app, auth, (await upload(bytes, "same-again.txt")).body.data.id);
+    // .dat has no asset type, so no resource claims the bytes and the uploads may be deleted.
+    const first = await waitForUpload(app, auth, (await upload(bytes, "same.dat")).body.data.id);
+    const second = await waitForUpload(app, auth, (await upload(bytes, "same-again.dat")).body.data.id);
     expect(first.id).not.toBe(second.id);
     expect([first.attributes.sha256, second.attributes.sha256]).toEqual([sha, sha]);
     const objectPath = `objects/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}`;
@@ -224,6 +225,24 @@ describe("upload pipeline: multipart ingest, processing, states", () => {
     expect(names.at(-1)).toBe("succeeded");
     const last = JSON.parse((events.body as string).trim().split("\n").at(-1)!.slice("data: ".length));
     expect(last).toMatchObject({ id: jobId, state: "succeeded", progress: 100 });
+  });
+
+  it("attaches files only to resources the caller may change, and keeps committed files of a resource", async () => {
+    const owner = await db.prisma.user.create({ data: { username: "someone-else" } });
+    const hidden = await db.prisma.resource.create({ data: { type: "note", name: "not yours", owner_id: owner.id, access_modifier: "Private" } });
+    const visible = await db.prisma.resource.create({ data: { type: "note", name: "look only", owner_id: owner.id, access_modifier: "Public" } });
+    const before = await rowCounts();
+    const notFound = await upload(Buffer.from("x"), "x.dat", { resource_id: String(hidden.id) });
+    expect(notFound.status).toBe(404);
+    const forbidden = await upload(Buffer.from("x"), "x.dat", { resource_id: String(visible.id) });
+    expect(forbidden.status).toBe(403);
+    expect(await rowCounts()).toEqual(before);
+    expect((await filesUnder(pipeline.root)).filter((f) => !f.startsWith("objects/"))).toEqual([]);
+
+    const committed = await waitForUpload(app, auth, (await upload(Buffer.from("belongs to a note"), "kept.txt")).body.data.id);
+    const refused = await request(app).delete(`/uploads/${committed.id}`).set(auth);
+    expect(refused.status).toBe(409);
+    expect(refused.body.errors[0].detail).toContain("committed to resource");
   });
 
   it("lets a superuser see and list everyone's uploads, newest first", async () => {

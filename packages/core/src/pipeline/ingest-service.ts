@@ -1,6 +1,7 @@
 import { extname } from "node:path";
 import type { Readable } from "node:stream";
 import type { Logger } from "pino";
+import { accessibleResources } from "../auth/accessible.js";
 import type { Db } from "../db/open-database.js";
 import { Errors } from "../errors/index.js";
 import type { Job, Prisma, Upload } from "../generated/prisma/client.js";
@@ -86,6 +87,14 @@ export class IngestService implements UploadIngest {
     return ctx.principal.id;
   }
 
+  /** A file may only be attached to a resource the caller may change (404 if they cannot even see it). */
+  async assertMayChange(ctx: ServiceContext, resourceId: number): Promise<void> {
+    const visible = await ctx.db.resource.count({ where: { AND: [{ id: resourceId }, accessibleResources(ctx.ability, "view")] } });
+    if (!visible) throw Errors.NOT_FOUND({ detail: `Resource ${resourceId} not found`, source: { pointer: "/resource_id" } });
+    const changeable = await ctx.db.resource.count({ where: { AND: [{ id: resourceId }, accessibleResources(ctx.ability, "change")] } });
+    if (!changeable) throw Errors.FORBIDDEN({ detail: `You may not add files to resource ${resourceId}` });
+  }
+
   /**
    * Streams the bytes to a temporary key. Enforces the size limit (before
    * reading when the size is announced, else by cutting the stream), the
@@ -143,6 +152,7 @@ export class IngestService implements UploadIngest {
   async register(ctx: ServiceContext, staged: StagedBytes, request: RegisterRequest): Promise<IngestResult> {
     const uploaderId = this.assertMayUpload(ctx);
     const type = this.resolveType(request.filename, request.type);
+    if (request.resourceId !== undefined) await this.assertMayChange(ctx, request.resourceId);
     const storageKey = await this.options.objects.adopt(staged);
     const fields = {
       type: type?.key ?? null,

@@ -39,6 +39,10 @@ export class UploadService {
   async delete(ctx: ServiceContext, idOrUuid: string, objects: ObjectStore): Promise<void> {
     const row = await this.get(ctx, idOrUuid, "delete");
     if (row.state === "processing") throw Errors.CONFLICT({ detail: `Upload ${row.id} is being processed; delete it once it is committed or rejected` });
+    // Its bytes are now part of the resource (e.g. a raster's time step): they go when the resource does.
+    if (row.state === "committed" && row.resource_id !== null) {
+      throw Errors.CONFLICT({ detail: `Upload ${row.id} is committed to resource ${row.resource_id}; delete or change the resource instead` });
+    }
     const { count } = await ctx.db.upload.deleteMany({ where: { id: row.id, state: row.state } });
     if (!count) throw Errors.CONFLICT({ detail: `Upload ${row.id} changed state meanwhile; try again` });
     await ctx.db.job.deleteMany({ where: { kind: PROCESS_UPLOAD, subject_id: row.id } });
