@@ -1,6 +1,7 @@
 import type { AssetPlugin } from "@assets/core";
+import { rasterSourcePlugin } from "@assets/raster-source";
 
 /** The asset-type plugins the standalone server registers. */
 export function serverPlugins(): AssetPlugin[] {
-  return [];
+  return [rasterSourcePlugin()];
 }

@@ -4,3 +4,4 @@ export * from "./parse-value.js";
 export * from "./build-query.js";
 export * from "./jsonapi-dialect.js";
 export * from "./compile-prisma.js";
+export * from "./django-dialect.js";

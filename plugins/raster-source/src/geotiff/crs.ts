@@ -34,6 +34,30 @@ function toWgs84(epsg: number): Forward | null {
   return converters.get(epsg)!;
 }
 
+/** A point transformation between two coordinate systems. */
+export type PointTransform = (xy: [number, number]) => [number, number];
+
+/**
+ * The transformation from EPSG:`from` to EPSG:`to` (proj4 with the offline definitions), or
+ * `null` when either code is unknown. Points outside a projection's domain give non-finite numbers.
+ */
+export function epsgTransform(from: number, to: number): PointTransform | null {
+  const a = proj4list[`EPSG:${from}`]?.[1];
+  const b = proj4list[`EPSG:${to}`]?.[1];
+  if (!a || !b) return null;
+  const converter = proj4(a, b);
+  return (xy) => {
+    const [x, y] = converter.forward(xy);
+    return [x!, y!];
+  };
+}
+
+/** Parses "EPSG:28992" (case-insensitive) to 28992, or null. */
+export function parseEpsg(projection: string): number | null {
+  const m = /^EPSG:(\d{1,6})$/i.exec(projection.trim());
+  return m ? Number(m[1]) : null;
+}
+
 /** Whether an offline definition exists for `epsg`. */
 export function isKnownEpsg(epsg: number): boolean {
   return toWgs84(epsg) !== null;

@@ -116,7 +116,8 @@ export class BlockDecoder {
     if (DEFLATE.has(c)) return inflateAsync(stored, { chunkSize: Math.max(64 * 1024, expected + 1) });
     this.decoder ??= this.makeDecoder();
     const decoder = await this.decoder;
-    const exact = stored.byteOffset === 0 && stored.byteLength === stored.buffer.byteLength ? stored : stored.slice();
+    // `new Uint8Array(view)` copies: a Node Buffer's slice() would share the whole pool buffer.
+    const exact = stored.byteOffset === 0 && stored.byteLength === stored.buffer.byteLength ? stored : new Uint8Array(stored);
     return new Uint8Array(await decoder.decode(exact.buffer));
   }
 
@@ -152,7 +153,7 @@ export class BlockDecoder {
     const size = b / 8;
     let src = bytes;
     if (swap && size > 1) src = swapBytes(bytes, size);
-    else if (src.byteOffset % size !== 0) src = src.slice();
+    else if (src.byteOffset % size !== 0) src = new Uint8Array(src); // an aligned copy (Buffer.slice would not copy)
     const buf = src.buffer;
     const at = src.byteOffset;
     if (f === 3 && b === 16) return halfToFloat(new Uint16Array(buf, at, count));

@@ -80,7 +80,8 @@ export function prefetchingReader(inner: ByteRangeReader, headBytes = 16 * 1024)
     async read(offset, length) {
       if (offset < 0 || offset + length > headLength) return inner.read(offset, length);
       head ??= inner.read(0, headLength);
-      return (await head).slice(offset, offset + length);
+      // A copy with its own ArrayBuffer (the head may be a Node Buffer, whose slice() is a view).
+      return new Uint8Array((await head).subarray(offset, offset + length));
     },
   };
 }

@@ -4,21 +4,29 @@
  * reading only the blocks that output pixels fall in.
  */
 import { LevelReader, orderedPipeline } from "./blocks.js";
+import { epsgTransform, parseEpsg } from "./crs.js";
 import type { DecodedBlock } from "./decode.js";
 import { InvalidRasterError } from "./errors.js";
 import { sparseFillValue } from "./format.js";
+import type { GeoTransform } from "./georef.js";
 import type { ImageLevel } from "./image.js";
-import { openRaster } from "./raster.js";
+import { type OpenedRaster, openRaster } from "./raster.js";
 import type { ByteRangeReader } from "./reader.js";
+import { gridFill, gridNeededBlocks, warpGrid } from "./warp.js";
 
-/** What to read: a bbox in the raster's own CRS sampled on a width x height grid. */
+/** What to read: a bbox sampled on a width x height grid. */
 export interface WindowRequest {
-  /** [west, south, east, north] in the raster's CRS units. */
+  /** [west, south, east, north] in `projection` (default: the raster's own CRS). */
   bbox: [number, number, number, number];
   width: number;
   height: number;
   /** 1-based band number (default 1). */
   band?: number;
+  /**
+   * CRS of `bbox` and of the output grid, as "EPSG:<code>". When it differs from the raster's,
+   * output pixel centres are transformed into the raster (to within 1/8 pixel).
+   */
+  projection?: string;
 }
 
 /** Pixels of a window, row-major from the north-west corner. */
@@ -76,28 +84,16 @@ export async function readWindow(reader: ByteRangeReader, req: WindowRequest): P
   const resY = (north - south) / height;
 
   const levels = [r.tiff.main, ...r.tiff.overviews];
-  const factor = Math.min(resX / Math.hypot(gt[1], gt[4]), resY / Math.hypot(gt[2], gt[5]));
-  const index = pickLevel(levels, factor);
+  const sampler = samplerFor(r, gt, req, resX, resY);
+  const index = pickLevel(levels, sampler.scale);
   const level = levels[index]!;
   const fx = r.tiff.main.width / level.width;
   const fy = r.tiff.main.height / level.height;
-  // Inverse of the level's affine transform: pixel (col, row) of a world (x, y).
-  const [a, b, d, e] = [gt[1] * fx, gt[2] * fy, gt[4] * fx, gt[5] * fy];
-  const det = a * e - b * d;
-  const toCol = (x: number, y: number) => (e * (x - gt[0]) - b * (y - gt[3])) / det;
-  const toRow = (x: number, y: number) => (-d * (x - gt[0]) + a * (y - gt[3])) / det;
-  // Pixel centre of output (i, j) is west + (i + .5) resX, north - (j + .5) resY: linear in i, j.
-  const x0 = west + 0.5 * resX;
-  const y0 = north - 0.5 * resY;
-  const c0 = toCol(x0, y0), ci = toCol(x0 + resX, y0) - c0, cj = toCol(x0, y0 - resY) - c0;
-  const r0 = toRow(x0, y0), ri = toRow(x0 + resX, y0) - r0, rj = toRow(x0, y0 - resY) - r0;
-
-  const { blockWidth: bw, blockHeight: bh, blocksAcross } = level;
-  const map: PixelMap = { width, height, c: [c0, ci, cj], r: [r0, ri, rj] };
-  const blockList = neededBlocks(map, level);
+  const blockList = sampler.needed(level, fx, fy);
 
   const nodata = r.nodata === null ? null : Math.fround(r.nodata);
   const data = new Float32Array(width * height).fill(nodata ?? NaN);
+  const { blockWidth: bw, blockHeight: bh, blocksAcross } = level;
   const planar = level.planar === 2;
   const plane = planar ? band - 1 : 0;
   const sample = planar ? 0 : band - 1;
@@ -113,9 +109,55 @@ export async function readWindow(reader: ByteRangeReader, req: WindowRequest): P
       (k) => blocks.read(chunk[k]! % blocksAcross, Math.floor(chunk[k]! / blocksAcross), plane),
       (block, k) => (loaded[chunk[k]!] = block),
     );
-    fill(data, map, loaded, level, sample);
+    sampler.fill(data, loaded, level, fx, fy, sample);
   }
   return { data, width, height, nodata, overview: index };
+}
+
+/** How output pixels find their raster pixels: an affine map, or a reprojection grid. */
+interface Sampler {
+  /** Output pixel size in full-resolution pixels (the finer axis). */
+  scale: number;
+  needed(level: ImageLevel, fx: number, fy: number): number[];
+  fill(data: Float32Array, loaded: (DecodedBlock | undefined)[], level: ImageLevel, fx: number, fy: number, sample: number): void;
+}
+
+function samplerFor(r: OpenedRaster, gt: GeoTransform, req: WindowRequest, resX: number, resY: number): Sampler {
+  const { bbox, width, height } = req;
+  const requested = req.projection === undefined ? r.georef.epsg : parseEpsg(req.projection);
+  if (requested === null) throw new RangeError(`projection must be "EPSG:<code>", got "${req.projection}"`);
+  if (requested !== r.georef.epsg) {
+    const toRaster = r.georef.epsg === null ? null : epsgTransform(requested, r.georef.epsg);
+    if (!toRaster) throw new RangeError(`cannot transform from EPSG:${requested} to the raster's coordinate system`);
+    const grid = warpGrid(bbox, width, height, toRaster, gt);
+    return {
+      scale: grid.scale,
+      needed: (level, fx, fy) => gridNeededBlocks(grid, level, fx, fy),
+      fill: (data, loaded, level, fx, fy, sample) => gridFill(data, grid, loaded, level, fx, fy, sample),
+    };
+  }
+  const scale = Math.min(resX / Math.hypot(gt[1], gt[4]), resY / Math.hypot(gt[2], gt[5]));
+  const mapFor = (fx: number, fy: number) => affineMap(gt, fx, fy, bbox, width, height, resX, resY);
+  return {
+    scale,
+    needed: (level, fx, fy) => neededBlocks(mapFor(fx, fy), level),
+    fill: (data, loaded, level, fx, fy, sample) => fill(data, mapFor(fx, fy), loaded, level, sample),
+  };
+}
+
+/** Output pixel (i, j) -> pixel of a level `fx` x `fy` times coarser than full resolution. */
+function affineMap(gt: GeoTransform, fx: number, fy: number, bbox: WindowRequest["bbox"], width: number, height: number, resX: number, resY: number): PixelMap {
+  // Inverse of the level's affine transform: pixel (col, row) of a world (x, y).
+  const [a, b, d, e] = [gt[1] * fx, gt[2] * fy, gt[4] * fx, gt[5] * fy];
+  const det = a * e - b * d;
+  const toCol = (x: number, y: number) => (e * (x - gt[0]) - b * (y - gt[3])) / det;
+  const toRow = (x: number, y: number) => (-d * (x - gt[0]) + a * (y - gt[3])) / det;
+  // Pixel centre of output (i, j) is west + (i + .5) resX, north - (j + .5) resY: linear in i, j.
+  const x0 = bbox[0] + 0.5 * resX;
+  const y0 = bbox[3] - 0.5 * resY;
+  const c0 = toCol(x0, y0), ci = toCol(x0 + resX, y0) - c0, cj = toCol(x0, y0 - resY) - c0;
+  const r0 = toRow(x0, y0), ri = toRow(x0 + resX, y0) - r0, rj = toRow(x0, y0 - resY) - r0;
+  return { width, height, c: [c0, ci, cj], r: [r0, ri, rj] };
 }
 
 /**

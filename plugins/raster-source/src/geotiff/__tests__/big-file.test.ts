@@ -31,8 +31,9 @@ beforeAll(() => {
 afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
 test("metadata equals the README's numbers and reads only a few KB", async () => {
-  const reader = countingReader(await fileRangeReader(file));
-  const m = await readRasterMetadata(reader);
+  const inner = await fileRangeReader(file);
+  const reader = countingReader(inner);
+  const m = await readRasterMetadata(reader).finally(() => inner.close());
   expect(m).toMatchObject({
     projection: "EPSG:28992", width: 12000, height: 12000, band_count: 1, size: 603_984_776, dtype: "f4",
     fill_value: "-9999.0", origin_x: 93486, origin_y: 434800, upper_bound_x: 99486, upper_bound_y: 428800,
@@ -79,10 +80,12 @@ test("statistics equal gdalinfo -stats with bounded memory", async () => {
 }, TIMEOUT);
 
 test("a window read touches only the tiles it needs", async () => {
-  const reader = countingReader(await fileRangeReader(file));
+  const inner = await fileRangeReader(file);
+  const reader = countingReader(inner);
   await readRasterMetadata(reader);
   reader.reads.length = 0;
-  const w = await readWindow(reader, { bbox: [93486 + 200, 434800 - 600, 93486 + 800, 434800 - 200], width: 300, height: 200 });
+  const bbox: [number, number, number, number] = [93486 + 200, 434800 - 600, 93486 + 800, 434800 - 200];
+  const w = await readWindow(reader, { bbox, width: 300, height: 200 }).finally(() => inner.close());
   expect(w.overview).toBe(0);
   // Columns 400-1600 and rows 400-1200: tile columns 0-3 x tile rows 0-2.
   expect(reader.reads.length).toBe(12);

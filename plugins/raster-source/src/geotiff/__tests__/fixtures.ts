@@ -19,6 +19,7 @@ export interface TruthStats {
 export interface TruthFile {
   file: string;
   valid: boolean;
+  description?: string;
   projection?: string | null;
   origin_x?: number | null;
   origin_y?: number | null;

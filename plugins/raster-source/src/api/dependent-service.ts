@@ -1,0 +1,79 @@
+import {
+  accessibleResources,
+  compileListQuery,
+  Errors,
+  type LabelType,
+  type ListQuery,
+  type Organisation,
+  type Prisma,
+  type RasterLayer,
+  type ServiceContext,
+} from "@assets/core";
+import { RASTER_LAYER_FIELDS } from "./lizard-dialect.js";
+
+/** A layer or label type with its source's uuid (null once the source is gone). */
+export type WithSource<T> = T & { source: { resource: { uuid: string } } | null };
+/** A layer with its organisation, looked up by id (the layer table has no relation to it). */
+export interface LayerView {
+  layer: WithSource<RasterLayer>;
+  organisation: Organisation | null;
+}
+
+const WITH_SOURCE = { source: { select: { resource: { select: { uuid: true } } } } } as const;
+
+/**
+ * What may be seen of layers and label types: they inherit the permissions
+ * of the source they render, as uploads inherit their resource's. One whose
+ * source was force-deleted is seen by nobody.
+ */
+function visible(ctx: ServiceContext): Prisma.RasterLayerWhereInput & Prisma.LabelTypeWhereInput {
+  return { source: { is: { resource: { is: accessibleResources(ctx.ability, "view") } } } };
+}
+
+/**
+ * Reads of the objects that depend on raster sources (`/rasters/`,
+ * `/labeltypes/`) and of organisations (`/organisations/`), so every link a
+ * raster source renders resolves for whoever may follow it.
+ */
+export class DependentService {
+  async listLayers(ctx: ServiceContext, query: ListQuery): Promise<{ views: LayerView[]; total: number }> {
+    const compiled = compileListQuery(RASTER_LAYER_FIELDS, query);
+    const where: Prisma.RasterLayerWhereInput = { AND: [compiled.where as Prisma.RasterLayerWhereInput, visible(ctx)] };
+    const [rows, total] = await Promise.all([
+      ctx.db.rasterLayer.findMany({ where, orderBy: compiled.orderBy as Prisma.RasterLayerOrderByWithRelationInput[], skip: compiled.skip, take: compiled.take, include: WITH_SOURCE }),
+      ctx.db.rasterLayer.count({ where }),
+    ]);
+    return { views: await this.withOrganisations(ctx, rows), total };
+  }
+
+  async getLayer(ctx: ServiceContext, uuid: string): Promise<LayerView> {
+    const row = await ctx.db.rasterLayer.findFirst({ where: { AND: [{ uuid }, visible(ctx)] }, include: WITH_SOURCE });
+    if (!row) throw Errors.NOT_FOUND({ detail: "Not found." });
+    return (await this.withOrganisations(ctx, [row]))[0]!;
+  }
+
+  async getLabelType(ctx: ServiceContext, uuid: string): Promise<WithSource<LabelType>> {
+    const row = await ctx.db.labelType.findFirst({ where: { AND: [{ uuid }, visible(ctx)] }, include: WITH_SOURCE });
+    if (!row) throw Errors.NOT_FOUND({ detail: "Not found." });
+    return row;
+  }
+
+  /**
+   * An organisation by uuid. Signed-in users may read any (the core lists
+   * them all to users); anonymous callers only one that owns a resource
+   * they may view, i.e. one whose name they can already see.
+   */
+  async getOrganisation(ctx: ServiceContext, uuid: string): Promise<Organisation> {
+    const seen: Prisma.OrganisationWhereInput = ctx.principal.kind === "user" ? {} : { resources: { some: accessibleResources(ctx.ability, "view") } };
+    const row = await ctx.db.organisation.findFirst({ where: { AND: [{ uuid }, seen] } });
+    if (!row) throw Errors.NOT_FOUND({ detail: "Not found." });
+    return row;
+  }
+
+  private async withOrganisations(ctx: ServiceContext, layers: WithSource<RasterLayer>[]): Promise<LayerView[]> {
+    const ids = [...new Set(layers.flatMap((l) => (l.organisation_id === null ? [] : [l.organisation_id])))];
+    const organisations = ids.length === 0 ? [] : await ctx.db.organisation.findMany({ where: { id: { in: ids } } });
+    const byId = new Map(organisations.map((o) => [o.id, o]));
+    return layers.map((layer) => ({ layer, organisation: layer.organisation_id === null ? null : (byId.get(layer.organisation_id) ?? null) }));
+  }
+}

@@ -1,0 +1,33 @@
+import type { Request } from "express";
+import { assertDjangoPageExists, djangoPageOf, requestUrl, searchParams, type Page } from "@assets/core";
+
+/** DRF's `PageNumberPagination` envelope. */
+export interface DrfPage<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+/**
+ * Wraps one page of results as DRF does: absolute `next`/`previous` links
+ * that keep every other query parameter, and no `page` parameter in the link
+ * to page 1. A page past the last one is a 404 "Invalid page.".
+ */
+export function drfPage<T>(req: Request, canonical: Page, total: number, results: T[]): DrfPage<T> {
+  const page = djangoPageOf(canonical);
+  assertDjangoPageExists(page, total);
+  const link = (number: number) => {
+    const params = searchParams(req);
+    if (number === 1) params.delete("page");
+    else params.set("page", String(number));
+    const query = params.toString();
+    return query === "" ? requestUrl(req) : `${requestUrl(req)}?${query}`;
+  };
+  return {
+    count: total,
+    next: page.number * page.size < total ? link(page.number + 1) : null,
+    previous: page.number > 1 ? link(page.number - 1) : null,
+    results,
+  };
+}

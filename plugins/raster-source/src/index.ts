@@ -1,0 +1,41 @@
+import { definePlugin, type RasterSource } from "@assets/core";
+import { LIZARD_PREFIX } from "./api/lizard-urls.js";
+import { lizardRouter } from "./api/lizard-router.js";
+import { RASTER_SOURCE_TYPE } from "./api/rastersource-service.js";
+import { RASTER_SOURCE_FIELDS } from "./model/raster-source-fields.js";
+import { rasterSourceAttributes } from "./model/raster-source-attributes.js";
+import { commitRasterUpload } from "./processing/commit.js";
+import { rasterDataRoutes } from "./processing/data-routes.js";
+import { rasterProcessors, type RasterProcessorOptions } from "./processing/processors.js";
+
+/** Options of {@link rasterSourcePlugin}. */
+export type RasterSourcePluginOptions = RasterProcessorOptions;
+
+/**
+ * The raster-source plugin: GeoTIFF/COG raster sources as an asset type
+ * (queryable and rendered through the core JSON:API), their upload
+ * pipeline, and a Lizard API v4 compatible profile under `/api/v4`.
+ */
+export function rasterSourcePlugin(options: RasterSourcePluginOptions = {}) {
+  return definePlugin({
+    name: "raster-source",
+    prefix: LIZARD_PREFIX,
+    types: [
+      {
+        key: RASTER_SOURCE_TYPE,
+        relation: "raster_source",
+        fields: RASTER_SOURCE_FIELDS,
+        // The core hands over `resource.raster_source`, the RasterSource row.
+        attributes: (record) => rasterSourceAttributes(record as RasterSource),
+        accepts: { mimeTypes: ["image/tiff"], extensions: [".tif", ".tiff"] },
+        processors: rasterProcessors(options),
+        commit: commitRasterUpload,
+      },
+    ],
+    routes: (host) => lizardRouter(host, [rasterDataRoutes(host)]),
+  });
+}
+
+export { RASTER_SOURCE_FIELDS } from "./model/raster-source-fields.js";
+export { rasterSourceAttributes } from "./model/raster-source-attributes.js";
+export { formatInterval, parseInterval } from "./model/interval.js";
