@@ -17,6 +17,7 @@ const schema = z.object({
   MAX_UPLOAD_SIZE: z.coerce.number().int().positive().optional(),
   MAX_PARALLEL_UPLOADS: z.coerce.number().int().positive().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
+  UPLOAD_URL_SECRET: z.string().min(16).optional(),
 });
 
 /** S3-compatible storage settings; absent means local disk in DATA_DIR/files. */
@@ -42,6 +43,8 @@ export interface ServerConfig {
   maxUploadSize?: number;
   maxParallelUploads?: number;
   workerConcurrency: number;
+  /** HMAC secret for signed upload URLs; unset: random per process (single-process only). */
+  uploadUrlSecret?: string;
 }
 
 /** Reads and validates the configuration; a bad value stops the server with a clear message. */
@@ -65,5 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     maxUploadSize: c.MAX_UPLOAD_SIZE,
     maxParallelUploads: c.MAX_PARALLEL_UPLOADS,
     workerConcurrency: c.WORKER_CONCURRENCY,
+    uploadUrlSecret: c.UPLOAD_URL_SECRET,
   };
 }

@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import { join } from "node:path";
 import express from "express";
 import { pino, type Logger } from "pino";
 import { createAssetRouter, Errors, renderJsonApiError, type Database, type Pipeline } from "@assets/core";
@@ -16,11 +17,11 @@ export interface RunningServer {
 }
 
 /** The standalone app: the asset router at `/`, and JSON:API 404s for everything else. */
-export function buildApp(pipeline: Pipeline, log: Logger): express.Express {
+export function buildApp(pipeline: Pipeline, log: Logger, options: { signingSecret?: string; tusDirectory?: string; signal?: AbortSignal } = {}): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.use("/", createAssetRouter({ pipeline, logger: log }));
+  app.use("/", createAssetRouter({ pipeline, logger: log, signingSecret: options.signingSecret, tusDirectory: options.tusDirectory, signal: options.signal }));
   app.use((req, res) => {
     res.status(404).json(renderJsonApiError(Errors.NOT_FOUND({ detail: `No route for ${req.method} ${req.path}` }), req));
   });
@@ -37,7 +38,8 @@ export async function startServer(config: ServerConfig, log: Logger = pino({ lev
   const pipeline = openPipeline(config, db, log);
   if (!config.redisUrl) await pipeline.startWorker(config.workerConcurrency);
   pipeline.startSweeper();
-  const app = buildApp(pipeline, log);
+  const stopping = new AbortController();
+  const app = buildApp(pipeline, log, { signingSecret: config.uploadUrlSecret, tusDirectory: join(config.dataDir, "tus"), signal: stopping.signal });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once("error", reject);
@@ -50,6 +52,7 @@ export async function startServer(config: ServerConfig, log: Logger = pino({ lev
     pipeline,
     url: `http://${config.host}:${port}`,
     async close() {
+      stopping.abort();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pipeline.close();
       await db.close();

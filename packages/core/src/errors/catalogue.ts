@@ -6,6 +6,7 @@ export const Errors = {
   INVALID_BODY: defineError("INVALID_BODY", 400, "Invalid request body"),
   UNAUTHENTICATED: defineError("UNAUTHENTICATED", 401, "Invalid or revoked credentials"),
   FORBIDDEN: defineError("FORBIDDEN", 403, "You may not do this"),
+  INVALID_SIGNATURE: defineError("INVALID_SIGNATURE", 403, "Invalid URL signature"),
   NOT_FOUND: defineError("NOT_FOUND", 404, "Not found"),
   METHOD_NOT_ALLOWED: defineError("METHOD_NOT_ALLOWED", 405, "Method not allowed"),
   CONFLICT: defineError("CONFLICT", 409, "Conflict"),
@@ -18,6 +19,10 @@ export const Errors = {
   MALFORMED_UPLOAD: defineError("MALFORMED_UPLOAD", 400, "Malformed upload"),
   UPLOAD_INTERRUPTED: defineError("UPLOAD_INTERRUPTED", 400, "Upload interrupted"),
   LINK_EXPIRED: defineError("LINK_EXPIRED", 410, "Upload link expired"),
+  /** A resumable (tus) upload that was cancelled, expired or rejected: it takes no more bytes. */
+  UPLOAD_GONE: defineError("UPLOAD_GONE", 410, "Upload gone"),
+  /** tus checksum extension: the chunk's `Upload-Checksum` did not match; the chunk was not kept. */
+  TUS_CHECKSUM_MISMATCH: defineError("TUS_CHECKSUM_MISMATCH", 460, "Checksum mismatch"),
   IDEMPOTENCY_KEY_IN_USE: defineError("IDEMPOTENCY_KEY_IN_USE", 409, "A request with this Idempotency-Key is still in progress"),
   IDEMPOTENCY_KEY_REUSED: defineError("IDEMPOTENCY_KEY_REUSED", 422, "Idempotency-Key reused for a different request"),
   INTERNAL: defineError("INTERNAL", 500, "Internal server error"),

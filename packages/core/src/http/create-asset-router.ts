@@ -7,6 +7,11 @@ import type { PluginHost } from "../plugins/types.js";
 import { jobResultRoutes, jobRoutes } from "./job-routes.js";
 import { limitRouters } from "./limit-routes.js";
 import { uploadWriteRoutes } from "./upload-write-routes.js";
+import { tusRoutes } from "./tus-routes.js";
+import { apidatatoolsRoutes } from "./apidatatools-routes.js";
+import { uploadFromRequestRoutes, uploadRequestRoutes } from "./upload-request-routes.js";
+import { urlSignerFor } from "./signed-url.js";
+import { UploadRequestService } from "../uploads/upload-request-service.js";
 import { RESOURCE_FIELDS } from "../resources/resource-fields.js";
 import { ResourceService } from "../resources/resource-service.js";
 import { UPLOAD_FIELDS } from "../uploads/upload-fields.js";
@@ -36,6 +41,19 @@ export interface AssetRouterOptions {
   authenticate?: HostAuthenticate;
   /** pino logger; every request line carries a `reqId`. */
   logger?: Logger;
+  /**
+   * HMAC secret for signed upload URLs (`POST /upload-requests`), at least 16
+   * characters. Default: random per process, with a warning; multi-process
+   * deployments must set one so any process accepts any URL.
+   */
+  signingSecret?: string;
+  /**
+   * Directory for unfinished resumable (tus) uploads at `/uploads/tus`.
+   * Default: a fresh temporary directory, so they do not survive a restart.
+   */
+  tusDirectory?: string;
+  /** Aborting it stops the router's background work (the cleanup of expired tus uploads). */
+  signal?: AbortSignal;
 }
 
 const JSON_TYPES = ["application/json", "application/vnd.api+json", "application/*+json"];
@@ -53,6 +71,8 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   const resourceFields = registry.resourceFields(RESOURCE_FIELDS);
   const resources = new ResourceService({ fields: resourceFields, include: registry.resourceInclude() });
   const uploads = new UploadService();
+  const uploadRequests = new UploadRequestService({ db: db.prisma, ingest: pipeline.ingest, ttlMs: pipeline.limits.requestTtlMs });
+  const signer = urlSignerFor(options.signingSecret, log);
 
   const authenticate: RequestHandler = async (req, _res, next) => {
     const principal = await authenticateRequest(db.prisma, req, options.authenticate);
@@ -75,7 +95,11 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
 
   const body = express.json({ type: JSON_TYPES, limit: "1mb" });
   router.use("/resources", authenticate, body, fieldReadGuard({ fields: resourceFields }, resourceFieldPolicy), permissionRoutes(new PermissionService(resources)), resourceRoutes(resources, registry, { fields: resourceFields, defaultSort: [{ field: "created_at", direction: "desc" }] }));
-  router.use("/uploads", authenticate, body, uploadWriteRoutes(pipeline, uploads), fieldReadGuard({ fields: UPLOAD_FIELDS }, uploadFieldPolicy), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }));
+  // Before the body parser and the other /uploads routers: tus reads its own bodies.
+  router.use("/uploads/tus", authenticate, tusRoutes({ pipeline, directory: options.tusDirectory, signal: options.signal, log }));
+  router.use("/uploads", authenticate, body, uploadWriteRoutes(pipeline, uploads), uploadFromRequestRoutes(uploadRequests), fieldReadGuard({ fields: UPLOAD_FIELDS }, uploadFieldPolicy), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }));
+  router.use("/upload-requests", uploadRequestRoutes({ service: uploadRequests, signer, authenticate, body, log }));
+  router.use("/list-uploads-api", apidatatoolsRoutes({ db: db.prisma, uploads, log }));
   router.use("/jobs", authenticate, jobRoutes(pipeline, uploads));
   router.use("/job-results", authenticate, jobResultRoutes(pipeline, uploads));
   for (const [path, routes] of limitRouters(pipeline)) router.use(path, authenticate, routes);

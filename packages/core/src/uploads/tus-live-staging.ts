@@ -1,0 +1,75 @@
+import { PassThrough, Transform } from "node:stream";
+import type { Logger } from "pino";
+import type { Upload } from "../generated/prisma/client.js";
+import type { IngestService } from "../pipeline/ingest-service.js";
+import type { StagedBytes } from "../pipeline/object-store.js";
+import type { ServiceContext } from "../services/service-context.js";
+import type { WriteObserver } from "./checksummed-file-store.js";
+
+/** How staging alongside a write ended: the staged bytes, or why staging failed. */
+export type LiveOutcome = { staged: StagedBytes; error?: undefined } | { staged?: undefined; error: unknown };
+
+/**
+ * Stages a tus upload in the pipeline while the PATCH that carries the whole
+ * file streams into the tus file, so finishing need not read 600 MB back and
+ * hash them after the last byte (which would halve throughput). The tus file
+ * is written as always, for resuming. When the write ends short (a dropped
+ * connection, a refused chunk), the staged bytes are discarded and finishing
+ * later reads the tus file as usual.
+ */
+export class TusLiveStaging {
+  readonly #outcomes = new Map<string, LiveOutcome>();
+
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly log: Logger,
+  ) {}
+
+  /** An observer that stages the `size` bytes of upload `id` (row `row`) as they are written. */
+  observe(ctx: ServiceContext, row: Upload, id: string, size: number, expected: { md5?: string; sha256?: string } | undefined): WriteObserver {
+    const tee = new PassThrough();
+    let failed = false;
+    const staging: Promise<LiveOutcome> = this.ingest
+      .store(ctx, { body: tee, filename: row.filename, type: row.type ?? undefined, declaredSize: size, declaredMimeType: row.mime_type ?? undefined, expected })
+      .then(
+        (staged) => ({ staged }),
+        (error: unknown) => {
+          failed = true;
+          return { error };
+        },
+      );
+    // Never fails and never stalls the tus write: once staging has failed, bytes only go to the file.
+    const stream = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        if (failed || tee.destroyed || tee.write(chunk)) return callback(null, chunk);
+        const resume = () => {
+          tee.off("drain", resume);
+          tee.off("close", resume);
+          callback(null, chunk);
+        };
+        tee.on("drain", resume);
+        tee.on("close", resume);
+      },
+    });
+    return {
+      stream,
+      settle: async (end) => {
+        if (end === size) {
+          if (!tee.destroyed) tee.end();
+          this.#outcomes.set(id, await staging);
+          return;
+        }
+        tee.destroy();
+        const outcome = await staging;
+        if (outcome.staged) await this.ingest.discard(outcome.staged).catch((error: unknown) => this.log.warn({ err: error, id }, "could not discard live-staged bytes"));
+      },
+    };
+  }
+
+  /** The outcome staged alongside the write that completed upload `id`, once. */
+  take(id: string): LiveOutcome | undefined {
+    const outcome = this.#outcomes.get(id);
+    this.#outcomes.delete(id);
+    return outcome;
+  }
+}
