@@ -4,10 +4,12 @@
  * `ResourceService.list` as anonymous, an organisation member (also in a
  * group with grants), an organisation admin and a superuser, next to the
  * same query with no permission filter at all; for a filtered page and for
- * the default listing; with JIT forced on and with the database's setting
- * (off, by migration `*_jit_off_for_permission_filters`).
+ * the default listing; with the database's JIT setting (off, by migration
+ * `*_jit_off_for_permission_filters`) and, with `--jit-on`, JIT forced on.
+ * Each timed call resolves the caller's grants and builds the ability first,
+ * as every HTTP request does.
  *
- *   node --import tsx bench/list-permissions.ts [--iterations 200] [--keep]
+ *   node --import tsx bench/list-permissions.ts [--iterations 200] [--keep | --reuse] [--jit-on]
  *
  * Needs PostgreSQL at BENCH_DATABASE_URL (default postgresql://root@127.0.0.1:5432/postgres);
  * (re)creates the database `assets_bench_perm`.
@@ -27,6 +29,7 @@ import {
   parseJsonApiQuery,
   Prisma,
   RESOURCE_FIELDS,
+  resolveGrants,
   ResourceService,
   type Database,
   type ListOptions,
@@ -35,7 +38,16 @@ import {
   type ServiceContext,
 } from "@assets/core";
 
-const { values: args } = parseArgs({ options: { iterations: { type: "string", default: "200" }, keep: { type: "boolean", default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    iterations: { type: "string", default: "200" },
+    // Keep the database afterwards; `--reuse` then measures it again without seeding.
+    keep: { type: "boolean", default: false },
+    reuse: { type: "boolean", default: false },
+    // Also measure with JIT forced on, i.e. the state before the jit_off migration.
+    "jit-on": { type: "boolean", default: false },
+  },
+});
 const ITERATIONS = Number(args.iterations);
 const WARMUP = 20;
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
@@ -122,9 +134,10 @@ async function measure(db: Database, queryText: string, log: pino.Logger): Promi
   const service = new ResourceService({ fields: RESOURCE_FIELDS });
   const query = parseJsonApiQuery(new URLSearchParams(queryText), LIST_OPTIONS);
   const principal = async (username: string) => (await loadPrincipal(db.prisma, { username }))!;
-  const listAs = (who: Principal) => {
-    const ctx = context(db, who, log);
-    return async () => (await service.list(ctx, query)).rows.length;
+  // Per request, as authenticateRequest does: the caller's grants are resolved (one small query) and the ability built.
+  const listAs = (who: Principal) => async () => {
+    const ctx = context(db, await resolveGrants(db.prisma, who), log);
+    return (await service.list(ctx, query)).rows.length;
   };
   const scenarios: Scenario[] = [
     { name: "unrestricted (no permission filter)", run: unrestrictedList(db, query) },
@@ -157,19 +170,26 @@ async function measure(db: Database, queryText: string, log: pino.Logger): Promi
 async function main() {
   const log = pino({ level: "silent" });
   const started = performance.now();
-  const seeded = await recreateDatabase();
-  await seeded.execScript(SEED_SQL);
-  // Steady state, as autovacuum leaves it: statistics and a visibility map (index-only probes of grants).
-  await seeded.execScript("VACUUM ANALYZE");
+  const seeded = args.reuse ? await openDatabase({ url: benchUrl() }) : await recreateDatabase();
+  if (args.reuse) {
+    // Migrations added since the database was seeded (e.g. indexes) apply here, then fresh statistics.
+    if ((await migrate(seeded, defaultMigrationsDir)).length > 0) await seeded.execScript("VACUUM ANALYZE");
+  } else {
+    await seeded.execScript(SEED_SQL);
+    // Steady state, as autovacuum leaves it: statistics and a visibility map (index-only probes of grants).
+    await seeded.execScript("VACUUM ANALYZE");
+  }
   const counts = await seeded.prisma.$queryRawUnsafe<{ resources: bigint; grants: bigint; organisations: bigint }[]>(
     `SELECT (SELECT count(*) FROM "Resource") AS resources, (SELECT count(*) FROM "PermissionGrant") AS grants, (SELECT count(*) FROM "Organisation") AS organisations`,
   );
   await seeded.close();
-  console.log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s:`, Object.fromEntries(Object.entries(counts[0]!).map(([k, v]) => [k, Number(v)])));
+  console.log(`${args.reuse ? "reused" : "seeded"} in ${((performance.now() - started) / 1000).toFixed(1)} s:`, Object.fromEntries(Object.entries(counts[0]!).map(([k, v]) => [k, Number(v)])));
   console.log(`${ITERATIONS} iterations after ${WARMUP} warm-up, round-robin; ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), node ${process.version}`);
 
   // The jit_off migration turns JIT off for the database; `-c jit=on` on the connection shows the state before it.
-  for (const [label, options] of [["jit forced on (before the jit_off migration)", "-c jit=on"], ["database setting (after the migration)", undefined]] as const) {
+  const passes: [string, string | undefined][] = [["database setting (after the migration)", undefined]];
+  if (args["jit-on"]) passes.unshift(["jit forced on (before the jit_off migration)", "-c jit=on"]);
+  for (const [label, options] of passes) {
     const db = await openDatabase({ url: benchUrl(options) });
     const [{ jit, version }] = await db.prisma.$queryRawUnsafe<{ jit: string; version: string }[]>("SELECT current_setting('jit') AS jit, version() AS version");
     for (const [name, queryText] of Object.entries(QUERIES)) {
@@ -180,7 +200,7 @@ async function main() {
     await db.close();
   }
 
-  if (!args.keep) {
+  if (!args.keep && !args.reuse) {
     const admin = new pg.Client({ connectionString: BASE_URL });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);

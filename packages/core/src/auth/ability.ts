@@ -1,6 +1,6 @@
 import { AbilityBuilder, type Ability } from "@casl/ability";
 import { createPrismaAbility, type PrismaQueryFactory, type Subjects } from "@casl/prisma/runtime";
-import type { Prisma, Resource, Upload } from "../generated/prisma/client.js";
+import type { Prisma, Resource, Role, Upload } from "../generated/prisma/client.js";
 import type { Principal } from "./principal.js";
 
 /** What can be done to a resource (GeoNode's permission set, in short names). */
@@ -14,8 +14,22 @@ type AppQuery = PrismaQueryFactory<Prisma.TypeMap>;
 export type AppAbility = Ability<[Action, AppSubjects], AppQuery>;
 
 const READ_ACTIONS: ResourceAction[] = ["view", "download"];
-const EDIT_ACTIONS: ResourceAction[] = ["view", "download", "change", "change_metadata", "publish"];
+/** Actions an organisation editor adds to view and download. */
+const EDITOR_ACTIONS: ResourceAction[] = ["change", "change_metadata", "publish"];
 const VISIBLE_TO_MEMBERS = ["Public", "Common", "Private"] as const;
+
+/** The actions explicit grants can give this caller: anyone and read-scoped keys only view and download. */
+export function grantableActions(principal: Principal): ResourceAction[] {
+  return principal.kind === "anonymous" || principal.scopes.includes("read") ? [...READ_ACTIONS] : [...RESOURCE_ACTIONS];
+}
+
+/** The grants that reach this caller: to anyone, and for a user also to them and to their groups. */
+export function granteeFilter(principal: Principal): Prisma.PermissionGrantWhereInput[] {
+  if (principal.kind === "anonymous") return [{ subject_type: "anonymous" }];
+  const grantees: Prisma.PermissionGrantWhereInput[] = [{ subject_type: "user", user_id: principal.id }, { subject_type: "anonymous" }];
+  if (principal.groupIds.length > 0) grantees.push({ subject_type: "group", group_id: { in: principal.groupIds } });
+  return grantees;
+}
 
 /**
  * Builds the caller's ability. Every rule is a Prisma condition, so lists and
@@ -27,14 +41,29 @@ const VISIBLE_TO_MEMBERS = ["Public", "Common", "Private"] as const;
  * - organisation editors change what their organisation can see; admins and owners manage;
  * - explicit grants (to the user, their groups, or anyone) add single actions;
  * - a read-scoped key keeps only view and download.
+ *
+ * Organisation rules are exact and do not overlap (each organisation appears
+ * in one rule per action, with only the modifiers no broader rule covers), so
+ * the SQL OR stays short and each arm maps onto one index. Grants resolved for
+ * the request (`principal.grants`) become `id IN (...)`, which the planner can
+ * combine with the other arms in a BitmapOr; unresolved ones stay an `EXISTS`
+ * on the grants table.
  */
 export function defineAbilityFor(principal: Principal): AppAbility {
   const { can, build } = new AbilityBuilder<AppAbility>(createPrismaAbility);
-  const anonymousGrant = (action: ResourceAction): Prisma.PermissionGrantWhereInput => ({ permission: action, subject_type: "anonymous" });
+  const grantRules = () => {
+    for (const action of grantableActions(principal)) {
+      const ids = principal.grants?.[action];
+      if (ids === undefined) can(action, "Resource", { grants: { some: { permission: action, OR: granteeFilter(principal) } } });
+      else if (ids.length > 0) can(action, "Resource", { id: { in: [...ids] } });
+    }
+  };
 
+  // CASL lists later rules first in the SQL OR: the broad modifier rules go last so that PostgreSQL,
+  // testing the OR row by row, settles most rows on its first arm.
   if (principal.kind === "anonymous") {
+    grantRules();
     can(READ_ACTIONS, "Resource", { access_modifier: "Public" });
-    for (const action of READ_ACTIONS) can(action, "Resource", { grants: { some: anonymousGrant(action) } });
     return build();
   }
 
@@ -46,25 +75,19 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     return build();
   }
 
-  const orgIds = (minimum: "member" | "editor" | "admin") =>
-    principal.organisations
-      .filter((m) => (minimum === "member" ? true : minimum === "editor" ? m.role !== "member" : m.role === "admin"))
-      .map((m) => m.organisationId);
-
-  can(READ_ACTIONS, "Resource", { access_modifier: { in: ["Public", "Common"] } });
-  // Rules with an empty organisation list would only add dead `IN ()` branches to every query.
-  const members = orgIds("member");
+  const orgIds = (...roles: Role[]) => principal.organisations.filter((m) => roles.includes(m.role)).map((m) => m.organisationId);
+  const viewers = orgIds("member", "editor");
   const editors = orgIds("editor");
   const admins = orgIds("admin");
-  if (members.length) can(READ_ACTIONS, "Resource", { organisation_id: { in: members }, access_modifier: { in: [...VISIBLE_TO_MEMBERS] } });
-  if (editors.length) can(allowed(EDIT_ACTIONS), "Resource", { organisation_id: { in: editors }, access_modifier: { in: [...VISIBLE_TO_MEMBERS] } });
+
+  // Rules with an empty organisation list would only add dead `IN ()` branches to every query.
+  if (viewers.length) can(READ_ACTIONS, "Resource", { organisation_id: { in: viewers }, access_modifier: "Private" });
+  const editing = allowed(EDITOR_ACTIONS);
+  if (editors.length && editing.length) can(editing, "Resource", { organisation_id: { in: editors }, access_modifier: { in: [...VISIBLE_TO_MEMBERS] } });
   if (admins.length) can(allowed(RESOURCE_ACTIONS), "Resource", { organisation_id: { in: admins } });
   can(allowed(RESOURCE_ACTIONS), "Resource", { owner_id: principal.id });
-  for (const action of allowed(RESOURCE_ACTIONS)) {
-    const grantees: Prisma.PermissionGrantWhereInput[] = [{ subject_type: "user", user_id: principal.id }, { subject_type: "anonymous" }];
-    if (principal.groupIds.length > 0) grantees.push({ subject_type: "group", group_id: { in: principal.groupIds } });
-    can(action, "Resource", { grants: { some: { permission: action, OR: grantees } } });
-  }
+  grantRules();
+  can(READ_ACTIONS, "Resource", { access_modifier: { in: ["Public", "Common"] } });
   if (!readOnly) can("create", "Resource");
 
   // Uploads: the uploader always sees their own; everyone else inherits from the resource.

@@ -1,4 +1,4 @@
-import { accessibleResources } from "../auth/accessible.js";
+import { accessibleResources, decideOnRows } from "../auth/accessible.js";
 import type { ResourceAction } from "../auth/ability.js";
 import { Errors } from "../errors/index.js";
 import type { Prisma } from "../generated/prisma/client.js";
@@ -61,17 +61,18 @@ export class ResourceService {
     const where: Prisma.ResourceWhereInput = {
       AND: [compiled.where as Prisma.ResourceWhereInput, scope, hiddenExclusion(query), accessibleResources(ctx.ability, "view")],
     };
-    const [rows, total] = await Promise.all([
-      ctx.db.resource.findMany({
+    // `writable` is decided on the page's own rows when the `change` rules test only their columns
+    // (always, once grants are resolved to ids); otherwise the database decides, while the count runs.
+    const page = ctx.db.resource
+      .findMany({
         where,
         orderBy: compiled.orderBy as Prisma.ResourceOrderByWithRelationInput[],
         skip: compiled.skip,
         take: compiled.take,
         include: this.include(),
-      }),
-      ctx.db.resource.count({ where }),
-    ]);
-    const writable = await this.allowedIds(ctx, "change", rows.map((r) => r.id));
+      })
+      .then(async (rows) => ({ rows, writable: decideOnRows(ctx.ability, "change", rows) ?? (await this.allowedIds(ctx, "change", rows.map((r) => r.id))) }));
+    const [{ rows, writable }, total] = await Promise.all([page, ctx.db.resource.count({ where })]);
     return { rows: rows as ResourceRecord[], total, writable };
   }
 
