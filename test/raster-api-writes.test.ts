@@ -53,6 +53,15 @@ describe("Lizard API v4: raster source writes and uploads", () => {
     return { uuid: row.uuid, resourceId: row.id, rasterId: row.raster_source!.id };
   }
 
+  it("answers errors raised before the Lizard router (bad key, unparsable JSON) in DRF's shape", async () => {
+    const badKey = await api("get", "/rastersources/", { Authorization: "Bearer ak_nothing.atall" });
+    expect(badKey.status).toBe(401);
+    expect(badKey.body).toEqual({ detail: expect.any(String) });
+    const badJson = await api("post", "/rastersources/", root).set("Content-Type", "application/json").send("{not json");
+    expect(badJson.status).toBe(400);
+    expect(badJson.body).toEqual({ detail: expect.any(String) });
+  });
+
   describe("POST /rastersources/", () => {
     it("creates a resource of type raster_source with its record and answers 201 with the rendered source", async () => {
       const res = await api("post", "/rastersources/", erin).send({

@@ -105,7 +105,9 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   for (const [path, routes] of limitRouters(pipeline)) router.use(path, authenticate, routes);
   for (const [path, routes] of managementRouters()) router.use(path, authenticate, body, routes);
   for (const plugin of registry.plugins) {
-    if (plugin.routes) router.use(plugin.prefix ?? "/", authenticate, body, plugin.routes(host));
+    if (!plugin.routes) continue;
+    const profileErrors = plugin.renderError ? [createErrorHandler(log, plugin.renderError)] : [];
+    router.use(plugin.prefix ?? "/", authenticate, body, plugin.routes(host), ...profileErrors);
   }
   router.use(createErrorHandler(log));
   return router;

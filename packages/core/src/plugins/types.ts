@@ -2,6 +2,7 @@ import type { Router } from "express";
 import type { FieldCatalog } from "../query/field-catalog.js";
 import type { Database } from "../db/open-database.js";
 import type { Logger } from "pino";
+import type { ErrorRenderer } from "../http/error-handler.js";
 import type { CommitHook, Processor } from "../pipeline/processor.js";
 import type { UploadIngest } from "../pipeline/ingest-types.js";
 import type { StorageDriver } from "../storage/storage-driver.js";
@@ -54,6 +55,11 @@ export interface AssetPlugin {
   prefix?: string;
   /** Builds the plugin's own router (route-level middleware only). */
   routes?: (host: PluginHost) => Router;
+  /**
+   * Renders errors raised under `prefix` before the plugin's router runs
+   * (bad credentials, unparsable bodies) in the profile's own shape, e.g. DRF's `{ detail }`.
+   */
+  renderError?: ErrorRenderer;
   init?: (ctx: PluginContext) => Promise<void>;
 }
 
