@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, Request } from "express";
+import type { ErrorRequestHandler, Request, Response } from "express";
 import type { Logger } from "pino";
 import { AppError, Errors } from "../errors/index.js";
 
@@ -54,8 +54,37 @@ export function createErrorHandler(logger: Logger, render: ErrorRenderer = rende
       known = Errors.INTERNAL({ detail: "An unexpected error occurred" });
     }
     for (const [name, value] of Object.entries(known.headers ?? {})) res.setHeader(name, value);
-    res.status(known.status).type(wantsJsonApi(req) ? "application/vnd.api+json" : "application/json").send(JSON.stringify(render(known, req)));
+    const body = JSON.stringify(render(known, req));
+    const send = () => res.status(known.status).type(wantsJsonApi(req) ? "application/vnd.api+json" : "application/json").send(body);
+    void drainSmallBody(req, res).then(send, send);
   };
+}
+
+/** Unread request bodies up to this size are read and dropped before an error answer. */
+const DRAIN_LIMIT = 1024 * 1024;
+
+/**
+ * A client still sending a body it was refused (e.g. an upload to a resource
+ * it may not change) would hit a closed socket (EPIPE) instead of reading the
+ * error: small bodies are read to the end first; larger ones get
+ * `Connection: close` so the rest is not read at all.
+ */
+async function drainSmallBody(req: Request, res: Response): Promise<void> {
+  if (req.complete || req.readableEnded || req.destroyed) return;
+  const length = Number(req.get("content-length"));
+  if (!Number.isFinite(length) || length > DRAIN_LIMIT) {
+    res.setHeader("Connection", "close");
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, 5000);
+    function done() {
+      clearTimeout(timer);
+      resolve();
+    }
+    req.once("end", done).once("close", done).once("error", done);
+    req.resume();
+  });
 }
 
 /** True when the client asked for JSON:API's media type. */
