@@ -2,17 +2,20 @@
 // the upload-request PUT and tus, against `cp` and `md5sum` of the same file on the same disk,
 // with the server's peak RSS growth (VmHWM) per upload.
 // Run: npm run bench:ingest [-- sizeMB rounds]   (embedded PGlite + local disk; the server is a child process)
+// BENCH_CEILING=0 skips the in-process measurements of the staging step (hash + LocalDiskStorage.put).
 // Profiling: BENCH_ROUTES=tus (substring of a route name) runs only matching routes;
 // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=bench/.work/prof" passes flags to the server's node.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, open, rm } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import path from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { createHashingStream, type HashingStream } from "../packages/core/src/storage/hashing-stream.js";
+import { LocalDiskStorage } from "../packages/core/src/storage/local-disk-storage.js";
 
 const sizeMB = Number(process.argv[2] ?? 600);
 const rounds = Number(process.argv[3] ?? 3);
@@ -97,6 +100,12 @@ function memory(pid: number): { rss: number; hwm: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
   return { rss: kb("VmRSS") / 1024, hwm: kb("VmHWM") / 1024 };
+}
+
+/** CPU seconds (user + system, all threads) the process has used. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
 /** Resets VmHWM to the current RSS (Linux `clear_refs` 5); returns false where that is not allowed. */
@@ -220,6 +229,9 @@ const routes: Route[] = [multipart, uploadRequest, tus].filter((r) => r.name.inc
 interface Sample {
   storedMs: number;
   committedMs: number;
+  /** CPU seconds the server used per upload (until committed), and the bench client. */
+  serverCpu: number;
+  clientCpu: number;
   rssGrowth: number;
   hwm: number;
 }
@@ -229,6 +241,8 @@ async function measure(server: Running, route: Route): Promise<Sample> {
   const pid = server.child.pid!;
   const resettable = resetPeak(pid);
   const before = memory(pid);
+  const cpuBefore = cpuSeconds(pid);
+  const clientBefore = process.cpuUsage();
   const start = performance.now();
   const { id, complete } = await route.upload(server, prepared);
   const storedMs = performance.now() - start;
@@ -236,7 +250,55 @@ async function measure(server: Running, route: Route): Promise<Sample> {
   await committed(server, id);
   const committedMs = performance.now() - start;
   const after = memory(pid);
-  return { storedMs, committedMs, rssGrowth: resettable ? after.hwm - before.rss : NaN, hwm: after.hwm };
+  const client = process.cpuUsage(clientBefore);
+  return { storedMs, committedMs, serverCpu: cpuSeconds(pid) - cpuBefore, clientCpu: (client.user + client.system) / 1e6, rssGrowth: resettable ? after.hwm - before.rss : NaN, hwm: after.hwm };
+}
+
+// ---------------------------------------------------------------- the pipeline's own ceiling
+
+/**
+ * What the staging step (HashingStream + LocalDiskStorage.put, as ObjectStore.stage
+ * runs it) reaches in-process, without HTTP, and what two storage changes would
+ * give: writes batched to 1 MiB, and the fsync spread over the write instead of
+ * one for the whole file at the end (a bench-local writer, not the real driver).
+ */
+const ceilingCases: { label: string; run: (dir: string) => Promise<unknown> }[] = [
+  { label: "in-process: hash only", run: () => staged(1 << 20, (h) => pipeline(h, new Writable({ write: (_c, _e, cb) => cb() }))) },
+  { label: "in-process: hash + put, 64 KiB chunks", run: (dir) => staged(64 << 10, (h) => new LocalDiskStorage({ root: dir }).put("tmp/a", h)) },
+  { label: "in-process: hash + put, 1 MiB chunks", run: (dir) => staged(1 << 20, (h) => new LocalDiskStorage({ root: dir }).put("tmp/b", h)) },
+  { label: "in-process: hash + 1 MiB writes, fsync/64 MB", run: async (dir) => staged(64 << 10, async (h) => pipeline(h, await syncingWriter(path.join(dir, "c"), 64e6))) },
+];
+
+async function staged(chunk: number, sink: (hashing: HashingStream) => Promise<unknown>): Promise<void> {
+  const hashing = createHashingStream();
+  await Promise.all([pipeline(createReadStream(file, { highWaterMark: chunk }), hashing), sink(hashing), hashing.result]);
+}
+
+/** Writes in batches of up to 1 MiB, fdatasyncs every `every` bytes in the background, fsyncs at the end. */
+async function syncingWriter(target: string, every: number): Promise<Writable> {
+  const handle = await open(target, "wx");
+  let unsynced = 0;
+  let syncing: Promise<void> | null = null;
+  return new Writable({
+    highWaterMark: 1 << 20,
+    writev(chunks, callback) {
+      handle.writev(chunks.map((c) => c.chunk as Buffer)).then(({ bytesWritten }) => {
+        unsynced += bytesWritten;
+        if (unsynced >= every && !syncing) {
+          unsynced = 0;
+          syncing = handle.datasync().finally(() => (syncing = null));
+        }
+        callback();
+      }, callback);
+    },
+    final(callback) {
+      (async () => {
+        await syncing;
+        await handle.sync();
+        await handle.close();
+      })().then(() => callback(), callback);
+    },
+  });
 }
 
 // ---------------------------------------------------------------- main
@@ -250,6 +312,8 @@ const sha256sum: number[] = [];
 const cp: number[] = [];
 const cpSync: number[] = [];
 const samples = new Map<string, Sample[]>(routes.map((r) => [r.name, []]));
+const withCeiling = process.env.BENCH_CEILING !== "0";
+const ceiling = new Map<string, number[]>();
 
 const server = await startServer();
 try {
@@ -266,6 +330,17 @@ try {
     cp.push(copy.cp);
     cpSync.push(copy.cpSync);
     for (const route of routes) samples.get(route.name)!.push(await measure(server, route));
+    if (withCeiling) {
+      for (const { label, run } of ceilingCases) {
+        const dir = path.join(work, "ceiling");
+        await rm(dir, { recursive: true, force: true });
+        await mkdir(dir, { recursive: true });
+        const start = performance.now();
+        await run(dir);
+        ceiling.set(label, [...(ceiling.get(label) ?? []), performance.now() - start]);
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
   }
 } finally {
   await stopServer(server);
@@ -275,15 +350,16 @@ const best = (values: number[]) => Math.min(...values);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const reference = mbps(best(md5sum));
 const row = (label: string, ms: number[], extra = "") =>
-  console.log(`${label.padEnd(36)}${mbps(best(ms)).toFixed(0).padStart(6)} MB/s  (median ${mbps(median(ms)).toFixed(0).padStart(4)})  ${((100 * mbps(best(ms))) / reference).toFixed(0).padStart(3)}% of md5sum${extra}`);
+  console.log(`${label.padEnd(46)}${mbps(best(ms)).toFixed(0).padStart(6)} MB/s  (median ${mbps(median(ms)).toFixed(0).padStart(4)})  ${((100 * mbps(best(ms))) / reference).toFixed(0).padStart(3)}% of md5sum${extra}`);
 console.log("");
 row("md5sum", md5sum);
 row("sha256sum", sha256sum);
 row("cp (page cache)", cp);
 row("cp + sync of the copy", cpSync);
+for (const [label, ms] of ceiling) row(label, ms);
 for (const route of routes) {
   const list = samples.get(route.name)!;
   const growth = Math.max(...list.map((s) => s.rssGrowth));
   row(`${route.name}, stored+hashed`, list.map((s) => s.storedMs), `   peak RSS growth ${growth.toFixed(0)} MB (VmHWM ${Math.max(...list.map((s) => s.hwm)).toFixed(0)} MB)`);
-  row(`${route.name}, committed`, list.map((s) => s.committedMs));
+  row(`${route.name}, committed`, list.map((s) => s.committedMs), `   CPU per upload: server ${median(list.map((s) => s.serverCpu)).toFixed(2)} s, client ${median(list.map((s) => s.clientCpu)).toFixed(2)} s`);
 }
