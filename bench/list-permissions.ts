@@ -16,7 +16,7 @@
  */
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
-import pg from "pg";
+import { BenchDatabase } from "./bench-database.js";
 import { pino } from "pino";
 import {
   ANONYMOUS,
@@ -50,26 +50,7 @@ const { values: args } = parseArgs({
 });
 const ITERATIONS = Number(args.iterations);
 const WARMUP = 20;
-const BASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
-const DB_NAME = "assets_bench_perm";
-
-function benchUrl(options?: string): string {
-  const url = new URL(BASE_URL);
-  url.pathname = `/${DB_NAME}`;
-  if (options) url.searchParams.set("options", options);
-  return url.toString();
-}
-
-async function recreateDatabase(): Promise<Database> {
-  const admin = new pg.Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${DB_NAME}"`);
-  await admin.end();
-  const db = await openDatabase({ url: benchUrl() });
-  await migrate(db, defaultMigrationsDir);
-  return db;
-}
+const BENCH_DB = new BenchDatabase("assets_bench_perm");
 
 // Deterministic pseudo-random data straight in SQL: hashtext() of the row number stands in for a seeded RNG.
 const SEED_SQL = `
@@ -170,7 +151,7 @@ async function measure(db: Database, queryText: string, log: pino.Logger): Promi
 async function main() {
   const log = pino({ level: "silent" });
   const started = performance.now();
-  const seeded = args.reuse ? await openDatabase({ url: benchUrl() }) : await recreateDatabase();
+  const seeded = args.reuse ? await openDatabase({ url: BENCH_DB.url() }) : await BENCH_DB.recreate();
   if (args.reuse) {
     // Migrations added since the database was seeded (e.g. indexes) apply here, then fresh statistics.
     if ((await migrate(seeded, defaultMigrationsDir)).length > 0) await seeded.execScript("VACUUM ANALYZE");
@@ -190,7 +171,7 @@ async function main() {
   const passes: [string, string | undefined][] = [["database setting (after the migration)", undefined]];
   if (args["jit-on"]) passes.unshift(["jit forced on (before the jit_off migration)", "-c jit=on"]);
   for (const [label, options] of passes) {
-    const db = await openDatabase({ url: benchUrl(options) });
+    const db = await openDatabase({ url: BENCH_DB.url(options) });
     const [{ jit, version }] = await db.prisma.$queryRawUnsafe<{ jit: string; version: string }[]>("SELECT current_setting('jit') AS jit, version() AS version");
     for (const [name, queryText] of Object.entries(QUERIES)) {
       console.log(`\n${label}, ${name} page (jit=${jit}; ${version.split(" on ")[0]})\n\`${queryText}\`\n`);
@@ -200,12 +181,7 @@ async function main() {
     await db.close();
   }
 
-  if (!args.keep && !args.reuse) {
-    const admin = new pg.Client({ connectionString: BASE_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
-    await admin.end();
-  }
+  if (!args.keep && !args.reuse) await BENCH_DB.drop();
 }
 
 await main();

@@ -6,64 +6,41 @@
  *   node --import tsx bench/list-resources.ts [--duration 10] [--keep]
  *
  * Needs PostgreSQL at BENCH_DATABASE_URL (default postgresql://root@127.0.0.1:5432/postgres);
- * (re)creates the database `assets_bench_list`. Lists as a superuser, so the
- * numbers are the query engine's own; bench/list-permissions.ts measures what
- * permission filters add.
+ * (re)creates the database `assets_bench_list`. The server runs as its own
+ * process (`assets serve`, LOG_LEVEL=warn), so autocannon does not share its
+ * event loop. Lists as a superuser, so the numbers are the query engine's own;
+ * bench/list-permissions.ts measures what permission filters add.
  */
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
 import autocannon from "autocannon";
-import express from "express";
 import pg from "pg";
+import { BenchDatabase } from "./bench-database.js";
 import { pino } from "pino";
 import {
   PrismaClient,
-  LocalDiskStorage,
   RESOURCE_FIELDS,
   ResourceService,
-  createAssetRouter,
-  createPipeline,
-  defaultMigrationsDir,
   defineAbilityFor,
   issueApiKey,
   loadPrincipal,
-  migrate,
-  openDatabase,
   parseJsonApiQuery,
-  type Database,
   type Principal,
 } from "@assets/core";
 
 const { values: args } = parseArgs({ options: { duration: { type: "string", default: "10" }, keep: { type: "boolean", default: false } } });
-const BASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://root@127.0.0.1:5432/postgres";
-const DB_NAME = "assets_bench_list";
+const BENCH_DB = new BenchDatabase("assets_bench_list");
 
 const QUERIES = [
   { name: "filter + order_by, page of 30", path: "/resources?filter[fields][type][eq]=raster&filter[fields][created_at][gte]=2024-02-01T00:00:00Z&order_by=name_ASC&page[limit]=30" },
   { name: "filter[query] text search", path: "/resources?filter[query]=rotterdam%20elevation&page[limit]=30" },
   { name: "deep offset (90,000)", path: "/resources?page[offset]=90000&page[limit]=30" },
 ];
-
-function databaseUrl(): string {
-  const url = new URL(BASE_URL);
-  url.pathname = `/${DB_NAME}`;
-  return url.toString();
-}
-
-async function recreateDatabase(): Promise<Database> {
-  const admin = new pg.Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${DB_NAME}"`);
-  await admin.end();
-  const db = await openDatabase({ url: databaseUrl() });
-  await migrate(db, defaultMigrationsDir);
-  return db;
-}
 
 // Names from a small vocabulary so text search has realistic hit rates; hashtext() stands in for a seeded RNG.
 const SEED_SQL = `
@@ -83,9 +60,18 @@ INSERT INTO "Resource" (uuid, type, name, description, organisation_id, owner_id
   FROM generate_series(1, 100000) g;
 `;
 
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
+    });
+  });
+}
+
 /** The SQL (and parameters) Prisma sends for one list call, captured from its query log. */
 async function capturedSql(principal: Principal, path: string): Promise<{ sql: string; params: unknown[] }[]> {
-  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl() }), log: [{ emit: "event", level: "query" }] });
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: BENCH_DB.url() }), log: [{ emit: "event", level: "query" }] });
   const seen: { sql: string; params: unknown[] }[] = [];
   client.$on("query", (event) => seen.push({ sql: event.query, params: JSON.parse(event.params) as unknown[] }));
   const fields = RESOURCE_FIELDS;
@@ -96,7 +82,7 @@ async function capturedSql(principal: Principal, path: string): Promise<{ sql: s
 }
 
 async function explain(sql: string, params: unknown[]): Promise<string> {
-  const client = new pg.Client({ connectionString: databaseUrl() });
+  const client = new pg.Client({ connectionString: BENCH_DB.url() });
   await client.connect();
   try {
     const result = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params);
@@ -107,8 +93,8 @@ async function explain(sql: string, params: unknown[]): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const db = await recreateDatabase();
-  process.stdout.write(`seeding 100,000 resources into ${DB_NAME} ...\n`);
+  const db = await BENCH_DB.recreate();
+  process.stdout.write(`seeding 100,000 resources into ${BENCH_DB.name} ...\n`);
   await db.execScript(SEED_SQL);
   await db.execScript("VACUUM ANALYZE"); // a multi-statement script runs as one transaction, which VACUUM refuses
   const user = await db.prisma.user.findUniqueOrThrow({ where: { username: "bench" } });
@@ -116,12 +102,15 @@ async function main(): Promise<void> {
   const principal = (await loadPrincipal(db.prisma, { id: user.id })) as Principal;
 
   const root = await mkdtemp(join(tmpdir(), "bench-list-"));
-  const pipeline = createPipeline({ db, storage: new LocalDiskStorage({ root }), log: pino({ level: "silent" }) });
-  const app = express();
-  app.use(createAssetRouter({ pipeline, logger: pino({ level: "silent" }) }));
-  const server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = await freePort();
+  const server = spawn(process.execPath, ["--import", "tsx", "packages/server/src/cli.ts", "serve"], {
+    env: { ...process.env, DATABASE_URL: BENCH_DB.url(), PORT: String(port), DATA_DIR: root, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && resolve());
+    server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
 
   process.stdout.write(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}\n\n`);
   const rows: string[] = [];
@@ -142,16 +131,11 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`| query | p50 ms | p99 ms | req/s |\n|---|---:|---:|---:|\n${rows.join("\n")}\n`);
 
-  await new Promise((resolve) => server.close(resolve));
-  await pipeline.close();
+  server.kill("SIGTERM");
+  await new Promise((resolve) => server.once("exit", resolve));
   await db.close();
   await rm(root, { recursive: true, force: true });
-  if (!args.keep) {
-    const admin = new pg.Client({ connectionString: BASE_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
-    await admin.end();
-  }
+  if (!args.keep) await BENCH_DB.drop();
 }
 
 await main();

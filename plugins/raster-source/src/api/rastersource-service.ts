@@ -9,11 +9,10 @@ import {
   type ServiceContext,
   type Upload,
 } from "@assets/core";
+import { RASTER_SOURCE_TYPE } from "../model/raster-source-type.js";
 import { invalidFields } from "./drf-errors.js";
 import type { RasterSourceCreate, RasterSourcePatch } from "./rastersource-input.js";
 
-/** `Resource.type` of raster sources. */
-export const RASTER_SOURCE_TYPE = "raster_source";
 
 const SCOPE: Prisma.ResourceWhereInput = { type: RASTER_SOURCE_TYPE };
 

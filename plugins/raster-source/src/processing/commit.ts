@@ -4,14 +4,13 @@
  */
 import { type CommitHook, Prisma, type Upload, UnrecoverableError } from "@assets/core";
 import type { RasterMetadata } from "../geotiff/index.js";
+import { RASTER_SOURCE_TYPE } from "../model/raster-source-type.js";
 import { stepProblem } from "./grid-check.js";
 import { type RasterStatisticsResult, METADATA_STEP, metadataResult, statisticsResult, stepTimestamp } from "./results.js";
 import { summarizeSteps } from "./step-summary.js";
 
 type Tx = Prisma.TransactionClient;
 
-/** Resource type key of raster sources. */
-export const RASTER_SOURCE_TYPE = "raster_source";
 
 function organisationIdOf(metadata: unknown): number | null {
   const raw = (metadata as { organisation_id?: unknown } | null)?.organisation_id;

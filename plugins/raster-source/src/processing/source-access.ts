@@ -1,6 +1,6 @@
 /** Loading a raster source for the data endpoints, with the caller's permissions in the query. */
 import { Errors, type ServiceContext, accessibleResources } from "@assets/core";
-import { RASTER_SOURCE_TYPE } from "./commit.js";
+import { RASTER_SOURCE_TYPE } from "../model/raster-source-type.js";
 import { LATEST_FIRST, STEP_FIELDS, type StepFile } from "./step-files.js";
 
 const NOT_FOUND = "Not found.";

@@ -5,7 +5,7 @@
 import busboy from "busboy";
 import type { Request } from "express";
 import { Errors, type IngestResult, type ServiceContext, type UploadIngest, sanitizeFilename } from "@assets/core";
-import { RASTER_SOURCE_TYPE } from "./commit.js";
+import { RASTER_SOURCE_TYPE } from "../model/raster-source-type.js";
 import { fieldError } from "./field-error.js";
 import type { SourceRef } from "./source-access.js";
 import { parseIsoTimestamp } from "./timestamps.js";
