@@ -6,9 +6,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
-import { FileStore } from "@tus/file-store";
 import express, { type Express } from "express";
-import { createAssetRouter, createTestDatabase, type Database, type Pipeline } from "@assets/core";
+import { ChecksummedFileStore, createAssetRouter, createTestDatabase, type Database, type Pipeline } from "@assets/core";
 import { createTestPipeline, testLogger, userWithKey } from "./helpers/app.js";
 import { coreutilsDigests, filesUnder, notesPlugin, waitForUpload } from "./helpers/pipeline.js";
 
@@ -115,7 +114,7 @@ describe("tus 1.0 resumable uploads at /uploads/tus", () => {
     expect(row.expires_at!.getTime()).toBeGreaterThan(Date.now());
     expect(await offsetOf(upload)).toBe(0);
 
-    const reads = jest.spyOn(FileStore.prototype, "read");
+    const reads = jest.spyOn(ChecksummedFileStore.prototype, "read");
     let offset = 0;
     let last: Response | undefined;
     for (const length of [MiB, MiB, size - 2 * MiB]) {
@@ -157,7 +156,7 @@ describe("tus 1.0 resumable uploads at /uploads/tus", () => {
     const size = 5 * MiB + 1;
     const path = await file("single.txt", size);
     const upload = await create(size, { filename: "single.txt" });
-    const reads = jest.spyOn(FileStore.prototype, "read");
+    const reads = jest.spyOn(ChecksummedFileStore.prototype, "read");
     const res = await patch(upload, 0, await readFile(path));
     expect(res.status).toBe(204);
     expect(reads).not.toHaveBeenCalled();

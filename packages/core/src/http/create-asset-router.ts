@@ -49,7 +49,7 @@ export interface AssetRouterOptions {
   signingSecret?: string;
   /**
    * Directory for unfinished resumable (tus) uploads at `/uploads/tus`.
-   * Default: a fresh temporary directory, so they do not survive a restart.
+   * Default: a temporary directory, removed at exit, so they do not survive a restart.
    */
   tusDirectory?: string;
   /** Aborting it stops the router's background work (the cleanup of expired tus uploads). */

@@ -15,6 +15,7 @@ import { parseTusCreation, type TusCreation } from "../uploads/tus-metadata.js";
 import { TusUploadService, type TusFinished } from "../uploads/tus-upload-service.js";
 import { toAppError } from "./error-handler.js";
 import { baseUrl, serviceContext } from "./request-context.js";
+import { sendWebResponse, toWebRequest } from "./web-request.js";
 
 /** Options of {@link tusRoutes}. */
 export interface TusRoutesOptions {
@@ -125,7 +126,11 @@ export function tusRoutes(options: TusRoutesOptions): RequestHandler {
     try {
       const { tus, uploads } = start();
       if (await prepare(req, res, call, uploads)) return;
-      await calls.run(call, () => tus.handle(req, res));
+      // tus' Web API entry with our own Node adapter: it hands the body over in 1 MiB chunks (see toWebRequest).
+      const response = await calls.run(call, () => tus.handleWeb(toWebRequest(req, req.url)));
+      // A body tus did not read (an early answer) is not wanted: close rather than read it.
+      if (!req.complete) res.setHeader("Connection", "close");
+      await sendWebResponse(res, response);
     } catch (error) {
       sendTusError(req, res, error, call.ctx.log);
     }

@@ -109,8 +109,8 @@ export class TusUploadService {
    */
   async observeWrite(ctx: ServiceContext, row: Upload, id: string, offset: number, contentLength: number | undefined): Promise<WriteObserver | undefined> {
     if (offset !== 0) return undefined;
-    const file = await this.options.store.getUpload(id);
-    if (!file.size || (contentLength !== undefined && contentLength !== file.size)) return undefined;
+    const file = await this.options.store.getUpload(id).catch(() => null);
+    if (!file?.size || (contentLength !== undefined && contentLength !== file.size)) return undefined;
     return this.#live.observe(ctx, row, id, file.size, metadataChecksums(file.metadata));
   }
 
