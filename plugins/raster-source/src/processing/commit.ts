@@ -53,13 +53,23 @@ async function sourceFor(tx: Tx, upload: Upload, temporal: boolean): Promise<{ i
   return { id: resource.raster_source!.id, resource_id: resource.id };
 }
 
-/** Stores the upload's file as the source's step, replacing the step it supersedes. */
-async function replaceStep(tx: Tx, sourceId: number, upload: Upload, timestamp: Date | null, size: number): Promise<void> {
+/**
+ * Stores the upload's file as the source's step, replacing the step it supersedes. The replaced
+ * step's upload leaves the resource: it stays in the uploader's list as history, and deleting it
+ * (which a committed upload of a resource refuses) then frees its bytes.
+ */
+async function replaceStep(tx: Tx, source: { id: number; resource_id: number }, upload: Upload, timestamp: Date | null, size: number): Promise<void> {
   // A non-temporal source has exactly one file; a temporal one one per timestamp.
-  await tx.rasterStep.deleteMany({ where: timestamp ? { source_id: sourceId, timestamp } : { source_id: sourceId } });
+  const where = timestamp ? { source_id: source.id, timestamp } : { source_id: source.id };
+  const replaced = await tx.rasterStep.findMany({ where, select: { upload_id: true } });
+  await tx.rasterStep.deleteMany({ where });
   await tx.rasterStep.create({
-    data: { source_id: sourceId, timestamp, upload_id: upload.id, storage_key: upload.storage_key!, size: upload.size ?? BigInt(size) },
+    data: { source_id: source.id, timestamp, upload_id: upload.id, storage_key: upload.storage_key!, size: upload.size ?? BigInt(size) },
   });
+  const superseded = replaced.flatMap((step) => (step.upload_id !== null && step.upload_id !== upload.id ? [step.upload_id] : []));
+  if (superseded.length > 0) {
+    await tx.upload.updateMany({ where: { id: { in: superseded }, resource_id: source.resource_id }, data: { resource_id: null } });
+  }
 }
 
 function metadataFields(m: RasterMetadata) {
@@ -105,7 +115,7 @@ export const commitRasterUpload: CommitHook = async (tx, { upload, results, log 
   const problem = await stepProblem(tx, source.resource_id, timestamp, metadata);
   if (problem) throw new UnrecoverableError(problem);
 
-  await replaceStep(tx, source.id, upload, timestamp, metadata.size);
+  await replaceStep(tx, source, upload, timestamp, metadata.size);
   const summary = await summarizeSteps(tx, source.id);
   const latest = timestamp === null || summary.last === null || timestamp.getTime() >= summary.last.getTime();
   await tx.rasterSource.update({

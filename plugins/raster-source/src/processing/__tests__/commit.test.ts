@@ -32,8 +32,10 @@ async function ingest(fixture: string, options: { resourceId?: number; metadata?
     },
   });
   const { results } = await runProcessors(rasterProcessors({ statistics: options.statistics }), { upload, file, storage, db: db.prisma });
-  const outcome = await db.prisma.$transaction((tx) => commitRasterUpload(tx, { upload, results, log }));
-  return { upload, resourceId: (outcome as { resourceId: number }).resourceId };
+  const { resourceId } = (await db.prisma.$transaction((tx) => commitRasterUpload(tx, { upload, results, log }))) as { resourceId: number };
+  // As the upload runner does after the hook.
+  await db.prisma.upload.update({ where: { id: upload.id }, data: { state: "committed", resource_id: resourceId } });
+  return { upload, resourceId };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<string> {
@@ -44,6 +46,8 @@ async function rejection(promise: Promise<unknown>): Promise<string> {
 
 const source = (resourceId: number) =>
   db.prisma.rasterSource.findUniqueOrThrow({ where: { resource_id: resourceId }, include: { resource: true, steps: { orderBy: { timestamp: "asc" } } } });
+
+const resourceOf = async (uploadId: number) => (await db.prisma.upload.findUniqueOrThrow({ where: { id: uploadId } })).resource_id;
 
 async function temporalSource(name: string): Promise<number> {
   const resource = await db.prisma.resource.create({ data: { type: "raster_source", name, owner_id: uploaderId, raster_source: { create: { temporal: true } } } });
@@ -90,11 +94,14 @@ describe("a file without a resource becomes a new raster source", () => {
 
 describe("a non-temporal source keeps one file", () => {
   test("a new file replaces the step, the metadata and the size", async () => {
-    const { resourceId } = await ingest("rd_f4_nodata-9999.tif");
+    const { upload: first, resourceId } = await ingest("rd_f4_nodata-9999.tif");
     const { upload } = await ingest("utm31n_u2_cog.tif", { resourceId });
     const s = await source(resourceId);
     expect(s.steps.map((st) => st.upload_id)).toEqual([upload.id]);
     expect(s).toMatchObject({ projection: "EPSG:32631", dtype: "u2", size: BigInt(truthOf("utm31n_u2_cog.tif").size_bytes) });
+    // The replaced file's upload leaves the resource, so its owner can delete it and free the bytes.
+    expect(await resourceOf(first.id)).toBeNull();
+    expect(await resourceOf(upload.id)).toBe(resourceId);
   });
 
   test("a timestamp is refused", async () => {
@@ -121,11 +128,13 @@ describe("a temporal source gains one step per timestamp", () => {
 
   test("a file at an existing timestamp replaces that step", async () => {
     const resourceId = await temporalSource("replace");
-    await ingest("rd_f4_nodata-9999.tif", { resourceId, metadata: { timestamp: at(0) } });
+    const { upload: first } = await ingest("rd_f4_nodata-9999.tif", { resourceId, metadata: { timestamp: at(0) } });
+    const { upload: other } = await ingest("rd_f4_nodata-9999.tif", { resourceId, metadata: { timestamp: at(2) } });
     const { upload } = await ingest("rd_f4_nodata-9999.tif", { resourceId, metadata: { timestamp: at(0) } });
     const s = await source(resourceId);
-    expect(s.steps.map((st) => st.upload_id)).toEqual([upload.id]);
-    expect(s.interval_seconds).toBeNull();
+    expect(s.steps.map((st) => st.upload_id)).toEqual([upload.id, other.id]);
+    expect(s.interval_seconds).toBe(7200);
+    expect([await resourceOf(first.id), await resourceOf(other.id), await resourceOf(upload.id)]).toEqual([null, resourceId, resourceId]);
   });
 
   test("a step with another grid, projection or dtype is rejected by the metadata step", async () => {
