@@ -29,6 +29,7 @@ import {
   parseJsonApiQuery,
   Prisma,
   RESOURCE_FIELDS,
+  RESOURCE_RELATIONS,
   resolveGrants,
   ResourceService,
   type Database,
@@ -104,7 +105,7 @@ function unrestrictedList(db: Database, query: ListQuery) {
   const where: Prisma.ResourceWhereInput = { AND: [compiled.where as Prisma.ResourceWhereInput, { access_modifier: { not: "Hidden" } }] };
   return async () => {
     const [rows] = await Promise.all([
-      db.prisma.resource.findMany({ where, orderBy: compiled.orderBy as Prisma.ResourceOrderByWithRelationInput[], skip: compiled.skip, take: compiled.take, include: { organisation: true, owner: true } }),
+      db.prisma.resource.findMany({ where, orderBy: compiled.orderBy as Prisma.ResourceOrderByWithRelationInput[], skip: compiled.skip, take: compiled.take, include: RESOURCE_RELATIONS }),
       db.prisma.resource.count({ where }),
     ]);
     return rows.length;

@@ -9,7 +9,7 @@ export type { ServiceContext } from "./services/service-context.js";
 export * from "./plugins/types.js";
 export { PluginRegistry } from "./plugins/registry.js";
 export * from "./resources/resource-fields.js";
-export { ResourceService, type ResourceRecord, type ResourcePage } from "./resources/resource-service.js";
+export { RESOURCE_RELATIONS, ResourceService, type ResourceRecord, type ResourcePage } from "./resources/resource-service.js";
 export { serializeResource } from "./resources/resource-serializer.js";
 export { UPLOAD_FIELDS, UPLOAD_STATES } from "./uploads/upload-fields.js";
 export { UploadService } from "./uploads/upload-service.js";

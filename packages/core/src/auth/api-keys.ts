@@ -10,6 +10,7 @@ export interface IssuedApiKey {
 
 const KEY_PATTERN = /^ak_([A-Za-z0-9]{10})\.([A-Za-z0-9_-]{32,})$/;
 
+/** The stored form of a key's secret. */
 function hashSecret(secret: string): string {
   // Keys carry 192 random bits, so a fast hash is enough; no password stretching needed.
   return createHash("sha256").update(secret).digest("hex");
@@ -25,19 +26,15 @@ export async function issueApiKey(db: Db, userId: number, options: { name?: stri
   return { id: row.id, prefix, secret: `ak_${prefix}.${secret}` };
 }
 
-/** The key row behind a presented key, or null when it is unknown, wrong or revoked. */
-export async function verifyApiKey(db: Db, presented: string) {
+/** A presented key split into its public prefix and its secret, or null when it is malformed. */
+export function parseApiKey(presented: string): { prefix: string; secret: string } | null {
   const match = KEY_PATTERN.exec(presented);
-  if (!match) return null;
-  const [, prefix, secret] = match as unknown as [string, string, string];
-  const row = await db.apiKey.findUnique({ where: { prefix } });
-  if (!row || row.revoked_at) return null;
-  const expected = Buffer.from(row.secret_hash, "hex");
+  return match ? { prefix: match[1]!, secret: match[2]! } : null;
+}
+
+/** True when `secret` is the one whose hash is stored (`secret_hash`), compared in constant time. */
+export function secretMatches(secret: string, storedHash: string): boolean {
+  const expected = Buffer.from(storedHash, "hex");
   const actual = Buffer.from(hashSecret(secret), "hex");
-  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
-  // Touch last_used_at at most once a minute: a write per request would dominate read traffic.
-  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
-    await db.apiKey.update({ where: { id: row.id }, data: { last_used_at: new Date() } });
-  }
-  return row;
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
 }

@@ -2,6 +2,7 @@ import express, { Router, type RequestHandler } from "express";
 import { pino, type Logger } from "pino";
 import { defineAbilityFor } from "../auth/ability.js";
 import { authenticateRequest, type HostAuthenticate } from "../auth/authenticate.js";
+import { PrincipalCache } from "../auth/principal-cache.js";
 import type { Pipeline } from "../pipeline/create-pipeline.js";
 import type { PluginHost } from "../plugins/types.js";
 import { jobResultRoutes, jobRoutes } from "./job-routes.js";
@@ -54,6 +55,14 @@ export interface AssetRouterOptions {
   tusDirectory?: string;
   /** Aborting it stops the router's background work (the cleanup of expired tus uploads). */
   signal?: AbortSignal;
+  /**
+   * How long (ms) a verified API key's user, organisation roles and groups are
+   * reused without reading the database again (default 5000; 0 turns it off).
+   * Revoking keys and changing users or memberships through this API takes
+   * effect at once in this process; other processes, and changes made
+   * straight in the database, take up to this long. Grants are never cached.
+   */
+  principalCacheMs?: number;
 }
 
 const JSON_TYPES = ["application/json", "application/vnd.api+json", "application/*+json"];
@@ -74,8 +83,9 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   const uploadRequests = new UploadRequestService({ db: db.prisma, ingest: pipeline.ingest, ttlMs: pipeline.limits.requestTtlMs });
   const signer = urlSignerFor(options.signingSecret, log);
 
+  const principals = new PrincipalCache({ ttlMs: options.principalCacheMs ?? 5000 });
   const authenticate: RequestHandler = async (req, _res, next) => {
-    const principal = await authenticateRequest(db.prisma, req, options.authenticate);
+    const principal = await authenticateRequest(db.prisma, req, options.authenticate, principals);
     setServiceContext(req, { db: db.prisma, principal, ability: defineAbilityFor(principal), log: requestLogger(req, log) });
     next();
   };

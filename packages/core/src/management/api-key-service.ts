@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { issueApiKey } from "../auth/api-keys.js";
+import { changingPrincipals } from "../auth/principal-cache.js";
 import { Errors } from "../errors/index.js";
 import type { ApiKey, Prisma } from "../generated/prisma/client.js";
 import { compileListQuery } from "../query/compile-prisma.js";
@@ -53,7 +54,7 @@ export class ApiKeyService {
     requireWriter(ctx);
     const key = await this.get(ctx, rawId);
     if (key.revoked_at) return key;
-    return ctx.db.apiKey.update({ where: { id: key.id }, data: { revoked_at: new Date() } });
+    return changingPrincipals(ctx.db.apiKey.update({ where: { id: key.id }, data: { revoked_at: new Date() } }));
   }
 
   private visible(ctx: ServiceContext): Prisma.ApiKeyWhereInput {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { changingPrincipals } from "../auth/principal-cache.js";
 import { Errors } from "../errors/index.js";
 import type { Group, Prisma, Role } from "../generated/prisma/client.js";
 import { compileListQuery } from "../query/compile-prisma.js";
@@ -58,7 +59,7 @@ export class GroupService {
   async delete(ctx: ServiceContext, rawId: string): Promise<void> {
     const group = await this.get(ctx, rawId);
     await requireGroupAdmin(ctx, group, true);
-    await ctx.db.group.delete({ where: { id: group.id } });
+    await changingPrincipals(ctx.db.group.delete({ where: { id: group.id } }));
   }
 
   async members(ctx: ServiceContext, rawId: string, query: ListQuery): Promise<{ parent: Group; rows: MemberRow[]; total: number }> {
@@ -78,17 +79,17 @@ export class GroupService {
     await requireGroupAdmin(ctx, group, true);
     const user = await resolveMemberUser(ctx.db, input);
     const create = ctx.db.groupMembership.create({ data: { group_id: group.id, user_id: user.id, role: input.role ?? "member" }, include: WITH_USERNAME });
-    return uniquely(create, `User '${user.username}' is already a member`, "/data/attributes/user_id");
+    return changingPrincipals(uniquely(create, `User '${user.username}' is already a member`, "/data/attributes/user_id"));
   }
 
   async setRole(ctx: ServiceContext, rawId: string, rawUserId: string, role: Role): Promise<MemberRow> {
     const { group, userId } = await this.member(ctx, rawId, rawUserId);
-    return ctx.db.groupMembership.update({ where: { user_id_group_id: { user_id: userId, group_id: group.id } }, data: { role }, include: WITH_USERNAME });
+    return changingPrincipals(ctx.db.groupMembership.update({ where: { user_id_group_id: { user_id: userId, group_id: group.id } }, data: { role }, include: WITH_USERNAME }));
   }
 
   async removeMember(ctx: ServiceContext, rawId: string, rawUserId: string): Promise<void> {
     const { group, userId } = await this.member(ctx, rawId, rawUserId);
-    await ctx.db.groupMembership.delete({ where: { user_id_group_id: { user_id: userId, group_id: group.id } } });
+    await changingPrincipals(ctx.db.groupMembership.delete({ where: { user_id_group_id: { user_id: userId, group_id: group.id } } }));
   }
 
   private async member(ctx: ServiceContext, rawId: string, rawUserId: string) {

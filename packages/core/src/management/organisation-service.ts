@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { changingPrincipals } from "../auth/principal-cache.js";
 import { Errors } from "../errors/index.js";
 import type { Organisation, Prisma, Role } from "../generated/prisma/client.js";
 import { compileListQuery } from "../query/compile-prisma.js";
@@ -50,7 +51,7 @@ export class OrganisationService {
   async delete(ctx: ServiceContext, rawId: string): Promise<void> {
     const org = await this.get(ctx, rawId);
     requireSuperuser(ctx, true);
-    await ctx.db.organisation.delete({ where: { id: org.id } });
+    await changingPrincipals(ctx.db.organisation.delete({ where: { id: org.id } }));
   }
 
   async members(ctx: ServiceContext, rawId: string, query: ListQuery): Promise<{ parent: Organisation; rows: MemberRow[]; total: number }> {
@@ -73,23 +74,25 @@ export class OrganisationService {
       data: { organisation_id: org.id, user_id: user.id, role: input.role ?? "member" },
       include: { user: { select: { username: true } } },
     });
-    return uniquely(create, `User '${user.username}' is already a member`, "/data/attributes/user_id");
+    return changingPrincipals(uniquely(create, `User '${user.username}' is already a member`, "/data/attributes/user_id"));
   }
 
   async setRole(ctx: ServiceContext, rawId: string, rawUserId: string, role: Role): Promise<MemberRow> {
     const { org, member } = await this.member(ctx, rawId, rawUserId);
     if (member.role === "admin" && role !== "admin") await this.keepAnAdmin(ctx, org.id);
-    return ctx.db.organisationMembership.update({
-      where: { user_id_organisation_id: { user_id: member.user_id, organisation_id: org.id } },
-      data: { role },
-      include: { user: { select: { username: true } } },
-    });
+    return changingPrincipals(
+      ctx.db.organisationMembership.update({
+        where: { user_id_organisation_id: { user_id: member.user_id, organisation_id: org.id } },
+        data: { role },
+        include: { user: { select: { username: true } } },
+      }),
+    );
   }
 
   async removeMember(ctx: ServiceContext, rawId: string, rawUserId: string): Promise<void> {
     const { org, member } = await this.member(ctx, rawId, rawUserId);
     if (member.role === "admin") await this.keepAnAdmin(ctx, org.id);
-    await ctx.db.organisationMembership.delete({ where: { user_id_organisation_id: { user_id: member.user_id, organisation_id: org.id } } });
+    await changingPrincipals(ctx.db.organisationMembership.delete({ where: { user_id_organisation_id: { user_id: member.user_id, organisation_id: org.id } } }));
   }
 
   private async member(ctx: ServiceContext, rawId: string, rawUserId: string) {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { changingPrincipals } from "../auth/principal-cache.js";
 import { Errors } from "../errors/index.js";
 import type { Prisma, User } from "../generated/prisma/client.js";
 import { compileListQuery } from "../query/compile-prisma.js";
@@ -58,6 +59,6 @@ export class UserService {
     }
     const existing = await ctx.db.user.findUnique({ where: { id } });
     if (!existing) throw Errors.NOT_FOUND({ detail: `User '${rawId}' not found` });
-    return uniquely(ctx.db.user.update({ where: { id }, data: patch }), `Username '${patch.username}' is taken`, "/data/attributes/username");
+    return changingPrincipals(uniquely(ctx.db.user.update({ where: { id }, data: patch }), `Username '${patch.username}' is taken`, "/data/attributes/username"));
   }
 }

@@ -8,8 +8,14 @@ import type { FilterNode, ListQuery } from "../query/types.js";
 import type { ServiceContext } from "../services/service-context.js";
 import type { ResourceInput, ResourcePatch } from "./resource-input.js";
 
+/** The columns of a resource's organisation and owner that the API renders; nothing else (e.g. emails) is read. */
+export const RESOURCE_RELATIONS = {
+  organisation: { select: { id: true, uuid: true, name: true } },
+  owner: { select: { id: true, username: true } },
+} as const satisfies Prisma.ResourceInclude;
+
 /** A resource row with the relations the API renders. */
-export type ResourceRecord = Prisma.ResourceGetPayload<{ include: { organisation: true; owner: true } }> & Record<string, unknown>;
+export type ResourceRecord = Prisma.ResourceGetPayload<{ include: typeof RESOURCE_RELATIONS }> & Record<string, unknown>;
 
 /** A page of resources plus which of them the caller may change. */
 export interface ResourcePage {
@@ -41,6 +47,11 @@ function hiddenExclusion(query: ListQuery): Prisma.ResourceWhereInput {
   return mentionsField(query.filter, "access_modifier") ? {} : { access_modifier: { not: "Hidden" } };
 }
 
+/** Drops `{}` (no condition) from an AND list: Prisma compiles every element, empty or not, on every query. */
+function withoutEmpty(conditions: Prisma.ResourceWhereInput[]): Prisma.ResourceWhereInput[] {
+  return conditions.filter((c) => Object.keys(c).length > 0);
+}
+
 function byIdOrUuid(idOrUuid: string): Prisma.ResourceWhereInput {
   if (/^\d+$/.test(idOrUuid)) return { id: Number(idOrUuid) };
   if (/^[0-9a-f-]{32,36}$/i.test(idOrUuid)) return { uuid: idOrUuid.toLowerCase() };
@@ -52,14 +63,14 @@ export class ResourceService {
   constructor(private readonly options: ResourceServiceOptions) {}
 
   private include() {
-    return { organisation: true, owner: true, ...this.options.include } as const;
+    return { ...RESOURCE_RELATIONS, ...this.options.include } as const;
   }
 
   /** Lists what the caller may view; the filter, count and page all run in SQL with the permission filter. */
   async list(ctx: ServiceContext, query: ListQuery, scope: Prisma.ResourceWhereInput = {}): Promise<ResourcePage> {
     const compiled = compileListQuery(this.options.fields, query);
     const where: Prisma.ResourceWhereInput = {
-      AND: [compiled.where as Prisma.ResourceWhereInput, scope, hiddenExclusion(query), accessibleResources(ctx.ability, "view")],
+      AND: withoutEmpty([compiled.where as Prisma.ResourceWhereInput, scope, hiddenExclusion(query), accessibleResources(ctx.ability, "view")]),
     };
     // `writable` is decided on the page's own rows when the `change` rules test only their columns
     // (always, once grants are resolved to ids); otherwise the database decides, while the count runs.
