@@ -1,6 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { Transform, type TransformCallback } from "node:stream";
-import { OffloadedHash } from "./hash-worker.js";
+import { HashRing } from "./hash-ring.js";
+import { hashOnWorker } from "./hash-worker.js";
 
 /** Digests of everything that passed through a {@link HashingStream}. */
 export interface HashResult {
@@ -21,12 +22,13 @@ export interface HashingStreamOptions {
    */
   expect?: { md5?: string; sha256?: string };
   /**
-   * Compute MD5 on the shared worker thread while SHA-256 runs here
-   * (default `true`). MD5 is the slow one (~630 MB/s vs ~1.4 GB/s for
-   * SHA-256 with SHA-NI), so splitting them lets throughput reach MD5's own
-   * speed: `bench/hashing.ts` on 2 cores measured ~100% of `md5sum` offloaded
-   * vs ~60% with both on this thread. Inputs under one batch (1 MiB) never
-   * touch the worker.
+   * Compute the digests on two shared hashing threads, one each, instead of
+   * on this thread (default `true`). The bytes reach them through a shared
+   * ring buffer, copied in once and read by both in place. MD5 alone runs at
+   * ~600 MB/s and nothing can split it, so throughput can only approach
+   * `md5sum` when everything else (sockets, parsing, file writes, SHA-256)
+   * happens beside it. Inputs under 1 MiB are hashed here at the end and
+   * never touch the threads.
    */
   offload?: boolean;
 }
@@ -49,23 +51,31 @@ export class ChecksumMismatchError extends Error {
   }
 }
 
-/** Bytes copied together before handing them to the worker (amortises postMessage). */
-const BATCH_BYTES = 1024 * 1024;
+/** Inputs smaller than this are hashed inline at the end: a thread hand-off would cost more. */
+const OFFLOAD_THRESHOLD = 1024 * 1024;
+/** Shared memory per offloaded stream; the stream waits when the slower thread is this far behind. */
+const RING_BYTES = 8 * 1024 * 1024;
+/** The digests in ring-slot order (each slot has a thread of its own). */
+const ALGORITHMS = ["md5", "sha256"] as const;
 
 /**
  * A pass-through Transform that computes MD5, SHA-256 and the byte count of
  * the data flowing through it. {@link result} resolves when the stream ends
- * and rejects if it errors or is destroyed first.
+ * and rejects if it errors or is destroyed first. Chunks pass through as they
+ * are (never copied or modified).
  */
 export class HashingStream extends Transform {
   /** Settles when the stream ends (or fails). */
   readonly result: Promise<HashResult>;
   readonly #expect: { md5?: string; sha256?: string };
-  readonly #sha256 = createHash("sha256");
-  readonly #inlineMd5: Hash | undefined;
-  #offloadedMd5: OffloadedHash | undefined;
-  #batch = new Uint8Array(0);
-  #batchLength = 0;
+  readonly #offload: boolean;
+  /** The hashes computed on this thread: all along without offloading, else only for small inputs. */
+  readonly #inline: Hash[] | undefined;
+  /** The first chunks, until there are enough to offload. */
+  #head: Buffer[] = [];
+  #headBytes = 0;
+  #ring: HashRing | undefined;
+  #digests: Promise<string[]> | undefined;
   #size = 0;
   #settled = false;
   #resolve!: (result: HashResult) => void;
@@ -77,8 +87,8 @@ export class HashingStream extends Transform {
       md5: options.expect?.md5?.toLowerCase(),
       sha256: options.expect?.sha256?.toLowerCase(),
     };
-    if (options.offload === false) this.#inlineMd5 = createHash("md5");
-    else this.#batch = new Uint8Array(BATCH_BYTES);
+    this.#offload = options.offload !== false;
+    if (!this.#offload) this.#inline = ALGORITHMS.map((algorithm) => createHash(algorithm));
     this.result = new Promise<HashResult>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -88,15 +98,22 @@ export class HashingStream extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#sha256.update(chunk);
     this.#size += chunk.length;
     this.push(chunk);
-    if (this.#inlineMd5) {
-      this.#inlineMd5.update(chunk);
-      callback();
-      return;
+    if (this.#inline) {
+      for (const hash of this.#inline) hash.update(chunk);
+      return callback();
     }
-    this.#buffer(chunk).then(() => callback(), callback);
+    if (this.#ring) return this.#copy([chunk], callback);
+    this.#head.push(chunk);
+    this.#headBytes += chunk.length;
+    if (this.#headBytes < OFFLOAD_THRESHOLD) return callback();
+    const ring = (this.#ring = new HashRing(RING_BYTES, ALGORITHMS.length));
+    this.#digests = Promise.all(ALGORITHMS.map((algorithm, slot) => hashOnWorker(ring, slot, algorithm)));
+    this.#digests.catch(() => undefined); // a failure also fails the ring, which errors the stream
+    const head = this.#head;
+    this.#head = [];
+    this.#copy(head, callback);
   }
 
   override _flush(callback: TransformCallback): void {
@@ -110,43 +127,41 @@ export class HashingStream extends Transform {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#offloadedMd5?.cancel();
+    this.#ring?.cancel();
     this.#settle(error ?? new Error("Hashing stream was destroyed before it ended"));
     callback(error);
   }
 
-  /** Copies `chunk` into batches, shipping each full one to the worker. */
-  async #buffer(chunk: Buffer): Promise<void> {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const take = Math.min(chunk.length - offset, BATCH_BYTES - this.#batchLength);
-      this.#batch.set(chunk.subarray(offset, offset + take), this.#batchLength);
-      this.#batchLength += take;
-      offset += take;
-      if (this.#batchLength === BATCH_BYTES) await this.#ship();
+  /** Copies `chunks` into the ring; calls back at once when they fit, else once they are all in. */
+  #copy(chunks: Buffer[], callback: TransformCallback): void {
+    const ring = this.#ring!;
+    try {
+      for (let i = 0; i < chunks.length; i++) {
+        const offset = ring.write(chunks[i]);
+        if (offset < chunks[i].length) {
+          copyWhenFree(ring, chunks, i, offset).then(() => callback(), callback);
+          return;
+        }
+      }
+    } catch (error) {
+      return callback(error as Error);
     }
-  }
-
-  #ship(): Promise<void> {
-    const { buffer } = this.#batch;
-    const length = this.#batchLength;
-    this.#batch = new Uint8Array(BATCH_BYTES);
-    this.#batchLength = 0;
-    this.#offloadedMd5 ??= new OffloadedHash("md5");
-    return this.#offloadedMd5.update(buffer, length);
+    callback();
   }
 
   async #finish(): Promise<HashResult> {
-    let md5: string;
-    if (this.#inlineMd5) {
-      md5 = this.#inlineMd5.digest("hex");
-    } else if (!this.#offloadedMd5) {
-      md5 = createHash("md5").update(this.#batch.subarray(0, this.#batchLength)).digest("hex");
+    let digests: string[];
+    if (this.#ring) {
+      this.#ring.end();
+      digests = await this.#digests!;
     } else {
-      if (this.#batchLength > 0) await this.#ship();
-      md5 = await this.#offloadedMd5.digest();
+      const hashes = this.#inline ?? ALGORITHMS.map((algorithm) => createHash(algorithm));
+      for (const chunk of this.#head) for (const hash of hashes) hash.update(chunk);
+      this.#head = [];
+      digests = hashes.map((hash) => hash.digest("hex"));
     }
-    const result = { md5, sha256: this.#sha256.digest("hex"), size: this.#size };
+    const [md5, sha256] = digests;
+    const result = { md5, sha256, size: this.#size };
     const expect = this.#expect;
     if (expect.md5 && expect.md5 !== result.md5) throw new ChecksumMismatchError("md5", expect.md5, result.md5);
     if (expect.sha256 && expect.sha256 !== result.sha256) {
@@ -160,6 +175,16 @@ export class HashingStream extends Transform {
     this.#settled = true;
     if (outcome instanceof Error) this.#reject(outcome);
     else this.#resolve(outcome);
+  }
+}
+
+/** Copies `chunks[index..]` (the first from `offset`) into `ring`, waiting for space as needed. */
+async function copyWhenFree(ring: HashRing, chunks: Buffer[], index: number, offset: number): Promise<void> {
+  for (; index < chunks.length; index++, offset = 0) {
+    while (offset < chunks[index].length) {
+      await ring.space();
+      offset = ring.write(chunks[index], offset);
+    }
   }
 }
 

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -15,6 +14,7 @@ import {
   type StorageStat,
 } from "./storage-driver.js";
 import { assertValidKey } from "./storage-key.js";
+import { SyncedFileWriter } from "./synced-file-writer.js";
 
 /** Options for {@link LocalDiskStorage}. */
 export interface LocalDiskStorageOptions {
@@ -32,6 +32,7 @@ const isMissing = (error: unknown) => MISSING.has((error as NodeJS.ErrnoExceptio
  * Stores each object as a file at `<root>/<key>`. Puts stream into
  * `<root>/.staging/<uuid>`, fsync, then rename into place, so readers never
  * see partial files and a failed put only has its own staging file to remove.
+ * Most of the fsync overlaps the writing (see {@link SyncedFileWriter}).
  */
 export class LocalDiskStorage implements StorageDriver {
   readonly name = "local";
@@ -185,8 +186,8 @@ export class LocalDiskStorage implements StorageDriver {
 
 /** Streams `body` into a new file at `file`, fsyncs and closes it, and returns the byte count. */
 async function writeDurably(file: string, body: Readable, signal: AbortSignal | undefined): Promise<number> {
-  // `flush` fsyncs before close, and pipeline settles only after the close.
-  const out = createWriteStream(file, { flags: "wx", flush: true });
+  // The writer fsyncs before it finishes, and pipeline settles only after that.
+  const out = new SyncedFileWriter(file);
   await pipeline(body, out, { signal });
   return out.bytesWritten;
 }
