@@ -158,6 +158,14 @@ describe("JSON:API list queries", () => {
       expect(sorted(await names("filter[query]=dem"))).toEqual(["Alpha DEM", "delta groundwater"]);
       expect(await names("filter[query]=RADAR")).toEqual(["beta rainfall"]);
     });
+
+    it("needs every term, in any field and any order; a quoted phrase is one term", async () => {
+      expect(await names("filter[query]=model alpha")).toEqual(["Alpha DEM"]);
+      expect(sorted(await names("filter[query]=dem, elevation"))).toEqual(["Alpha DEM"]);
+      expect(await names("filter[query]=radar alpha")).toEqual([]);
+      expect(await names(`filter[query]=${encodeURIComponent('"model alpha"')}`)).toEqual([]);
+      expect(await names(`filter[query]=${encodeURIComponent('"elevation model" alpha')}`)).toEqual(["Alpha DEM"]);
+    });
   });
 
   describe("ordering and paging", () => {

@@ -117,9 +117,26 @@ function compileNode(fields: FieldCatalog, node: FilterNode): PrismaWhere {
   }
 }
 
-function searchFilter(fields: FieldCatalog, term: string): PrismaWhere {
+/**
+ * The terms of a search text, as Django REST framework's SearchFilter splits
+ * them (which Lizard's and GeoNode's `search=` use): on whitespace and commas,
+ * with a double-quoted phrase kept whole. "rotterdam elevation" is two terms.
+ */
+export function searchTerms(text: string): string[] {
+  const terms: string[] = [];
+  for (const [, phrase, word] of text.matchAll(/"([^"]*)"|([^\s,"]+)/g)) {
+    const term = (phrase ?? word ?? "").trim();
+    if (term) terms.push(term);
+  }
+  return terms.length > 0 ? terms : [text];
+}
+
+/** Every term must occur (case-insensitively) in at least one of the searchable fields, in any order. */
+function searchFilter(fields: FieldCatalog, text: string): PrismaWhere {
   const specs = Object.values(fields).filter((spec) => spec.search);
-  return { OR: specs.map((spec) => nest(spec, { contains: term, mode: "insensitive" })) };
+  const matchesTerm = (term: string): PrismaWhere => ({ OR: specs.map((spec) => nest(spec, { contains: term, mode: "insensitive" })) });
+  const terms = searchTerms(text);
+  return terms.length === 1 ? matchesTerm(terms[0]!) : { AND: terms.map(matchesTerm) };
 }
 
 function orderEntry(spec: FieldSpec, key: SortKey): PrismaOrderBy {
