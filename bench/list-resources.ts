@@ -14,7 +14,8 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { readFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -81,6 +82,12 @@ async function capturedSql(principal: Principal, path: string): Promise<{ sql: s
   return seen;
 }
 
+/** User + system CPU of a process in ms (`/proc/<pid>/stat`, clock ticks of 10 ms). */
+async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function explain(sql: string, params: unknown[]): Promise<string> {
   const client = new pg.Client({ connectionString: BENCH_DB.url() });
   await client.connect();
@@ -112,9 +119,11 @@ async function main(): Promise<void> {
     server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });
 
-  process.stdout.write(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}\n\n`);
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+  process.stdout.write(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${load()}\n\n`);
   const rows: string[] = [];
   for (const query of QUERIES) {
+    const cpuBefore = await cpuMs(server.pid!);
     const result = await autocannon({
       url: `http://127.0.0.1:${port}${query.path}`,
       connections: 10,
@@ -122,14 +131,17 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${key.secret}` },
     });
     if (result.non2xx > 0 || result.errors > 0) throw new Error(`${query.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-    rows.push(`| ${query.name} | ${result.latency.p50} | ${result.latency.p99} | ${Math.round(result.requests.average)} |`);
-    process.stdout.write(`${query.name}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${Math.round(result.requests.average)} req/s\n`);
-    for (const { sql, params } of await capturedSql(principal, query.path)) {
+    const cpuPerRequest = ((await cpuMs(server.pid!)) - cpuBefore) / result.requests.total;
+    const statements = await capturedSql(principal, query.path);
+    const summary = `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${Math.round(result.requests.average)} req/s, server CPU ${cpuPerRequest.toFixed(1)} ms/request, ${statements.length} statements`;
+    rows.push(`| ${query.name} | ${result.latency.p50} | ${result.latency.p99} | ${Math.round(result.requests.average)} | ${cpuPerRequest.toFixed(1)} | ${statements.length} |`);
+    process.stdout.write(`${query.name}: ${summary} (load average ${load()})\n`);
+    for (const { sql, params } of statements) {
       process.stdout.write(`\n  ${sql.slice(0, 400)}${sql.length > 400 ? " ..." : ""}\n${(await explain(sql, params)).replace(/^/gm, "    ")}\n`);
     }
     process.stdout.write("\n");
   }
-  process.stdout.write(`| query | p50 ms | p99 ms | req/s |\n|---|---:|---:|---:|\n${rows.join("\n")}\n`);
+  process.stdout.write(`| query | p50 ms | p99 ms | req/s | server CPU ms/request | statements |\n|---|---:|---:|---:|---:|---:|\n${rows.join("\n")}\n`);
 
   server.kill("SIGTERM");
   await new Promise((resolve) => server.once("exit", resolve));
