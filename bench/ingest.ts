@@ -165,7 +165,18 @@ function send(method: string, url: string, headers: Record<string, string>, body
   });
 }
 
-const fileStream = () => createReadStream(file, { highWaterMark: READ_CHUNK });
+/**
+ * The file with its first 16 bytes made unique, so every upload is new content: a repeat would be
+ * deduplicated, and dropping the redundant 600 MB copy (evicting it from the page cache) costs ~0.3 s.
+ */
+async function* fileStream(): AsyncGenerator<Buffer> {
+  let first = true;
+  for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
+    if (first) randomBytes(16).copy(chunk);
+    first = false;
+    yield chunk;
+  }
+}
 
 function expect(answer: Answer, status: number, what: string): Answer {
   if (answer.status !== status) throw new Error(`${what}: expected ${status}, got ${answer.status}: ${answer.body.slice(0, 500)}`);

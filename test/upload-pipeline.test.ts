@@ -78,6 +78,8 @@ describe("upload pipeline: multipart ingest, processing, states", () => {
     expect([first.attributes.sha256, second.attributes.sha256]).toEqual([sha, sha]);
     const objectPath = `objects/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}`;
     expect((await filesUnder(pipeline.root)).filter((f) => f.endsWith(sha))).toEqual([objectPath]);
+    // The second copy was dropped, not left staged.
+    expect((await filesUnder(pipeline.root)).filter((f) => f.startsWith("tmp/") || f.startsWith(".staging/"))).toEqual([]);
     expect((await db.prisma.storedObject.findUniqueOrThrow({ where: { sha256: sha } })).refcount).toBe(2);
 
     expect((await request(app).delete(`/uploads/${first.id}`).set(auth)).status).toBe(204);

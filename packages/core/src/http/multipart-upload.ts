@@ -1,4 +1,4 @@
-import busboy from "busboy";
+import { Busboy, type BusboyInstance } from "@fastify/busboy";
 import type { Request } from "express";
 import { Errors } from "../errors/index.js";
 import type { IngestResult } from "../pipeline/ingest-types.js";
@@ -30,9 +30,15 @@ export async function ingestMultipart(req: Request, ctx: ServiceContext, ingest:
   req.once("close", onClose);
   const contentLength = Number(req.get("content-length") ?? NaN);
 
-  let parser: busboy.Busboy;
+  let parser: BusboyInstance;
   try {
-    parser = busboy({ headers: req.headers, defParamCharset: "utf8", preservePath: true, limits: { files: 1, fields: 100, fieldSize: 64 * 1024, parts: 101 } });
+    parser = Busboy({
+      headers: req.headers as { "content-type": string },
+      preservePath: true,
+      // As busboy 1.x decided: an empty filename does not make a part a file.
+      isPartAFile: (_name, type, filename) => type === "application/octet-stream" || Boolean(filename),
+      limits: { files: 1, fields: 100, fieldSize: 64 * 1024, parts: 101 },
+    });
   } catch (error) {
     throw Errors.MALFORMED_UPLOAD({ detail: `Not a valid multipart/form-data request: ${(error as Error).message}`, cause: error });
   }
@@ -42,14 +48,14 @@ export async function ingestMultipart(req: Request, ctx: ServiceContext, ingest:
   let declaredMimeType: string | undefined;
   const parsed = new Promise<void>((resolve, reject) => {
     parser.on("field", (name, value) => fields.set(name, [...(fields.get(name) ?? []), value]));
-    parser.on("file", (name, stream, info) => {
+    parser.on("file", (name, stream, partFilename, _encoding, mimeType) => {
       if (staging || name !== "file") {
         stream.resume();
         if (!staging) reject(Errors.MALFORMED_UPLOAD({ detail: `Unexpected file part '${name}': send the file as the part named 'file'` }));
         return;
       }
-      filename = info.filename ?? "";
-      declaredMimeType = info.mimeType && info.mimeType !== "application/octet-stream" ? info.mimeType : undefined;
+      filename = partFilename ?? "";
+      declaredMimeType = mimeType && mimeType !== "application/octet-stream" ? mimeType : undefined;
       staging = ingest.store(ctx, {
         body: stream,
         filename: sanitizeFilename(filename),
@@ -66,7 +72,7 @@ export async function ingestMultipart(req: Request, ctx: ServiceContext, ingest:
     parser.on("partsLimit", () => reject(Errors.MALFORMED_UPLOAD({ detail: "Too many form parts" })));
     parser.on("fieldsLimit", () => reject(Errors.MALFORMED_UPLOAD({ detail: "Too many form fields" })));
     parser.on("error", (error: Error) => reject(Errors.MALFORMED_UPLOAD({ detail: `Malformed multipart body: ${error.message}`, cause: error })));
-    parser.on("close", () => resolve());
+    parser.on("finish", () => resolve());
   });
   req.pipe(parser);
 

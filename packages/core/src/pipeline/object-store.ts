@@ -66,7 +66,12 @@ export class ObjectStore {
     return { tmpKey, ...digests };
   }
 
-  /** Counts one more reference to the staged bytes and moves them to their content address. */
+  /**
+   * Counts one more reference to the staged bytes and moves them to their
+   * content address, or, when identical bytes are already stored there,
+   * drops the staged copy (replacing a file costs as much as deleting it, and
+   * a move on S3 is a full copy).
+   */
   async adopt(staged: StagedBytes): Promise<string> {
     const key = objectKey(staged.sha256);
     await this.db.storedObject.upsert({
@@ -75,7 +80,9 @@ export class ObjectStore {
       update: { refcount: { increment: 1 } },
     });
     try {
-      await this.move(staged.tmpKey, key);
+      // Once our reference is counted the object cannot be released; one that exists is complete (puts are atomic).
+      if (await this.storage.exists(key)) await this.storage.delete(staged.tmpKey);
+      else await this.move(staged.tmpKey, key);
     } catch (error) {
       await this.release(staged.sha256);
       throw error;
