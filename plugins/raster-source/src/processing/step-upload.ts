@@ -2,7 +2,7 @@
  * `POST /rastersources/{uuid}/data/`: a multipart body with `file` and, for temporal sources,
  * `timestamp`. The file part streams straight into the pipeline's ingest; nothing is buffered.
  */
-import busboy from "busboy";
+import { Busboy, type BusboyInstance } from "@fastify/busboy";
 import type { Request } from "express";
 import { Errors, type IngestResult, type ServiceContext, type UploadIngest, sanitizeFilename } from "@assets/core";
 import { RASTER_SOURCE_TYPE } from "../model/raster-source-type.js";
@@ -41,9 +41,14 @@ export async function receiveStep(req: Request, ctx: ServiceContext, uploads: Up
   req.on("close", onClose);
   try {
     return await new Promise<IngestResult>((resolve, reject) => {
-      let parser: busboy.Busboy;
+      let parser: BusboyInstance;
       try {
-        parser = busboy({ headers: req.headers, limits: { files: 1, fields: 32, fieldSize: 64 * 1024 } });
+        parser = Busboy({
+          headers: req.headers as { "content-type": string },
+          // A part with a filename or declared as bytes is the file, as curl -F and requests send it.
+          isPartAFile: (_name, type, filename) => type === "application/octet-stream" || Boolean(filename),
+          limits: { files: 1, fields: 32, fieldSize: 64 * 1024 },
+        });
       } catch (error) {
         reject(Errors.INVALID_BODY({ detail: `Malformed multipart request: ${(error as Error).message}` }));
         return;
@@ -60,7 +65,7 @@ export async function receiveStep(req: Request, ctx: ServiceContext, uploads: Up
         reject(error);
       };
       parser.on("field", (name, value) => fields.set(name, value));
-      parser.on("file", (name, stream, info) => {
+      parser.on("file", (name, stream, partFilename, _encoding, mimeType) => {
         if (name !== "file" || ingest || settled) return void stream.resume();
         let timestamp: string | null;
         try {
@@ -72,8 +77,8 @@ export async function receiveStep(req: Request, ctx: ServiceContext, uploads: Up
         }
         ingest = uploads.ingest(ctx, {
           body: stream,
-          filename: sanitizeFilename(info.filename || "upload.tif"),
-          declaredMimeType: info.mimeType && info.mimeType !== "application/octet-stream" ? info.mimeType : undefined,
+          filename: sanitizeFilename(partFilename || "upload.tif"),
+          declaredMimeType: mimeType && mimeType !== "application/octet-stream" ? mimeType : undefined,
           declaredSize,
           type: RASTER_SOURCE_TYPE,
           resourceId: source.resourceId,
@@ -83,7 +88,7 @@ export async function receiveStep(req: Request, ctx: ServiceContext, uploads: Up
         ingest.catch(fail);
       });
       parser.on("error", (error: Error) => fail(Errors.INVALID_BODY({ detail: `Malformed multipart request: ${error.message}` })));
-      // busboy emits 'finish' when it has parsed the whole body ('close' only after file parts).
+      // The parser emits 'finish' once it has parsed the whole body.
       parser.on("finish", () => {
         if (!ingest) return fail(fieldError("file", "No file was submitted."));
         ingest.then((result) => {
