@@ -242,6 +242,33 @@ describe("DatoCMS upload requests: request, signed PUT, create from path", () =>
     expect(await leftovers(pipeline.root)).toEqual([]);
   });
 
+  it("lets a browser PUT from any origin: preflight, and the answer (ETag or error) readable by the page", async () => {
+    const { id, put } = await newRequest("browser.txt");
+    const origin = "https://editor.example.com";
+    const preflight = await request(app)
+      .options(put)
+      .set("Origin", origin)
+      .set("Access-Control-Request-Method", "PUT")
+      .set("Access-Control-Request-Headers", "content-type,content-md5");
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers).toMatchObject({
+      "access-control-allow-origin": "*",
+      "access-control-allow-methods": "PUT",
+      "access-control-allow-headers": "content-type,content-md5",
+    });
+    const bytes = Buffer.from("from a web page");
+    const md5 = createHash("md5").update(bytes).digest();
+    const refused = await request(app).put(put).set("Origin", origin).set("Content-MD5", Buffer.alloc(16).toString("base64")).send(bytes);
+    expect(refused.status).toBe(400);
+    expect(refused.headers["access-control-allow-origin"]).toBe("*");
+    const res = await request(app).put(put).set("Origin", origin).set("Content-MD5", md5.toString("base64")).send(bytes);
+    expect(res.status).toBe(200);
+    expect(res.headers).toMatchObject({ "access-control-allow-origin": "*", "access-control-expose-headers": "ETag", etag: `"${md5.toString("hex")}"` });
+    const row = await rowOf(id);
+    await db.prisma.upload.delete({ where: { id: row.id } });
+    await pipeline.storage.delete(row.storage_key!);
+  });
+
   it("refuses a zero-length PUT with 400 EMPTY_FILE and keeps the request usable", async () => {
     const { id, put } = await newRequest("empty.txt");
     const res = await request(app).put(put).send(Buffer.alloc(0));

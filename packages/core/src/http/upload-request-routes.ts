@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import { Router, type Request, type RequestHandler } from "express";
+import { Router, type Request, type RequestHandler, type Response } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { Errors } from "../errors/index.js";
@@ -41,6 +41,7 @@ const CREATE_ATTRIBUTES = z.strictObject({
  *   the raw bytes and answers 200 with an empty body and the md5 as ETag, as S3
  *   does. A bad signature is 403 INVALID_SIGNATURE, an expired URL 410 LINK_EXPIRED,
  *   a second PUT 409; a failed PUT keeps nothing and the URL may be retried.
+ *   Browsers may use it from any origin (CORS preflight at `OPTIONS /:uuid`).
  */
 export function uploadRequestRoutes(options: UploadRequestRouteOptions): Router {
   const { service, signer } = options;
@@ -54,7 +55,19 @@ export function uploadRequestRoutes(options: UploadRequestRouteOptions): Router 
     sendJson(req, res, 200, { data: { type: "upload_request", id: uploadRequestPath(upload), attributes: { url, request_headers: {} } } });
   });
 
+  // Browsers PUT the bytes straight from the page, as they do to S3's presigned URLs. The signed URL is the
+  // credential (no cookies), so any origin may use it, and may read the answer, errors included.
+  router.options("/:uuid", (req, res) => {
+    allowAnyOrigin(res);
+    res.setHeader("Access-Control-Allow-Methods", "PUT");
+    const requested = req.get("access-control-request-headers");
+    if (requested) res.setHeader("Access-Control-Allow-Headers", requested);
+    res.setHeader("Access-Control-Max-Age", "3600");
+    res.status(204).end();
+  });
+
   router.put("/:uuid", async (req, res) => {
+    allowAnyOrigin(res);
     const abort = new AbortController();
     const onClose = () => {
       if (!req.complete) abort.abort(Errors.UPLOAD_INTERRUPTED());
@@ -80,6 +93,12 @@ export function uploadRequestRoutes(options: UploadRequestRouteOptions): Router 
   });
 
   return router;
+}
+
+/** CORS for the signed PUT: any origin, and the ETag (the md5) readable by the page. */
+function allowAnyOrigin(res: Response): void {
+  res.setHeader("Access-Control-Allow-Origin", "*");
+  res.setHeader("Access-Control-Expose-Headers", "ETag");
 }
 
 /**
