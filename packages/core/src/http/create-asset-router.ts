@@ -1,4 +1,4 @@
-import express, { Router, type RequestHandler } from "express";
+import { Router, type RequestHandler } from "express";
 import { pino, type Logger } from "pino";
 import { defineAbilityFor } from "../auth/ability.js";
 import { authenticateRequest, type HostAuthenticate } from "../auth/authenticate.js";
@@ -17,7 +17,9 @@ import { RESOURCE_FIELDS } from "../resources/resource-fields.js";
 import { ResourceService } from "../resources/resource-service.js";
 import { UPLOAD_FIELDS } from "../uploads/upload-fields.js";
 import { UploadService } from "../uploads/upload-service.js";
+import { Errors } from "../errors/index.js";
 import { createErrorHandler } from "./error-handler.js";
+import { jsonBody } from "./json-body.js";
 import { requestLogger, requestLogging } from "./logging.js";
 import { rememberApiBase, setServiceContext } from "./request-context.js";
 import { resourceRoutes } from "./resource-routes.js";
@@ -65,8 +67,6 @@ export interface AssetRouterOptions {
   principalCacheMs?: number;
 }
 
-const JSON_TYPES = ["application/json", "application/vnd.api+json", "application/*+json"];
-
 /**
  * Builds the asset API as an Express Router that a host app mounts at any
  * path. Authentication applies only to the router's own paths, so host
@@ -103,7 +103,7 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
     sendJson(req, res, ok ? 200 : 503, { status: ok ? "ok" : "degraded", database: { status: database, kind: db.kind }, queue: { status: queue, backend: pipeline.queue.backend } });
   });
 
-  const body = express.json({ type: JSON_TYPES, limit: "1mb" });
+  const body = jsonBody();
   router.use("/resources", authenticate, body, fieldReadGuard({ fields: resourceFields }, resourceFieldPolicy), permissionRoutes(new PermissionService(resources)), resourceRoutes(resources, registry, { fields: resourceFields, defaultSort: [{ field: "created_at", direction: "desc" }] }));
   // Before the body parser and the other /uploads routers: tus reads its own bodies.
   router.use("/uploads/tus", authenticate, tusRoutes({ pipeline, directory: options.tusDirectory, signal: options.signal, log }));
@@ -113,12 +113,19 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   router.use("/jobs", authenticate, jobRoutes(pipeline, uploads));
   router.use("/job-results", authenticate, jobResultRoutes(pipeline, uploads));
   for (const [path, routes] of limitRouters(pipeline)) router.use(path, authenticate, routes);
-  for (const [path, routes] of managementRouters()) router.use(path, authenticate, body, routes);
+  const management = managementRouters();
+  for (const [path, routes] of management) router.use(path, authenticate, body, routes);
   for (const plugin of registry.plugins) {
     if (!plugin.routes) continue;
     const profileErrors = plugin.renderError ? [createErrorHandler(log, plugin.renderError)] : [];
     router.use(plugin.prefix ?? "/", authenticate, body, plugin.routes(host), ...profileErrors);
   }
+  // A method or path under the router's own prefixes that no route serves is answered here, in
+  // JSON:API, rather than by the host's HTML 404; other paths still fall through to the host.
+  const ownPrefixes = ["/resources", "/uploads", "/upload-requests", "/jobs", "/job-results", ...management.map(([path]) => path)];
+  router.use(ownPrefixes, (req) => {
+    throw Errors.NOT_FOUND({ detail: `No route serves ${req.method} ${req.originalUrl.split("?")[0]}` });
+  });
   router.use(createErrorHandler(log));
   return router;
 }

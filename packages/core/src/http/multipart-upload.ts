@@ -6,7 +6,9 @@ import type { IngestService } from "../pipeline/ingest-service.js";
 import type { StagedBytes } from "../pipeline/object-store.js";
 import type { ServiceContext } from "../services/service-context.js";
 import { sanitizeFilename } from "../pipeline/filenames.js";
+import { MAX_ROW_ID, parseRowId } from "../query/parse-value.js";
 import { expectedChecksums } from "./checksum-headers.js";
+import { findUnstorableJson, unstorableReason } from "./json-body.js";
 
 /** Form fields kept as upload metadata (DatoCMS's names). */
 const METADATA_FIELDS = new Set(["author", "copyright", "notes", "tags", "default_field_metadata"]);
@@ -82,17 +84,25 @@ export async function ingestMultipart(req: Request, ctx: ServiceContext, ingest:
     const staged = await (staging as Promise<StagedBytes>);
     const metadata: Record<string, unknown> = {};
     for (const [name, values] of fields) if (METADATA_FIELDS.has(name)) metadata[name] = metadataValue(name, values);
-    const resourceId = first(fields, "resource_id");
-    if (resourceId !== undefined && !/^\d+$/.test(resourceId)) {
+    // The filename and fields are stored as text and jsonb (see findUnstorableJson).
+    const unstorable = findUnstorableJson({ file: filename }) ?? findUnstorableJson(Object.fromEntries(fields)) ?? findUnstorableJson(metadata);
+    if (unstorable) {
+      const part = unstorable.pointer.split("/")[1] ?? "";
       await ingest.discard(staged);
-      throw Errors.INVALID_BODY({ detail: "resource_id must be an integer", source: { pointer: "/resource_id" } });
+      throw Errors.INVALID_BODY({ detail: `${part}: ${unstorableReason(unstorable.problem)}`, source: { pointer: `/${part}` } });
+    }
+    const rawResourceId = first(fields, "resource_id");
+    const resourceId = rawResourceId === undefined ? undefined : parseRowId(rawResourceId);
+    if (resourceId === null) {
+      await ingest.discard(staged);
+      throw Errors.INVALID_BODY({ detail: `resource_id must be an integer from 0 to ${MAX_ROW_ID}`, source: { pointer: "/resource_id" } });
     }
     return await ingest.register(ctx, staged, {
       filename: sanitizeFilename(filename),
       originalFilename: filename,
       declaredMimeType,
       type: first(fields, "type"),
-      resourceId: resourceId === undefined ? undefined : Number(resourceId),
+      resourceId,
       metadata,
     });
   } catch (error) {

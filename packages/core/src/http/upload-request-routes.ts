@@ -17,8 +17,8 @@ export interface UploadRequestRouteOptions {
   signer: UrlSigner;
   /** The router's authentication (sets the service context); the signed PUT does without it. */
   authenticate: RequestHandler;
-  /** The router's JSON body parser. */
-  body: RequestHandler;
+  /** The router's JSON body reader. */
+  body: RequestHandler[];
   log: Logger;
 }
 
@@ -47,7 +47,7 @@ export function uploadRequestRoutes(options: UploadRequestRouteOptions): Router 
   const { service, signer } = options;
   const router = Router();
 
-  router.post("/", options.authenticate, options.body, async (req, res) => {
+  router.post("/", options.authenticate, ...options.body, async (req, res) => {
     const { filename } = parseJsonApiBody(req.body, REQUEST_ATTRIBUTES, "upload_request");
     const upload = await service.create(serviceContext(req), filename);
     const { expires, signature } = signer.sign("PUT", upload.uuid, upload.expires_at);

@@ -1,5 +1,9 @@
 import { z } from "zod";
+import { MAX_ROW_ID } from "../query/parse-value.js";
 import { ROLES } from "./management-fields.js";
+
+// Ids are PostgreSQL integers: a larger one cannot exist and must not reach the database.
+const rowId = z.number().int().positive().max(MAX_ROW_ID);
 
 /** Scopes an API key may carry; `read` limits the key to view and download. */
 export const API_KEY_SCOPES = ["read"] as const;
@@ -17,13 +21,13 @@ export const userPatch = userCreate.partial();
 export const organisationInput = z.strictObject({ name });
 
 /** `POST /groups`. */
-export const groupCreate = z.strictObject({ name, organisation_id: z.number().int().positive().nullable().optional() });
+export const groupCreate = z.strictObject({ name, organisation_id: rowId.nullable().optional() });
 /** `PATCH /groups/:id`: only the name; moving a group between organisations is a superuser's delete and create. */
 export const groupPatch = z.strictObject({ name });
 
 /** `POST /organisations/:id/members` and `POST /groups/:id/members`: the user by id or username. */
 export const memberCreate = z
-  .strictObject({ user_id: z.number().int().positive().optional(), username: z.string().min(1).optional(), role: z.enum(ROLES).optional() })
+  .strictObject({ user_id: rowId.optional(), username: z.string().min(1).optional(), role: z.enum(ROLES).optional() })
   .refine((v) => v.user_id !== undefined || v.username !== undefined, { message: "give user_id or username", path: ["user_id"] });
 /** `PATCH …/members/:userId`. */
 export const memberPatch = z.strictObject({ role: z.enum(ROLES) });
@@ -32,5 +36,5 @@ export const memberPatch = z.strictObject({ role: z.enum(ROLES) });
 export const apiKeyCreate = z.strictObject({
   name: z.string().trim().max(255).optional(),
   scopes: z.array(z.enum(API_KEY_SCOPES)).max(API_KEY_SCOPES.length).optional(),
-  user_id: z.number().int().positive().optional(),
+  user_id: rowId.optional(),
 });

@@ -7,6 +7,7 @@ import { Errors } from "../errors/index.js";
 import type { Job, Prisma, Upload } from "../generated/prisma/client.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import type { AssetTypeDefinition } from "../plugins/types.js";
+import { normalizeUuid } from "../query/parse-value.js";
 import type { ServiceContext } from "../services/service-context.js";
 import { ChecksumMismatchError } from "../storage/hashing-stream.js";
 import type { IngestRequest, IngestResult, UploadIngest } from "./ingest-types.js";
@@ -60,8 +61,8 @@ export class IngestService implements UploadIngest {
   }
 
   async job(id: string): Promise<Job | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    return this.options.db.job.findUnique({ where: { id: id.toLowerCase() } });
+    const uuid = normalizeUuid(id);
+    return uuid ? this.options.db.job.findUnique({ where: { id: uuid } }) : null;
   }
 
   /** The asset type an upload goes to: the one asked for, else the first whose extensions match, else none. */

@@ -27,6 +27,16 @@ function resolveField(options: ListOptions, name: string, parameter: string, use
   return found;
 }
 
+/**
+ * PostgreSQL text cannot hold NUL: a `%00` anywhere in a filter, search or
+ * sort value would fail in the database, so every dialect refuses it first.
+ */
+export function rejectNulCharacters(params: URLSearchParams): void {
+  for (const [key, value] of params) {
+    if (value.includes("\u0000") || key.includes("\u0000")) throw invalid(key, "Query parameters may not contain NUL characters (%00)");
+  }
+}
+
 /** Raw input of one condition: a string, a list (for in/not_in), or a matches pattern. */
 export type RawConditionValue = string | readonly string[] | MatchPattern;
 

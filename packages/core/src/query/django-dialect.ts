@@ -1,5 +1,5 @@
 import { Errors } from "../errors/index.js";
-import { buildCondition, buildPage, buildSortKey, defaultSort } from "./build-query.js";
+import { buildCondition, buildPage, buildSortKey, defaultSort, rejectNulCharacters } from "./build-query.js";
 import type { ListOptions } from "./field-catalog.js";
 import { parseBooleanFlag } from "./parse-value.js";
 import { and, type FilterNode, type ListQuery, type Operator, type Page, type SortKey } from "./types.js";
@@ -187,6 +187,7 @@ export function assertDjangoPageExists(page: DjangoPage, total: number): void {
  * as in django-filter, an empty value means no filter.
  */
 export function parseDjangoQuery(params: URLSearchParams, options: DjangoListOptions): ListQuery {
+  rejectNulCharacters(params);
   const reserved = new Set([PAGE, PAGE_SIZE, ...(options.passThrough ?? [])]);
   if (options.ordering) reserved.add(ORDERING);
   if (options.searchParam) reserved.add(options.searchParam);

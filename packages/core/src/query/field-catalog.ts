@@ -60,7 +60,8 @@ export const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly Operator[]>>
 
 /** Finds a field by public name or alias. */
 export function lookupField(catalog: FieldCatalog, name: string): [string, FieldSpec] | undefined {
-  const direct = catalog[name];
+  // Own keys only: `__proto__` or `constructor` must not resolve to Object.prototype's members.
+  const direct = Object.hasOwn(catalog, name) ? catalog[name] : undefined;
   if (direct) return [name, direct];
   for (const [key, spec] of Object.entries(catalog)) {
     if (spec.aliases?.includes(name)) return [key, spec];

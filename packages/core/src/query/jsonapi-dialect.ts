@@ -1,5 +1,5 @@
 import { Errors } from "../errors/index.js";
-import { buildCondition, buildPage, buildSortKey, defaultSort } from "./build-query.js";
+import { buildCondition, buildPage, buildSortKey, defaultSort, rejectNulCharacters } from "./build-query.js";
 import type { ListOptions } from "./field-catalog.js";
 import { parseBooleanFlag } from "./parse-value.js";
 import { and, type FilterNode, type ListQuery, type Operator, type SortKey } from "./types.js";
@@ -90,6 +90,7 @@ const KNOWN_FILTER_KEYS = ["filter[ids]", "filter[query]", "filter[fields]…"];
 
 /** Parses a JSON:API list request's query string into the canonical query. */
 export function parseJsonApiQuery(params: URLSearchParams, options: ListOptions): ListQuery {
+  rejectNulCharacters(params);
   let search: string | null = null;
   let idFilter: FilterNode | null = null;
   for (const [key, value] of params) {

@@ -11,6 +11,16 @@ function invalid(parameter: string, detail: string) {
   return Errors.INVALID_PARAMETER({ detail, source: { parameter } });
 }
 
+/** Largest value of a PostgreSQL `integer` (the type of every row id). */
+export const MAX_ROW_ID = 2_147_483_647;
+
+/** A row id from a path or form field: digits within PostgreSQL's `integer`, else null (it cannot exist). */
+export function parseRowId(raw: string): number | null {
+  if (!/^\d+$/.test(raw)) return null;
+  const n = Number(raw);
+  return n <= MAX_ROW_ID ? n : null;
+}
+
 /** Canonical uuid text: lower case with dashes (accepts the dashless form too). */
 export function normalizeUuid(raw: string): string | null {
   if (!UUID.test(raw)) return null;

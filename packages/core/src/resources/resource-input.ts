@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_ROW_ID } from "../query/parse-value.js";
 import { ACCESS_MODIFIERS, normalizeAccessModifier } from "./resource-fields.js";
 
 const accessModifier = z.preprocess(
@@ -13,7 +14,7 @@ export const resourceAttributes = z.object({
   access_modifier: accessModifier.optional(),
   tags: z.array(z.string().max(255)).max(1000).optional(),
   extra_metadata: z.record(z.string(), z.unknown()).optional(),
-  organisation_id: z.number().int().positive().nullable().optional(),
+  organisation_id: z.number().int().positive().max(MAX_ROW_ID).nullable().optional(),
 });
 
 export type ResourceInput = z.infer<typeof resourceAttributes> & { type: string };

@@ -4,6 +4,7 @@ import { Errors } from "../errors/index.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { compileListQuery } from "../query/compile-prisma.js";
 import type { FieldCatalog } from "../query/field-catalog.js";
+import { normalizeUuid, parseRowId } from "../query/parse-value.js";
 import type { FilterNode, ListQuery } from "../query/types.js";
 import type { ServiceContext } from "../services/service-context.js";
 import type { ResourceInput, ResourcePatch } from "./resource-input.js";
@@ -53,9 +54,10 @@ function withoutEmpty(conditions: Prisma.ResourceWhereInput[]): Prisma.ResourceW
 }
 
 function byIdOrUuid(idOrUuid: string): Prisma.ResourceWhereInput {
-  if (/^\d+$/.test(idOrUuid)) return { id: Number(idOrUuid) };
-  if (/^[0-9a-f-]{32,36}$/i.test(idOrUuid)) return { uuid: idOrUuid.toLowerCase() };
-  return { id: -1 };
+  const id = parseRowId(idOrUuid);
+  if (id !== null) return { id };
+  const uuid = normalizeUuid(idOrUuid);
+  return uuid ? { uuid } : { id: -1 };
 }
 
 /** Resource reads and writes, always inside the caller's permissions. */

@@ -1,4 +1,5 @@
 import { Errors } from "../errors/index.js";
+import { findUnstorableJson, unstorableReason } from "../http/json-body.js";
 import { sanitizeFilename } from "../pipeline/filenames.js";
 
 /** Raw tus `Upload-Metadata`, decoded: key to value (null for a key sent without a value). */
@@ -26,6 +27,8 @@ const SOURCE = { header: "upload-metadata" };
 export function parseTusCreation(metadata: TusMetadata | undefined): TusCreation {
   const value = (key: string) => {
     const v = metadata?.[key];
+    // Values are stored as text, which PostgreSQL cannot hold with a NUL in it.
+    if (v?.includes("\u0000")) throw Errors.INVALID_PARAMETER({ detail: `Upload-Metadata '${key}' may not contain NUL characters`, source: SOURCE });
     return v === null || v === undefined || v.trim() === "" ? undefined : v;
   };
   const originalFilename = value("filename") ?? value("name") ?? "";
@@ -74,5 +77,7 @@ function parseJsonObject(text: string): Record<string, unknown> {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw Errors.INVALID_PARAMETER({ detail: "Upload-Metadata 'default_field_metadata' must be a JSON object", source: SOURCE });
   }
+  const unstorable = findUnstorableJson(parsed);
+  if (unstorable) throw Errors.INVALID_PARAMETER({ detail: `Upload-Metadata 'default_field_metadata': ${unstorableReason(unstorable.problem)}`, source: SOURCE });
   return parsed as Record<string, unknown>;
 }

@@ -5,6 +5,7 @@ import { PROCESS_UPLOAD } from "../pipeline/upload-runner.js";
 import { Errors } from "../errors/index.js";
 import type { Prisma, Upload } from "../generated/prisma/client.js";
 import { compileListQuery } from "../query/compile-prisma.js";
+import { normalizeUuid, parseRowId } from "../query/parse-value.js";
 import type { ListQuery } from "../query/types.js";
 import type { ServiceContext } from "../services/service-context.js";
 import { UPLOAD_FIELDS } from "./upload-fields.js";
@@ -22,7 +23,9 @@ export class UploadService {
   }
 
   async get(ctx: ServiceContext, idOrUuid: string, action: ResourceAction = "view"): Promise<Upload> {
-    const key: Prisma.UploadWhereInput = /^\d+$/.test(idOrUuid) ? { id: Number(idOrUuid) } : /^[0-9a-f-]{36}$/i.test(idOrUuid) ? { uuid: idOrUuid.toLowerCase() } : { id: -1 };
+    const id = parseRowId(idOrUuid);
+    const uuid = normalizeUuid(idOrUuid);
+    const key: Prisma.UploadWhereInput = id !== null ? { id } : uuid ? { uuid } : { id: -1 };
     const row = await ctx.db.upload.findFirst({ where: { AND: [key, accessibleUploads(ctx.ability, "view")] } });
     if (!row) throw Errors.NOT_FOUND({ detail: `Upload '${idOrUuid}' not found` });
     if (action !== "view") {
