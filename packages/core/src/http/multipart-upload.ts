@@ -8,7 +8,7 @@ import type { ServiceContext } from "../services/service-context.js";
 import { sanitizeFilename } from "../pipeline/filenames.js";
 import { MAX_ROW_ID, parseRowId } from "../query/parse-value.js";
 import { expectedChecksums } from "./checksum-headers.js";
-import { findUnstorableJson, unstorableReason } from "./json-body.js";
+import { findUnstorableJson, unstorableReason } from "../db/storable-json.js";
 
 /** Form fields kept as upload metadata (DatoCMS's names). */
 const METADATA_FIELDS = new Set(["author", "copyright", "notes", "tags", "default_field_metadata"]);

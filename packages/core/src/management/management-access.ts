@@ -2,6 +2,7 @@ import { isUniqueViolation } from "../db/errors.js";
 import type { UserPrincipal } from "../auth/principal.js";
 import { hasOrgRole } from "../auth/principal.js";
 import { Errors } from "../errors/index.js";
+import { parseRowId } from "../query/parse-value.js";
 import type { ServiceContext } from "../services/service-context.js";
 
 /**
@@ -54,10 +55,10 @@ export async function requireGroupAdmin(ctx: ServiceContext, group: { id: number
 
 /** Parses a numeric path id; anything else cannot exist (404). */
 export function numericId(raw: string, what: string): number {
-  if (!/^\d{1,9}$/.test(raw)) throw Errors.NOT_FOUND({ detail: `${what} '${raw}' not found` });
-  return Number(raw);
+  const id = parseRowId(raw);
+  if (id === null) throw Errors.NOT_FOUND({ detail: `${what} '${raw}' not found` });
+  return id;
 }
-
 
 /** Runs a write, turning a unique-constraint violation into a 409 with `detail`. */
 export async function uniquely<T>(write: Promise<T>, detail: string, pointer: string): Promise<T> {

@@ -1,5 +1,5 @@
 import { Errors } from "../errors/index.js";
-import { findUnstorableJson, unstorableReason } from "../http/json-body.js";
+import { findUnstorableJson, unstorableReason } from "../db/storable-json.js";
 import { sanitizeFilename } from "../pipeline/filenames.js";
 
 /** Raw tus `Upload-Metadata`, decoded: key to value (null for a key sent without a value). */
