@@ -27,7 +27,6 @@ import {
   loadPrincipal,
   migrate,
   openDatabase,
-  resolveGrants,
 } from "@assets/core";
 import { rasterSourcePlugin } from "../plugins/raster-source/src/index.js";
 import { epsgTransform } from "../plugins/raster-source/src/geotiff/crs.js";
@@ -194,7 +193,7 @@ async function endpointServer() {
   const pipeline = createPipeline({ db, storage: new LocalDiskStorage({ root }), plugins: [rasterSourcePlugin({ statistics: false })], log });
   await pipeline.startWorker(2);
   const user = await db.prisma.user.create({ data: { username: "bench" } });
-  const principal = await resolveGrants(db.prisma, (await loadPrincipal(db.prisma, { id: user.id }))!);
+  const principal = (await loadPrincipal(db.prisma, { id: user.id }))!;
   const ctx = { db: db.prisma, principal, ability: defineAbilityFor(principal), log };
   const uuids: string[] = [];
   for (const file of [big, COG]) {

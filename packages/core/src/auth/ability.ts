@@ -23,12 +23,18 @@ export function grantableActions(principal: Principal): ResourceAction[] {
   return principal.kind === "anonymous" || principal.scopes.includes("read") ? [...READ_ACTIONS] : [...RESOURCE_ACTIONS];
 }
 
-/** The grants that reach this caller: to anyone, and for a user also to them and to their groups. */
-export function granteeFilter(principal: Principal): Prisma.PermissionGrantWhereInput[] {
-  if (principal.kind === "anonymous") return [{ subject_type: "anonymous" }];
-  const grantees: Prisma.PermissionGrantWhereInput[] = [{ subject_type: "user", user_id: principal.id }, { subject_type: "anonymous" }];
-  if (principal.groupIds.length > 0) grantees.push({ subject_type: "group", group_id: { in: principal.groupIds } });
-  return grantees;
+/**
+ * The keys under which a grant of `action` reaches this caller, as the
+ * `grant_keys` column of a resource spells them: grants to anyone, and for a
+ * user also to them and to each of their groups.
+ */
+export function grantKeys(principal: Principal, action: ResourceAction): string[] {
+  const keys = [`${action}:anyone`];
+  if (principal.kind === "user") {
+    keys.push(`${action}:user:${principal.id}`);
+    for (const groupId of principal.groupIds) keys.push(`${action}:group:${groupId}`);
+  }
+  return keys;
 }
 
 /**
@@ -44,19 +50,14 @@ export function granteeFilter(principal: Principal): Prisma.PermissionGrantWhere
  *
  * Organisation rules are exact and do not overlap (each organisation appears
  * in one rule per action, with only the modifiers no broader rule covers), so
- * the SQL OR stays short and each arm maps onto one index. Grants resolved for
- * the request (`principal.grants`) become `id IN (...)`, which the planner can
- * combine with the other arms in a BitmapOr; unresolved ones stay an `EXISTS`
- * on the grants table.
+ * the SQL OR stays short and each arm maps onto one index. Grants are tested on
+ * the resource row (`grant_keys && ARRAY[...]`, a handful of keys whatever the
+ * number of grants), so the whole filter is one statement and one snapshot.
  */
 export function defineAbilityFor(principal: Principal): AppAbility {
   const { can, build } = new AbilityBuilder<AppAbility>(createPrismaAbility);
   const grantRules = () => {
-    for (const action of grantableActions(principal)) {
-      const ids = principal.grants?.[action];
-      if (ids === undefined) can(action, "Resource", { grants: { some: { permission: action, OR: granteeFilter(principal) } } });
-      else if (ids.length > 0) can(action, "Resource", { id: { in: [...ids] } });
-    }
+    for (const action of grantableActions(principal)) can(action, "Resource", { grant_keys: { hasSome: grantKeys(principal, action) } });
   };
 
   // CASL lists later rules first in the SQL OR: the broad modifier rules go last so that PostgreSQL,

@@ -24,8 +24,8 @@ export function accessibleUploads(ability: AppAbility, action: ResourceAction): 
 }
 
 /** The columns of a loaded resource row a rule may test to be decided without the database. */
-const ROW_COLUMNS = new Set(["id", "uuid", "type", "organisation_id", "owner_id", "access_modifier"]);
-const SCALAR_OPERATORS = new Set(["equals", "in", "notIn", "not"]);
+const ROW_COLUMNS = new Set(["id", "uuid", "type", "organisation_id", "owner_id", "access_modifier", "grant_keys"]);
+const SCALAR_OPERATORS = new Set(["equals", "in", "notIn", "not", "hasSome"]);
 
 function isScalar(value: unknown): boolean {
   return value === null || ["string", "number", "boolean"].includes(typeof value);
@@ -53,9 +53,9 @@ function testsOnlyRowColumns(condition: unknown): boolean {
 /**
  * Decides `action` on resource rows already loaded by a permission-filtered
  * query, when every rule for it tests only the row's own columns (organisation,
- * owner, access modifier, resolved grant ids): the same conditions the SQL
- * filter holds, evaluated on the row. Returns null when some rule needs the
- * database (e.g. a grants subquery): ask with `accessibleResources` then.
+ * owner, access modifier, grant keys): the same conditions the SQL filter
+ * holds, evaluated on the row. Returns null when some rule needs the database
+ * (a relation filter): ask with `accessibleResources` then.
  */
 export function decideOnRows(ability: AppAbility, action: ResourceAction, rows: readonly Resource[]): Set<number> | null {
   if (!ability.rulesFor(action, "Resource").every((rule) => testsOnlyRowColumns(rule.conditions))) return null;

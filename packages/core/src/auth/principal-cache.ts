@@ -39,7 +39,8 @@ export interface PrincipalCacheOptions {
 
 /**
  * A short in-process cache of API key → principal (user, organisation roles,
- * groups, key scopes; never grants, which are resolved per request). Keys are
+ * groups, key scopes; explicit grants are not part of it, since permission
+ * filters read them from the resource rows in every query). Keys are
  * stored as SHA-256 hashes of the presented key, so a hit means the very same
  * key was verified less than `ttlMs` ago.
  */

@@ -1,13 +1,4 @@
 import type { Role } from "../generated/prisma/client.js";
-import type { ResourceAction } from "./ability.js";
-
-/**
- * The resources the caller's explicit grants (to them, their groups, or anyone)
- * reach, per action, read once when the request is authenticated. An action
- * that is missing was not resolved (too many grants, or no resolution at all):
- * the ability then asks the grants table inside the query instead.
- */
-export type ResolvedGrants = Partial<Record<ResourceAction, readonly number[]>>;
 
 /** An organisation the caller belongs to, with their role in it. */
 export interface OrganisationRole {
@@ -25,15 +16,11 @@ export interface UserPrincipal {
   groupIds: number[];
   /** Key scopes; `read` limits the caller to view/download whatever their roles allow. */
   scopes: string[];
-  /** Grants resolved for this request (see {@link ResolvedGrants}); absent: the query checks the grants table. */
-  grants?: ResolvedGrants;
 }
 
 /** The caller without credentials. */
 export interface AnonymousPrincipal {
   kind: "anonymous";
-  /** Grants to anyone, resolved for this request; absent: the query checks the grants table. */
-  grants?: ResolvedGrants;
 }
 
 /** Who is calling. */

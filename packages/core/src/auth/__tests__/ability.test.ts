@@ -59,44 +59,51 @@ describe("defineAbilityFor: the SQL filter it produces", () => {
     expect(organisationMentions(arms(user({}), "delete"))).toEqual(new Map([[7, 1]]));
   });
 
-  it("writes resolved grants as an id list, drops empty ones, and keeps the grants subquery for unresolved actions", () => {
-    const principal = user({ grants: { view: [100, 101], change: [] } });
-    expect(arms(principal, "view")).toContainEqual({ id: { in: [100, 101] } });
-    expect(JSON.stringify(arms(principal, "change"))).not.toMatch(/"grants"|"id"/);
-    expect(JSON.stringify(arms(principal, "delete"))).toContain('"grants"');
+  it("tests grants through the row's grant keys: to the user, each of their groups, and anyone", () => {
+    expect(arms(user({ groupIds: [3, 4] }), "change")).toContainEqual({ grant_keys: { hasSome: ["change:anyone", "change:user:5", "change:group:3", "change:group:4"] } });
+    expect(arms(user({ groupIds: [] }), "delete")).toContainEqual({ grant_keys: { hasSome: ["delete:anyone", "delete:user:5"] } });
+    expect(JSON.stringify(arms(user({}), "view"))).not.toContain('"grants"');
   });
 
-  it("reads anonymous grants from the resolved list too", () => {
-    expect(arms({ kind: "anonymous", grants: { view: [4], download: [] } }, "view")).toEqual([{ access_modifier: "Public" }, { id: { in: [4] } }]);
-    expect(arms({ kind: "anonymous", grants: { view: [4], download: [] } }, "download")).toEqual([{ access_modifier: "Public" }]);
+  it("gives anonymous callers grants to anyone, for view and download only", () => {
+    expect(arms({ kind: "anonymous" }, "view")).toEqual([{ access_modifier: "Public" }, { grant_keys: { hasSome: ["view:anyone"] } }]);
+    expect(arms({ kind: "anonymous" }, "download")).toEqual([{ access_modifier: "Public" }, { grant_keys: { hasSome: ["download:anyone"] } }]);
+    expect(accessibleResources(defineAbilityFor({ kind: "anonymous" }), "change")).toEqual({ id: { in: [] } });
   });
 
   it("keeps only view and download for a read-scoped key", () => {
-    const principal = user({ scopes: ["read"], grants: { view: [1], download: [2] } });
+    const principal = user({ scopes: ["read"] });
     for (const action of ["change", "change_metadata", "delete", "change_permissions", "publish"] as const) {
       expect(accessibleResources(defineAbilityFor(principal), action)).toEqual({ id: { in: [] } });
     }
     expect(arms(principal, "view")).toContainEqual({ organisation_id: { in: [7] } });
+    expect(arms(principal, "view")).toContainEqual({ grant_keys: { hasSome: ["view:anyone", "view:user:5", "view:group:3"] } });
   });
 
   describe("decideOnRows", () => {
-    const row = (id: number, organisation_id: number | null, access_modifier: Resource["access_modifier"], owner_id: number | null = null) =>
-      ({ id, organisation_id, access_modifier, owner_id }) as Resource;
-    const rows = [row(1, 8, "Private"), row(2, 8, "Hidden"), row(3, 7, "Hidden"), row(4, 9, "Public"), row(5, null, "Private", 5), row(6, null, "Private"), row(100, 9, "Private")];
+    const row = (id: number, organisation_id: number | null, access_modifier: Resource["access_modifier"], owner_id: number | null = null, grant_keys: string[] = []) =>
+      ({ id, organisation_id, access_modifier, owner_id, grant_keys }) as Resource;
+    const rows = [
+      row(1, 8, "Private"),
+      row(2, 8, "Hidden"),
+      row(3, 7, "Hidden"),
+      row(4, 9, "Public"),
+      row(5, null, "Private", 5),
+      row(6, null, "Private", null, ["view:user:5", "change:user:6"]),
+      row(100, 9, "Private", null, ["change:group:3"]),
+      row(101, 9, "Hidden", null, ["change:anyone"]),
+    ];
+    const sorted = (ids: Set<number> | null) => [...(ids ?? [])].sort((a, b) => a - b);
 
-    it("decides on the rows' own columns once grants are resolved", () => {
-      const ability = defineAbilityFor(user({ grants: { change: [100] } }));
-      expect([...decideOnRows(ability, "change", rows)!].sort((a, b) => a - b)).toEqual([1, 3, 5, 100]);
-      expect([...decideOnRows(defineAbilityFor(user({ grants: { change: [] } })), "change", rows)!].sort((a, b) => a - b)).toEqual([1, 3, 5]);
-    });
-
-    it("leaves the decision to the database while a rule still needs the grants table", () => {
-      expect(decideOnRows(defineAbilityFor(user({})), "change", rows)).toBeNull();
+    it("decides on the rows' own columns, grant keys included", () => {
+      expect(sorted(decideOnRows(defineAbilityFor(user({})), "change", rows))).toEqual([1, 3, 5, 100, 101]);
+      expect(sorted(decideOnRows(defineAbilityFor(user({ groupIds: [] })), "change", rows))).toEqual([1, 3, 5, 101]);
+      expect(sorted(decideOnRows(defineAbilityFor(user({ organisations: [] })), "view", rows))).toEqual([4, 5, 6]);
     });
 
     it("needs no rule checks for a superuser, and allows nothing for anonymous callers", () => {
       expect(decideOnRows(defineAbilityFor(user({ isSuperuser: true })), "delete", rows)?.size).toBe(rows.length);
-      expect(decideOnRows(defineAbilityFor({ kind: "anonymous", grants: { view: [1], download: [] } }), "change", rows)?.size).toBe(0);
+      expect(decideOnRows(defineAbilityFor({ kind: "anonymous" }), "change", rows)?.size).toBe(0);
     });
   });
 });
