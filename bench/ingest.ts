@@ -6,6 +6,10 @@
 // Profiling: BENCH_ROUTES=tus (substring of a route name) runs only matching routes;
 // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=bench/.work/prof" passes flags to the server's node;
 // BENCH_THREADS=1 prints each upload's CPU per server thread (main, then the others busiest first).
+// Each upload is deleted after it is measured (outside the clock), so every upload starts from the same state. On the
+// bench VM (Firecracker, free page reporting), writing and fdatasyncing 600 MB of new data costs ~0.2 s of kernel CPU
+// right after a 600 MB file was deleted and ~0.6 s otherwise (`dd conv=fdatasync` shows it too), so with uploads kept
+// only the first route of a round (after the `rm` of the `cp` copy) got the cheap case. BENCH_KEEP=1 keeps them.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
@@ -287,7 +291,9 @@ async function measure(server: Running, route: Route): Promise<Sample> {
   const after = memory(pid);
   if (threadsBefore) console.log(`  ${route.name}: ${mbps(storedMs).toFixed(0)} MB/s stored; CPU ${threadReport(pid, threadsBefore, threadCpu(pid))}`);
   const client = process.cpuUsage(clientBefore);
-  return { storedMs, committedMs, serverCpu: cpuSeconds(pid) - cpuBefore, clientCpu: (client.user + client.system) / 1e6, rssGrowth: resettable ? after.hwm - before.rss : NaN, hwm: after.hwm };
+  const sample = { storedMs, committedMs, serverCpu: cpuSeconds(pid) - cpuBefore, clientCpu: (client.user + client.system) / 1e6, rssGrowth: resettable ? after.hwm - before.rss : NaN, hwm: after.hwm };
+  if (process.env.BENCH_KEEP !== "1") expect(await json(server, "DELETE", `/uploads/${id}`), 204, "DELETE upload");
+  return sample;
 }
 
 // ---------------------------------------------------------------- the pipeline's own ceiling

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
 import express, { type Express } from "express";
-import { ChecksummedFileStore, createAssetRouter, createTestDatabase, type Database, type Pipeline } from "@assets/core";
+import { ChecksummedFileStore, LocalDiskStorage, createAssetRouter, createTestDatabase, objectKey, type Database, type Pipeline } from "@assets/core";
 import { createTestPipeline, testLogger, userWithKey } from "./helpers/app.js";
 import { coreutilsDigests, filesUnder, notesPlugin, waitForUpload } from "./helpers/pipeline.js";
 
@@ -156,15 +156,59 @@ describe("tus 1.0 resumable uploads at /uploads/tus", () => {
     const size = 5 * MiB + 1;
     const path = await file("single.txt", size);
     const upload = await create(size, { filename: "single.txt" });
+    const tusFile = await stat(join(ctx.tusDir, upload.split("/").pop()!));
     const reads = jest.spyOn(ChecksummedFileStore.prototype, "read");
+    const puts = jest.spyOn(LocalDiskStorage.prototype, "put");
     const res = await patch(upload, 0, await readFile(path));
     expect(res.status).toBe(204);
     expect(reads).not.toHaveBeenCalled();
+    // Written once: the tus file itself became the object (storage and tus directory share a filesystem).
+    expect(puts).not.toHaveBeenCalled();
     reads.mockRestore();
+    puts.mockRestore();
     const done = await waitForUpload(app, auth, (await uploadRow(upload)).id);
     const truth = coreutilsDigests(path);
     expect(done.attributes).toMatchObject({ state: "committed", md5: truth.md5, sha256: truth.sha256, size });
+    expect((await stat(join(pipeline.root, objectKey(truth.sha256)))).ino).toBe(tusFile.ino);
     expect(await leftovers()).toEqual({ requested: 0, tusFiles: [], staged: [] });
+  });
+
+  it("refuses a whole-file PATCH whose Upload-Checksum does not match with 460, stages nothing, and takes the file again", async () => {
+    const bytes = randomBytes(3 * MiB);
+    const upload = await create(bytes.length, { filename: "whole-checked.txt" });
+    const wrong = await patch(upload, 0, bytes, { "Upload-Checksum": `sha256 ${digest("sha256", bytes.subarray(1))}` });
+    expect(wrong.status).toBe(460);
+    expect(await offsetOf(upload)).toBe(0);
+    expect((await stat(join(ctx.tusDir, upload.split("/").pop()!))).size).toBe(0);
+    expect((await leftovers()).staged).toEqual([]);
+    expect((await patch(upload, 0, bytes, { "Upload-Checksum": `sha256 ${digest("sha256", bytes)}` })).status).toBe(204);
+    const done = await waitForUpload(app, auth, (await uploadRow(upload)).id);
+    expect(done.attributes).toMatchObject({ state: "committed", sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length });
+    expect(await leftovers()).toEqual({ requested: 0, tusFiles: [], staged: [] });
+  });
+
+  it("stages a whole-file PATCH by writing a copy when storage cannot link the tus file (another filesystem, S3)", async () => {
+    const link = jest.spyOn(LocalDiskStorage.prototype, "link").mockRejectedValue(Object.assign(new Error("cross-device link"), { code: "EXDEV" }));
+    const other = await startTusApp({ db });
+    try {
+      const bytes = randomBytes(3 * MiB + 3);
+      const created = await fetch(`${other.base}/uploads/tus`, { method: "POST", headers: { "Tus-Resumable": "1.0.0", ...auth, "Upload-Length": String(bytes.length), "Upload-Metadata": metadata({ filename: "copied.txt" }) } });
+      expect(created.status).toBe(201);
+      const reads = jest.spyOn(ChecksummedFileStore.prototype, "read");
+      const puts = jest.spyOn(LocalDiskStorage.prototype, "put");
+      const res = await fetch(created.headers.get("location")!, { method: "PATCH", headers: { "Tus-Resumable": "1.0.0", ...auth, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream" }, body: bytes });
+      expect(res.status).toBe(204);
+      expect(reads).not.toHaveBeenCalled();
+      expect(puts).toHaveBeenCalledTimes(1);
+      const id = Number(/\/uploads\/(\d+)>; rel="upload"/.exec(res.headers.get("link") ?? "")?.[1]);
+      const done = await waitForUpload(other.app, auth, id);
+      expect(done.attributes).toMatchObject({ state: "committed", sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length });
+      expect(link).toHaveBeenCalledTimes(1); // the probe only
+      expect((await filesUnder(other.pipeline.root)).filter((f) => !f.startsWith("objects/"))).toEqual([]);
+    } finally {
+      link.mockRestore();
+      await other.close();
+    }
   });
 
   it("resumes an upload whose PATCH connection dropped half-way from HEAD's Upload-Offset, ending with the right digests", async () => {

@@ -25,6 +25,8 @@ export interface StoreRequest {
   declaredMimeType?: string;
   expected?: { md5?: string; sha256?: string };
   signal?: AbortSignal;
+  /** A local file that receives the same bytes, to stage instead of a copy (see `StageOptions.file`). */
+  file?: Promise<string>;
 }
 
 /** What to record about staged bytes. `uploadId` completes an existing `requested` upload instead of creating one. */
@@ -119,7 +121,7 @@ export class IngestService implements UploadIngest {
     }
     this.#inFlight.set(userId, running + 1);
     try {
-      const staged = await this.options.objects.stage(request.body, { expect: request.expected, signal: request.signal, maxBytes, contentType: request.declaredMimeType });
+      const staged = await this.options.objects.stage(request.body, { expect: request.expected, signal: request.signal, maxBytes, contentType: request.declaredMimeType, file: request.file });
       if (staged.size === 0) {
         await this.options.objects.discard(staged);
         throw Errors.EMPTY_FILE({ detail: "The file is empty (0 bytes)" });
@@ -138,6 +140,11 @@ export class IngestService implements UploadIngest {
       if (left > 0) this.#inFlight.set(userId, left);
       else this.#inFlight.delete(userId);
     }
+  }
+
+  /** Whether a file in `directory` can be staged without a copy (see `ObjectStore.linksFrom`). */
+  linksFrom(directory: string): Promise<boolean> {
+    return this.options.objects.linksFrom(directory);
   }
 
   /** Drops staged bytes that will not become an upload. */

@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { Transform, type Readable } from "node:stream";
+import { createReadStream } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Transform, Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Db } from "../db/open-database.js";
 import { Errors, AppError } from "../errors/index.js";
@@ -19,6 +22,15 @@ export interface StageOptions {
   contentType?: string;
   /** Cut the stream with PAYLOAD_TOO_LARGE once more than this many bytes arrive. */
   maxBytes?: number;
+  /**
+   * The body's bytes are also being written to a local file, which this
+   * resolves to once it is complete and fsynced (it rejects if the file will
+   * not hold them all). The body is then only hashed, and the file becomes
+   * the staged object (linked where the storage can, see
+   * {@link ObjectStore.linksFrom}, else copied), so the bytes are written
+   * once. The caller must never change the file afterwards.
+   */
+  file?: Promise<string>;
 }
 
 /** `objects/ab/cd/<sha256>`: two levels of fan-out keep directories small on local disk. */
@@ -37,6 +49,8 @@ export function objectKey(sha256: string): string {
  * the count to zero, so no adopter can count a reference to bytes being deleted.
  */
 export class ObjectStore {
+  readonly #linkable = new Map<string, Promise<boolean>>();
+
   constructor(
     private readonly db: Db,
     private readonly storage: StorageDriver,
@@ -45,6 +59,7 @@ export class ObjectStore {
   /** Streams `body` to a temporary key while hashing; on any failure nothing is left behind. */
   async stage(body: Readable, options: StageOptions = {}): Promise<StagedBytes> {
     const tmpKey = `tmp/${randomUUID()}`;
+    options.file?.catch(() => undefined); // awaited only once the body is hashed; a file that failed earlier is no unhandled rejection
     const hasher = createHashingStream({ expect: options.expect });
     const piped =
       options.maxBytes === undefined
@@ -52,7 +67,7 @@ export class ObjectStore {
         : pipeline(body, sizeLimit(options.maxBytes), hasher, { signal: options.signal });
     const settled = await Promise.allSettled([
       piped,
-      this.storage.put(tmpKey, hasher, { signal: options.signal, contentType: options.contentType }),
+      options.file ? this.#putFile(tmpKey, hasher, options.file, options.contentType) : this.storage.put(tmpKey, hasher, { signal: options.signal, contentType: options.contentType }),
       hasher.result,
     ]);
     const failures = settled.flatMap((s) => (s.status === "rejected" ? [s.reason as unknown] : []));
@@ -104,6 +119,47 @@ export class ObjectStore {
   /** Removes staged bytes that will not be adopted. */
   async discard(staged: Pick<StagedBytes, "tmpKey">): Promise<void> {
     await this.storage.delete(staged.tmpKey);
+  }
+
+  /**
+   * Whether files in `directory` can become objects without a copy: the
+   * storage links files and a probe link from there works (same filesystem,
+   * permitted). Probed once per directory.
+   */
+  linksFrom(directory: string): Promise<boolean> {
+    let answer = this.#linkable.get(directory);
+    if (!answer) this.#linkable.set(directory, (answer = this.#probeLink(directory)));
+    return answer;
+  }
+
+  async #probeLink(directory: string): Promise<boolean> {
+    if (!this.storage.link) return false;
+    const file = join(directory, `.link-probe-${randomUUID()}`);
+    const key = `tmp/${randomUUID()}`;
+    try {
+      await writeFile(file, "");
+      await this.storage.link(file, key);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await rm(file, { force: true }).catch(() => undefined);
+      await this.storage.delete(key).catch(() => undefined);
+    }
+  }
+
+  /** Drains the hashed body, then makes the finished `file` the object `key`: linked if possible, else copied. */
+  async #putFile(key: string, hashed: Readable, file: Promise<string>, contentType: string | undefined): Promise<void> {
+    await pipeline(hashed, new Writable({ write: (_chunk, _encoding, callback) => callback() }));
+    const path = await file;
+    if (this.storage.link) {
+      try {
+        return await this.storage.link(path, key);
+      } catch {
+        // e.g. EXDEV: a mount between the file and storage that the probe did not see
+      }
+    }
+    await this.storage.put(key, createReadStream(path, { highWaterMark: 1024 * 1024 }), { contentType });
   }
 
   private async move(from: string, to: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
+import { link, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -137,6 +137,22 @@ export class LocalDiskStorage implements StorageDriver {
       await rename(source, target);
     } catch (error) {
       throw isMissing(error) ? new StorageNotFoundError(from, { cause: error }) : error;
+    }
+    await syncDirectory(path.dirname(target));
+  }
+
+  async link(file: string, key: string): Promise<void> {
+    const target = this.pathOf(key);
+    await mkdir(this.stagingDir, { recursive: true });
+    await mkdir(path.dirname(target), { recursive: true });
+    // Through a staging name, as put does, so an existing object is replaced atomically.
+    const staged = path.join(this.stagingDir, randomUUID());
+    await link(file, staged);
+    try {
+      await rename(staged, target);
+    } catch (error) {
+      await rm(staged, { force: true });
+      throw error;
     }
     await syncDirectory(path.dirname(target));
   }

@@ -1,6 +1,9 @@
 // Test-only: imports @jest/globals, so it is deliberately not re-exported from index.ts.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { StorageNotFoundError, type StorageDriver } from "./storage-driver.js";
 import { InvalidStorageKeyError } from "./storage-key.js";
@@ -272,6 +275,29 @@ export function describeStorageContract(name: string, make: () => Promise<Storag
       expect((await collect(await driver.get(to))).toString()).toBe("moving");
       await expect(driver.move(unique("missing"), to)).rejects.toBeInstanceOf(StorageNotFoundError);
       await expect(driver.move(to, "../escape")).rejects.toBeInstanceOf(InvalidStorageKeyError);
+    });
+
+    it("makes a local file an object without copying when the driver links, replacing what was there", async () => {
+      if (!driver.link) return;
+      const dir = await mkdtemp(join(tmpdir(), "storage-link-"));
+      try {
+        const file = join(dir, "source");
+        const data = randomBytes(200_000);
+        await writeFile(file, data);
+        const key = `objects/ln/${randomBytes(8).toString("hex")}`;
+        await put(key, Buffer.from("old object"));
+        await driver.link(file, key);
+        expect((await collect(await driver.get(key))).equals(data)).toBe(true);
+        // The file's name can go; the object stays.
+        await rm(file);
+        expect((await collect(await driver.get(key))).equals(data)).toBe(true);
+        await expect(driver.link(join(dir, "missing"), unique("link"))).rejects.toMatchObject({ code: "ENOENT" });
+        await expect(driver.link(file, "../escape")).rejects.toBeInstanceOf(InvalidStorageKeyError);
+        await expectNoLeftovers();
+        await driver.delete(key);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   });
 }

@@ -76,6 +76,16 @@ export interface StorageDriver {
    * absent. Callers without it fall back to get + put + delete.
    */
   move?(from: string, to: string): Promise<void>;
+
+  /**
+   * Optional: makes the complete, already fsynced local `file` the object
+   * `key` without copying it (local disk: a hard link), replacing `key` if
+   * present; as atomic and durable as {@link put}. The file and the object
+   * then share their bytes, so the caller must never change the file again
+   * (removing its name is fine). Rejects (e.g. `EXDEV` across filesystems)
+   * when it cannot; callers fall back to {@link put}.
+   */
+  link?(file: string, key: string): Promise<void>;
 }
 
 /** Largest `length` accepted by {@link StorageDriver.read}. */

@@ -7,13 +7,16 @@ export interface SyncedFileWriterOptions {
   gatherBytes?: number;
   /** Start a background `fdatasync` once this many bytes were written since the last one (default 32 MiB). */
   syncEveryBytes?: number;
+  /** Write into the existing `file` from this byte offset instead of creating it. */
+  start?: number;
 }
 
 const DEFAULT_GATHER_BYTES = 1024 * 1024;
 const DEFAULT_SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 
 /**
- * A Writable that creates `file` (it must not exist) and makes it durable:
+ * A Writable that creates `file` (it must not exist; with `start`, appends to
+ * an existing one at that offset) and makes it durable:
  * when the stream finishes, every byte has been fsynced and the file is
  * closed, like `createWriteStream(file, { flags: "wx", flush: true })`.
  *
@@ -27,6 +30,7 @@ export class SyncedFileWriter extends Writable {
   readonly #file: string;
   readonly #gatherBytes: number;
   readonly #syncEveryBytes: number;
+  readonly #start: number | undefined;
   #handle: FileHandle | undefined;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
@@ -43,9 +47,10 @@ export class SyncedFileWriter extends Writable {
     this.#file = file;
     this.#gatherBytes = gatherBytes;
     this.#syncEveryBytes = options.syncEveryBytes ?? DEFAULT_SYNC_EVERY_BYTES;
+    this.#start = options.start;
   }
 
-  /** Bytes written to the file so far. */
+  /** Bytes this writer wrote to the file so far. */
   get bytesWritten(): number {
     return this.#written;
   }
@@ -56,7 +61,7 @@ export class SyncedFileWriter extends Writable {
   }
 
   override _construct(callback: (error?: Error | null) => void): void {
-    open(this.#file, "wx").then((handle) => {
+    open(this.#file, this.#start === undefined ? "wx" : "r+").then((handle) => {
       this.#handle = handle;
       callback();
     }, callback);
@@ -118,7 +123,7 @@ export class SyncedFileWriter extends Writable {
     let done = 0;
     // writev may write less than asked (a signal, a full disk); go on from where it stopped.
     while (done < length) {
-      const { bytesWritten } = await handle.writev(remaining(buffers, done), this.#written);
+      const { bytesWritten } = await handle.writev(remaining(buffers, done), (this.#start ?? 0) + this.#written);
       if (bytesWritten === 0) throw new Error(`Could not write to ${this.#file}`);
       done += bytesWritten;
       this.#written += bytesWritten;

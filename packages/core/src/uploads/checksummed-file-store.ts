@@ -8,6 +8,7 @@ import { pipeline as pipelineAsync } from "node:stream/promises";
 import { FileStore } from "@tus/file-store";
 import { ERRORS } from "@tus/server";
 import { Errors } from "../errors/index.js";
+import { SyncedFileWriter } from "../storage/synced-file-writer.js";
 
 /** Digest algorithms of the tus checksum extension that the server verifies (`Tus-Checksum-Algorithm`). */
 export const TUS_CHECKSUM_ALGORITHMS = ["md5", "sha1", "sha256"] as const;
@@ -53,6 +54,11 @@ export function parseUploadChecksum(header: string | undefined): ChunkChecksum |
 export interface WriteObserver {
   /** A pass-through every written byte flows through, in order; it must never fail (its backpressure slows the write). */
   readonly stream: Transform;
+  /**
+   * The write must be on disk before {@link settle} learns its end: the file
+   * is fsynced as it grows and at the end (the observer adopts the file).
+   */
+  readonly durable?: boolean;
   /** Called once: the upload's new offset, or null when the write failed or its chunk was discarded. */
   settle(end: number | null): Promise<void>;
 }
@@ -74,7 +80,8 @@ export type ChecksummedFileStoreOptions = ConstructorParameters<typeof FileStore
  * reports never includes unverified bytes. Chunks without a checksum behave
  * as in `FileStore` (a cut-off chunk keeps what arrived, for resuming).
  * Writes use a 1 MiB buffer, and an optional observer sees every byte
- * written (the tus routes stage a whole-file PATCH in the pipeline with it).
+ * written (the tus routes stage a whole-file PATCH in the pipeline with it)
+ * and may ask for the write to be fsynced before it learns the new offset.
  */
 export class ChecksummedFileStore extends FileStore {
   readonly #checksumOf: () => ChunkChecksum | undefined;
@@ -98,7 +105,7 @@ export class ChecksummedFileStore extends FileStore {
     const source: Readable = stages.length === 0 ? readable : (pipeline([readable, ...stages], () => undefined) as Transform);
     let end: number;
     try {
-      end = await this.#append(source, id, offset);
+      end = await this.#append(source, id, offset, observer?.durable === true);
     } catch (error) {
       if (hash) await this.#truncate(id, offset);
       await observer?.settle(null);
@@ -123,9 +130,15 @@ export class ChecksummedFileStore extends FileStore {
     return createReadStream(this.#path(id), { highWaterMark: WRITE_BUFFER });
   }
 
-  /** `FileStore.write` with a larger write buffer: appends at `offset`, returns the new offset. */
-  async #append(readable: Readable, id: string, offset: number): Promise<number> {
-    const file = createWriteStream(this.#path(id), { flags: "r+", start: offset, highWaterMark: WRITE_BUFFER });
+  /** The file holding the bytes of upload `id`. */
+  filePath(id: string): string {
+    return this.#path(id);
+  }
+
+  /** `FileStore.write` with a larger write buffer, and fsynced if `durable`: appends at `offset`, returns the new offset. */
+  async #append(readable: Readable, id: string, offset: number, durable: boolean): Promise<number> {
+    const path = this.#path(id);
+    const file = durable ? new SyncedFileWriter(path, { start: offset, gatherBytes: WRITE_BUFFER }) : createWriteStream(path, { flags: "r+", start: offset, highWaterMark: WRITE_BUFFER });
     try {
       await pipelineAsync(readable, file);
     } catch {

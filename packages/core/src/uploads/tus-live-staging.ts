@@ -16,9 +16,13 @@ export type LiveOutcome = { staged: StagedBytes; error?: undefined } | { staged?
  * Stages a tus upload in the pipeline while the PATCH that carries the whole
  * file streams into the tus file, so finishing need not read 600 MB back and
  * hash them after the last byte (which would halve throughput). The tus file
- * is written as always, for resuming. When the write ends short (a dropped
- * connection, a refused chunk), the staged bytes are discarded and finishing
- * later reads the tus file as usual.
+ * is written as always, for resuming. Given the tus file's path (storage can
+ * link it, see `IngestService.linksFrom`), the bytes are only hashed on the
+ * way, the tus file is fsynced as it grows, and once complete and verified it
+ * becomes the staged object itself: one write instead of two. Otherwise the
+ * bytes are also written to storage as they pass. When the write ends short
+ * (a dropped connection, a refused chunk), the staged bytes are discarded and
+ * finishing later reads the tus file as usual.
  */
 export class TusLiveStaging {
   readonly #outcomes = new Map<string, LiveOutcome>();
@@ -28,12 +32,22 @@ export class TusLiveStaging {
     private readonly log: Logger,
   ) {}
 
-  /** An observer that stages the `size` bytes of upload `id` (row `row`) as they are written. */
-  observe(ctx: ServiceContext, row: Upload, id: string, size: number, expected: { md5?: string; sha256?: string } | undefined): WriteObserver {
+  /**
+   * An observer that stages the `size` bytes of upload `id` (row `row`) as
+   * they are written; with `file` (the tus file's path), by adopting that file.
+   */
+  observe(ctx: ServiceContext, row: Upload, id: string, size: number, expected: { md5?: string; sha256?: string } | undefined, file?: string): WriteObserver {
     const tee = new PassThrough();
     let failed = false;
+    let fileDone: ((complete: boolean) => void) | undefined;
+    const complete = file
+      ? new Promise<string>((resolve, reject) => {
+          fileDone = (ok) => (ok ? resolve(file) : reject(new Error(`The write of tus upload ${id} ended short`)));
+        })
+      : undefined;
+    complete?.catch(() => undefined); // the staging pipeline fails on its own when the file is not complete
     const staging: Promise<LiveOutcome> = this.ingest
-      .store(ctx, { body: tee, filename: row.filename, type: row.type ?? undefined, declaredSize: size, declaredMimeType: row.mime_type ?? undefined, expected })
+      .store(ctx, { body: tee, filename: row.filename, type: row.type ?? undefined, declaredSize: size, declaredMimeType: row.mime_type ?? undefined, expected, file: complete })
       .then(
         (staged) => ({ staged }),
         (error: unknown) => {
@@ -72,7 +86,9 @@ export class TusLiveStaging {
     });
     return {
       stream,
+      durable: file !== undefined,
       settle: async (end) => {
+        fileDone?.(end === size);
         if (end === size) {
           if (!tee.destroyed) tee.end();
           this.#outcomes.set(id, await staging);

@@ -8,7 +8,7 @@ import type { IngestService } from "../pipeline/ingest-service.js";
 import { PROCESS_UPLOAD } from "../pipeline/upload-runner.js";
 import { IllegalTransitionError, transitionUpload } from "../pipeline/upload-states.js";
 import type { ServiceContext } from "../services/service-context.js";
-import type { WriteObserver } from "./checksummed-file-store.js";
+import { ChecksummedFileStore, type WriteObserver } from "./checksummed-file-store.js";
 import { TusLiveStaging } from "./tus-live-staging.js";
 import { metadataChecksums, type TusCreation } from "./tus-metadata.js";
 
@@ -111,7 +111,10 @@ export class TusUploadService {
     if (offset !== 0) return undefined;
     const file = await this.options.store.getUpload(id).catch(() => null);
     if (!file?.size || (contentLength !== undefined && contentLength !== file.size)) return undefined;
-    return this.#live.observe(ctx, row, id, file.size, metadataChecksums(file.metadata));
+    // The tus file itself becomes the staged object when storage can link it: the bytes are written once.
+    const { store, ingest } = this.options;
+    const linked = store instanceof ChecksummedFileStore && (await ingest.linksFrom(store.directory)) ? store.filePath(id) : undefined;
+    return this.#live.observe(ctx, row, id, file.size, metadataChecksums(file.metadata), linked);
   }
 
   /** True when the tus store holds every byte of upload `id`. */

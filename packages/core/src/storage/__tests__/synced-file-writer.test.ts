@@ -31,6 +31,13 @@ function chunked(data: Buffer): Readable {
   return Readable.from(chunks);
 }
 
+/** A FileHandle, closed, to reach the FileHandle prototype for spies. */
+async function probeHandle() {
+  const handle = await open(next(), "w");
+  await handle.close();
+  return handle;
+}
+
 /** Files this process has open in `dir`. */
 async function openFilesIn(directory: string): Promise<string[]> {
   const fds = await readdir("/proc/self/fd");
@@ -102,6 +109,23 @@ describe("SyncedFileWriter", () => {
     expect(calls[calls.length - 1]).toBe("sync");
     expect(calls.filter((c) => c === "sync")).toHaveLength(1);
     expect(await finishedOpen).toEqual([]); // closed by the time it finished
+  });
+
+  it("with start, writes into an existing file from that offset, keeping what is before it, and fsyncs", async () => {
+    const file = next();
+    const head = randomBytes(1000);
+    await writeFile(file, Buffer.concat([head, Buffer.from("stale tail")]));
+    const tail = randomBytes(3 * 1024 * 1024 + 7);
+    const syncs = jest.spyOn(Object.getPrototypeOf(await probeHandle()), "sync");
+    const writer = new SyncedFileWriter(file, { start: head.length });
+    await pipeline(chunked(tail), writer);
+    expect(writer.bytesWritten).toBe(tail.length);
+    expect((await readFile(file)).equals(Buffer.concat([head, tail]))).toBe(true);
+    expect(syncs).toHaveBeenCalled();
+  });
+
+  it("with start, refuses a file that does not exist", async () => {
+    await expect(pipeline(Readable.from([Buffer.from("x")]), new SyncedFileWriter(next(), { start: 0 }))).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("closes the file when the source fails", async () => {
