@@ -73,11 +73,8 @@ CREATE TRIGGER "PermissionGrant_keys_update" AFTER UPDATE ON "PermissionGrant"
 CREATE TRIGGER "PermissionGrant_keys_truncate" AFTER TRUNCATE ON "PermissionGrant"
   FOR EACH STATEMENT EXECUTE FUNCTION "grants_truncated"();
 
-UPDATE "Resource" r SET grant_keys = ARRAY(
-  SELECT DISTINCT "grant_key"(g.permission, g.subject_type, g.user_id, g.group_id)
-  FROM "PermissionGrant" g WHERE g.resource_id = r.id ORDER BY 1
-)
-WHERE EXISTS (SELECT 1 FROM "PermissionGrant" g WHERE g.resource_id = r.id);
+-- The grants that exist already.
+SELECT "refresh_grant_keys"(ARRAY(SELECT DISTINCT resource_id FROM "PermissionGrant"));
 
 -- Lists that are not narrowed to one type: the grants arm of the permission OR joins the
 -- modifier, organisation and owner indexes in a BitmapOr.

@@ -1,4 +1,3 @@
-import type { FileStore } from "@tus/file-store";
 import type { Locker } from "@tus/server";
 import type { Logger } from "pino";
 import type { Db } from "../db/open-database.js";
@@ -8,7 +7,7 @@ import type { IngestService } from "../pipeline/ingest-service.js";
 import { PROCESS_UPLOAD } from "../pipeline/upload-runner.js";
 import { IllegalTransitionError, transitionUpload } from "../pipeline/upload-states.js";
 import type { ServiceContext } from "../services/service-context.js";
-import { ChecksummedFileStore, type WriteObserver } from "./checksummed-file-store.js";
+import type { ChecksummedFileStore, WriteObserver } from "./checksummed-file-store.js";
 import { TusLiveStaging } from "./tus-live-staging.js";
 import { metadataChecksums, type TusCreation } from "./tus-metadata.js";
 
@@ -17,7 +16,7 @@ export interface TusUploadServiceOptions {
   db: Db;
   ingest: IngestService;
   /** The tus store holding partial uploads. */
-  store: FileStore;
+  store: ChecksummedFileStore;
   /** The tus server's locker, so finishing excludes the tus handlers working on the same upload. */
   locker: Locker;
   /** How long an unfinished upload may wait for its bytes (the store's expiration period). */
@@ -113,7 +112,7 @@ export class TusUploadService {
     if (!file?.size || (contentLength !== undefined && contentLength !== file.size)) return undefined;
     // The tus file itself becomes the staged object when storage can link it: the bytes are written once.
     const { store, ingest } = this.options;
-    const linked = store instanceof ChecksummedFileStore && (await ingest.linksFrom(store.directory)) ? store.filePath(id) : undefined;
+    const linked = (await ingest.linksFrom(store.directory)) ? store.filePath(id) : undefined;
     return this.#live.observe(ctx, row, id, file.size, metadataChecksums(file.metadata), linked);
   }
 
