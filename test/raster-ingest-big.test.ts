@@ -76,7 +76,7 @@ if (!hasGdal) {
     const source = await db.prisma.rasterSource.findUniqueOrThrow({ where: { resource_id: Number(done.relationships.resource.data.id) } });
     expect(source).toMatchObject({
       projection: "EPSG:28992", width: 12000, height: 12000, band_count: 1, dtype: "f4", fill_value: "-9999.0", size: BigInt(BIG_SIZE),
-      origin_x: 93486, origin_y: 434800, upper_bound_x: 99486, upper_bound_y: 428800, pixelsize_x: 0.5, pixelsize_y: -0.5,
+      origin_x: 93486, origin_y: 428800, upper_bound_x: 99486, upper_bound_y: 434800, pixelsize_x: 0.5, pixelsize_y: -0.5,
       cloud_optimized: false, overviews: [],
     });
     const [stats] = source.statistics as Record<string, number>[];

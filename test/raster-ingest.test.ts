@@ -228,7 +228,7 @@ describe("window reads through GET /api/v4/rastersources/{uuid}/data/", () => {
   test.each([RD, COG, MASK])("%s: one-pixel windows in the source projection equal gdallocationinfo", async (file) => {
     const t = truth.find((x) => x.file === file)!;
     for (const { col, row, values } of t.gdal!.samples) {
-      const [x0, dx, y0, dy] = [t.origin_x!, t.pixelsize_x!, t.origin_y!, t.pixelsize_y!];
+      const [x0, dx, y0, dy] = [t.origin_x!, t.pixelsize_x!, t.upper_bound_y!, t.pixelsize_y!]; // upper-left corner
       const bbox = [x0 + col * dx, y0 + (row + 1) * dy, x0 + (col + 1) * dx, y0 + row * dy].join(",");
       const res = await data(file, `bbox=${bbox}&width=1&height=1&projection=${t.projection}`);
       expect(res.status).toBe(200);
@@ -264,7 +264,7 @@ describe("window reads through GET /api/v4/rastersources/{uuid}/data/", () => {
   test("format=png renders a viridis preview with nodata transparent", async () => {
     const t = truth.find((x) => x.file === RD)!;
     // The whole raster in its own projection; the circular nodata hole is centred on pixel (300, 100).
-    const bbox = [t.origin_x, t.upper_bound_y, t.upper_bound_x, t.origin_y].join(",");
+    const bbox = [t.origin_x, t.origin_y, t.upper_bound_x, t.upper_bound_y].join(",");
     const res = await data(RD, `bbox=${bbox}&projection=EPSG:28992&width=400&height=300&format=png&colormap=viridis`).buffer(true);
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toBe("image/png");

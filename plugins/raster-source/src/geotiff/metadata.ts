@@ -16,10 +16,13 @@ export interface OverviewLevel {
 export interface RasterMetadata {
   /** "EPSG:<code>". */
   projection: string;
-  /** Outer corner of the upper-left pixel (GT[0], GT[3]). */
+  /**
+   * Minimum corner of the outer extent (Lizard's convention: min x, min y; for a north-up raster
+   * GT[0] and GT[3] + height*GT[5], the lower-left corner), while pixelsize_y stays negative.
+   */
   origin_x: number;
   origin_y: number;
-  /** Opposite outer corner: GT[0] + width*GT[1], GT[3] + height*GT[5]. */
+  /** Maximum corner of the outer extent (max x, max y), so origin_y < upper_bound_y. */
   upper_bound_x: number;
   upper_bound_y: number;
   /** GT[1] and GT[5] (negative for north-up rasters). */
@@ -50,6 +53,17 @@ export interface RasterMetadata {
   pixel_is_point: boolean;
 }
 
+/** Min and max of the four outer corners in the raster's own CRS (rotation terms included). */
+function outerExtent(gt: GeoTransform, width: number, height: number) {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const [col, row] of [[0, 0], [width, 0], [0, height], [width, height]] as const) {
+    xs.push(gt[0] + col * gt[1] + row * gt[2]);
+    ys.push(gt[3] + col * gt[4] + row * gt[5]);
+  }
+  return { minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) };
+}
+
 function describe(r: OpenedRaster, reader: ByteRangeReader): RasterMetadata {
   const { georef, tiff } = r;
   const gt = georef.geoTransform;
@@ -64,12 +78,13 @@ function describe(r: OpenedRaster, reader: ByteRangeReader): RasterMetadata {
   const { width, height } = tiff.main;
   const bounds = wgs84Bounds(georef.epsg, gt, width, height);
   if (!bounds) throw new InvalidRasterError(`unsupported projection: EPSG:${georef.epsg} is not a known coordinate system`);
+  const extent = outerExtent(gt, width, height);
   return {
     projection: `EPSG:${georef.epsg}`,
-    origin_x: gt[0],
-    origin_y: gt[3],
-    upper_bound_x: gt[0] + width * gt[1],
-    upper_bound_y: gt[3] + height * gt[5],
+    origin_x: extent.minX,
+    origin_y: extent.minY,
+    upper_bound_x: extent.maxX,
+    upper_bound_y: extent.maxY,
     pixelsize_x: gt[1],
     pixelsize_y: gt[5],
     geo_transform: gt,

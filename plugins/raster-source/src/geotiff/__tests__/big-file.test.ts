@@ -36,7 +36,7 @@ test("metadata equals the README's numbers and reads only a few KB", async () =>
   const m = await readRasterMetadata(reader).finally(() => inner.close());
   expect(m).toMatchObject({
     projection: "EPSG:28992", width: 12000, height: 12000, band_count: 1, size: 603_984_776, dtype: "f4",
-    fill_value: "-9999.0", origin_x: 93486, origin_y: 434800, upper_bound_x: 99486, upper_bound_y: 428800,
+    fill_value: "-9999.0", origin_x: 93486, origin_y: 428800, upper_bound_x: 99486, upper_bound_y: 434800,
     pixelsize_x: 0.5, pixelsize_y: -0.5, tiled: true, block_width: 512, block_height: 512, overview_levels: [],
   });
   process.stdout.write(`big file: metadata read ${reader.bytesRead()} bytes in ${reader.reads.length} reads\n`);

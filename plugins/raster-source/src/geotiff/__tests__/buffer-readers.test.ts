@@ -22,7 +22,7 @@ function bufferViewReader(file: string): ByteRangeReader {
 const georeferenced = truth.filter((t) => t.valid && t.projection);
 
 test.each(georeferenced.map((t) => [t.file, t] as const))("%s: windows and statistics equal the plain file reader's", async (file, t) => {
-  const bbox: [number, number, number, number] = [t.origin_x!, t.upper_bound_y!, t.upper_bound_x!, t.origin_y!];
+  const bbox: [number, number, number, number] = [t.origin_x!, t.origin_y!, t.upper_bound_x!, t.upper_bound_y!];
   const request = { bbox, width: t.width!, height: t.height! };
   const expected = await withFixture(file, async (r) => ({ window: await readWindow(r, request), stats: await computeStatistics(r) }));
   for (const reader of [bufferViewReader(file), prefetchingReader(bufferViewReader(file), 64 * 1024)]) {

@@ -68,7 +68,7 @@ describe("readWindow with a projection equals gdalwarp -r near", () => {
 
   test("the requested projection equal to the raster's is the plain affine read", async () => {
     const t = truthOf("rd_f4_nodata-9999.tif");
-    const bbox: [number, number, number, number] = [t.origin_x!, t.upper_bound_y!, t.upper_bound_x!, t.origin_y!];
+    const bbox: [number, number, number, number] = [t.origin_x!, t.origin_y!, t.upper_bound_x!, t.upper_bound_y!];
     await withFixture(t.file, async (r) => {
       const plain = await readWindow(r, { bbox, width: 100, height: 75 });
       const same = await readWindow(r, { bbox, width: 100, height: 75, projection: "epsg:28992" });

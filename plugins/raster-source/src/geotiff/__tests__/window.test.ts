@@ -30,7 +30,7 @@ function mismatches(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe("readWindow", () => {
   test.each(georeferenced.map((f) => [f.file, f] as const))("%s: single-pixel windows equal gdallocationinfo", async (file, t) => {
     await withFixture(file, async (reader) => {
-      const [x0, dx, , y0, , dy] = [t.origin_x!, t.pixelsize_x!, 0, t.origin_y!, 0, t.pixelsize_y!];
+      const [x0, dx, , y0, , dy] = [t.origin_x!, t.pixelsize_x!, 0, t.upper_bound_y!, 0, t.pixelsize_y!]; // upper-left corner
       for (const { col, row, values } of t.gdal!.samples) {
         const bbox: [number, number, number, number] = [x0 + col * dx, y0 + (row + 1) * dy, x0 + (col + 1) * dx, y0 + row * dy];
         const w = await readWindow(reader, { bbox, width: 1, height: 1 });
