@@ -31,14 +31,29 @@ function stringMode(condition: Condition) {
   return condition.insensitive ? { mode: "insensitive" } : {};
 }
 
+/**
+ * `text` as a LIKE pattern that matches itself only. Prisma builds
+ * `contains`, `startsWith`, `endsWith` and case-insensitive `equals`/`not`
+ * as (I)LIKE without escaping, so `%` and `_` would be wildcards and a
+ * trailing `\` an invalid pattern. PostgreSQL's default LIKE escape is `\`.
+ */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, "\\$&");
+}
+
+/** A string value compared through ILIKE (insensitive equality) is escaped; `=` compares it as is. */
+function equalityValue(spec: FieldSpec, condition: Condition): unknown {
+  return spec.type === "string" && condition.insensitive && typeof condition.value === "string" ? likeLiteral(condition.value) : condition.value;
+}
+
 function scalarFilter(spec: FieldSpec, condition: Condition): PrismaWhere {
   const { op, value } = condition;
   const mode = spec.type === "string" ? stringMode(condition) : {};
   switch (op) {
     case "eq":
-      return nest(spec, { equals: value, ...mode });
+      return nest(spec, { equals: equalityValue(spec, condition), ...mode });
     case "neq": {
-      const not = nest(spec, { not: value, ...mode });
+      const not = nest(spec, { not: equalityValue(spec, condition), ...mode });
       // SQL's <> drops NULLs; "not equal to x" should still include rows without a value.
       return spec.nullable ? { OR: [not, nest(spec, { equals: null })] } : not;
     }
@@ -54,14 +69,14 @@ function scalarFilter(spec: FieldSpec, condition: Condition): PrismaWhere {
     case "lte":
       return nest(spec, { [op]: value, ...mode });
     case "contains":
-      return nest(spec, { contains: value, ...mode });
+      return nest(spec, { contains: likeLiteral(String(value)), ...mode });
     case "starts_with":
-      return nest(spec, { startsWith: value, ...mode });
+      return nest(spec, { startsWith: likeLiteral(String(value)), ...mode });
     case "ends_with":
-      return nest(spec, { endsWith: value, ...mode });
+      return nest(spec, { endsWith: likeLiteral(String(value)), ...mode });
     case "matches": {
       const { pattern, caseSensitive } = value as MatchPattern;
-      return nest(spec, { contains: pattern, ...(caseSensitive ? {} : { mode: "insensitive" }) });
+      return nest(spec, { contains: likeLiteral(pattern), ...(caseSensitive ? {} : { mode: "insensitive" }) });
     }
     case "exists":
       return existsFilter(spec, value === true);
@@ -134,7 +149,7 @@ export function searchTerms(text: string): string[] {
 /** Every term must occur (case-insensitively) in at least one of the searchable fields, in any order. */
 function searchFilter(fields: FieldCatalog, text: string): PrismaWhere {
   const specs = Object.values(fields).filter((spec) => spec.search);
-  const matchesTerm = (term: string): PrismaWhere => ({ OR: specs.map((spec) => nest(spec, { contains: term, mode: "insensitive" })) });
+  const matchesTerm = (term: string): PrismaWhere => ({ OR: specs.map((spec) => nest(spec, { contains: likeLiteral(term), mode: "insensitive" })) });
   const terms = searchTerms(text);
   return terms.length === 1 ? matchesTerm(terms[0]!) : { AND: terms.map(matchesTerm) };
 }
