@@ -116,3 +116,41 @@ describe("hostile input that used to be a 500", () => {
     }
   });
 });
+
+describe("hostile input that used to be a 500 (issue 17.6)", () => {
+  const expect400 = (res: Response, source: { pointer?: string; parameter?: string }) => {
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toMatchObject({ status: "400", source });
+  };
+
+  it("a NUL in a multipart part's Content-Type is a 400 naming the part, on POST /uploads and the raster data route; nothing is kept", async () => {
+    const before = await db.prisma.upload.count();
+    const core = await request(app).post("/uploads").set(rootAuth).attach("file", Buffer.from("x"), { filename: "a.tif", contentType: "image/tiff\u0000x" });
+    expect400(core, { pointer: "/file" });
+    expect(core.body.errors[0].detail).toContain("Content-Type");
+    const raster = await request(app).post(`/api/v4/rastersources/${seeded.sourceUuid}/data/`).set(aliceAuth).attach("file", Buffer.from("x"), { filename: "a.tif", contentType: "image/\u0000tiff" });
+    expect(raster.status).toBe(400);
+    expect(raster.body).toEqual({ file: [expect.stringContaining("Content-Type")] });
+    expect(await db.prisma.upload.count()).toBe(before);
+  });
+
+  it("an unpaired surrogate in a JSON string is a 400 pointing at it, in JSON:API, DRF, form fields and tus metadata", async () => {
+    const raw = (method: "post" | "patch", path: string, body: string) => request(app)[method](path).set(rootAuth).set("Content-Type", "application/json").send(body);
+    expect400(await raw("post", "/resources", '{"data":{"type":"resource","attributes":{"name":"a\\ud800"}}}'), { pointer: "/data/attributes/name" });
+    expect400(await raw("patch", `/resources/${seeded.resourceId}`, '{"data":{"type":"resource","attributes":{"extra_metadata":{"k":["\\udc00x"]}}}}'), { pointer: "/data/attributes/extra_metadata/k/0" });
+    expect400(await raw("patch", `/resources/${seeded.resourceId}`, '{"data":{"type":"resource","attributes":{"extra_metadata":{"\\ud800":1}}}}'), { pointer: "/data/attributes/extra_metadata/\ud800" });
+    const lizard = await raw("post", "/api/v4/rastersources/", `{"name":"\\udbff","organisation":"${seeded.orgUuid}"}`);
+    expect(lizard.status).toBe(400);
+    expect(lizard.body).toEqual({ detail: expect.stringContaining("/name") });
+    // A well-formed pair is a character like any other.
+    expect((await raw("patch", `/resources/${seeded.resourceId}`, '{"data":{"type":"resource","attributes":{"extra_metadata":{"k":"\\ud83d\\ude00"}}}}')).status).toBe(200);
+
+    const before = await db.prisma.upload.count();
+    expect400(await request(app).post("/uploads").set(rootAuth).field("default_field_metadata", '{"en":{"alt":"\\ud800"}}').attach("file", Buffer.from("x"), "a.tif"), { pointer: "/default_field_metadata" });
+    const b64 = (s: string) => Buffer.from(s).toString("base64");
+    const tus = await request(app).post("/uploads/tus").set(aliceAuth).set({ "Tus-Resumable": "1.0.0", "Upload-Length": "5", "Upload-Metadata": `filename ${b64("a.tif")},default_field_metadata ${b64('{"en":"\\ud800"}')}` });
+    expect(tus.status).toBe(400);
+    expect(tus.text).toContain("'default_field_metadata'");
+    expect(await db.prisma.upload.count()).toBe(before);
+  });
+});

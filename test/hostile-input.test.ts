@@ -119,9 +119,11 @@ const deep = fc.tuple(fc.integer({ min: 50, max: 400 }), fc.boolean()).map(([dep
 
 const ATTRIBUTE_NAMES = ["name", "description", "access_modifier", "organisation", "tags", "metadata", "username", "email", "is_superuser", "role", "scopes", "user", "user_id", "filename", "path", "type", "supplier_code", "interval", "temporal", "projection", "pixelsize_x", "force", "perm_spec", "users", "groups", "expires_at", "__proto__", "x"];
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -1, 1e308, -1e308, Number.MAX_SAFE_INTEGER, "", "x".repeat(70_000), "\u0000", "2024-13-45", "PT-1H", "Public", "EPSG:-1", [], {}, [null], ["x"], { a: { b: { c: [] } } }),
+  fc.constantFrom(null, true, false, 0, -1, 1e308, -1e308, Number.MAX_SAFE_INTEGER, "", "x".repeat(70_000), "\u0000", "\ud800", "\udc00\ud800", "2024-13-45", "PT-1H", "Public", "EPSG:-1", [], {}, [null], ["x"], { a: { b: { c: [] } } }),
   fc.string({ maxLength: 30 }),
   fc.string({ maxLength: 10 }).map((s) => `${s}\u0000${s}`),
+  // Unpaired UTF-16 surrogates: JSON.stringify writes them as "\ud800" escapes, which parse back to lone surrogates.
+  fc.tuple(fc.string({ maxLength: 5 }), fc.integer({ min: 0xd800, max: 0xdfff })).map(([s, unit]) => `${s}${String.fromCharCode(unit)}`),
   fc.string({ unit: "binary", maxLength: 10 }),
   fc.integer(),
   fc.double(),
@@ -141,7 +143,7 @@ const drfBody: fc.Arbitrary<unknown> = fc.oneof(hostileValue, deep, attributes, 
 function rawBody(json: fc.Arbitrary<unknown>): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 5, arbitrary: json.map((v) => JSON.stringify(v) ?? "null") },
-    { weight: 1, arbitrary: fc.constantFrom("", "{", "[1,", '{"a":1}}', "nul", "\u0000", '{"__proto__":{"x":1}}', '{"data":{"attributes":{"__proto__":{"is_superuser":true}}}}', "1e309") },
+    { weight: 1, arbitrary: fc.constantFrom("", "{", "[1,", '{"a":1}}', "nul", "\u0000", '{"\\ud800":"\\udfff"}', '{"__proto__":{"x":1}}', '{"data":{"attributes":{"__proto__":{"is_superuser":true}}}}', "1e309") },
   );
 }
 
@@ -428,14 +430,23 @@ describe("hostile input on every route", () => {
     );
   });
 
-  it("multipart uploads with hostile fields and filenames: never a 5xx", async () => {
-    const field = fc.tuple(fc.constantFrom("type", "resource_id", "notes", "author", "tags", "default_field_metadata", "copyright", "x"), fc.oneof(fc.constantFrom(...NASTY.slice(0, 30)), fc.string({ maxLength: 10 }).map((s) => `${s}\u0000`), fc.constant('{"a":"\\u0000"}')));
+  it("multipart uploads with hostile fields, filenames and part Content-Types: never a 5xx, on core and raster routes", async () => {
+    const field = fc.tuple(
+      fc.constantFrom("type", "resource_id", "notes", "author", "tags", "default_field_metadata", "copyright", "timestamp", "x"),
+      fc.oneof(fc.constantFrom(...NASTY.slice(0, 30)), fc.string({ maxLength: 10 }).map((s) => `${s}\u0000`), fc.constantFrom('{"a":"\\u0000"}', '{"a":"\\ud800"}', '{"\\udc00":1}')),
+    );
+    const partType = fc.oneof(
+      fc.constantFrom("image/tiff", "application/octet-stream", "image/tiff\u0000", "\u0000", "image/\u0000tiff", "text/plain; charset=\u0001", "image/tiff\u007f", "imàge/tiff"),
+      fc.tuple(fc.constantFrom("image/", "", "a/b"), fc.string({ unit: "binary", maxLength: 8 })).map(([a, b]) => a + b.replace(/[\r\n"]/g, "")),
+    );
+    const paths = () => ["/uploads", `/api/v4/rastersources/${seeded.sourceUuid}/data/`];
     await fc.assert(
-      fc.asyncProperty(fc.array(field, { maxLength: 3 }), fc.oneof(fc.constantFrom("a.tif", "a\u0000.tif", "", "../../x.tif", "x".repeat(300)), fc.string({ maxLength: 12 })), fc.nat(2), async (fields, filename, who) => {
-        let req = request(app).post("/uploads").set(callers[who].headers);
+      fc.asyncProperty(fc.nat(1), fc.array(field, { maxLength: 3 }), fc.oneof(fc.constantFrom("a.tif", "a\u0000.tif", "", "../../x.tif", "x".repeat(300)), fc.string({ maxLength: 12 })), partType, fc.nat(2), async (route, fields, filename, contentType, who) => {
+        const path = paths()[route];
+        let req = request(app).post(path).set(callers[who].headers);
         for (const [name, value] of fields) req = req.field(name, value);
-        const res = await req.attach("file", Buffer.from("not a tiff"), filename || "blank");
-        expectWellFormed(res, `POST /uploads fields ${JSON.stringify(fields)} file ${JSON.stringify(filename)} as ${callers[who].name}`);
+        const res = await req.attach("file", Buffer.from("not a tiff"), { filename: filename || "blank", contentType: contentType || "image/tiff" });
+        expectWellFormed(res, `POST ${path} fields ${JSON.stringify(fields)} file ${JSON.stringify(filename)} type ${JSON.stringify(contentType)} as ${callers[who].name}`);
       }),
       { seed: SEED, numRuns: Math.round(RUNS / 2) },
     );

@@ -33,6 +33,7 @@ export { Sweeper, type SweepReport } from "./pipeline/sweeper.js";
 export { UPLOAD_TRANSITIONS, IllegalTransitionError, transitionUpload } from "./pipeline/upload-states.js";
 export { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from "./pipeline/upload-limits.js";
 export { sanitizeFilename } from "./pipeline/filenames.js";
+export { declaredMimeType, mimeTypeProblem } from "./pipeline/declared-mime-type.js";
 export type { JobQueue, JobHandler } from "./jobs/job-queue.js";
 export { InProcessQueue } from "./jobs/in-process-queue.js";
 export { BullMqQueue, type BullMqQueueOptions } from "./jobs/bullmq-queue.js";

@@ -6,6 +6,7 @@ import type { IngestService } from "../pipeline/ingest-service.js";
 import type { StagedBytes } from "../pipeline/object-store.js";
 import type { ServiceContext } from "../services/service-context.js";
 import { sanitizeFilename } from "../pipeline/filenames.js";
+import { declaredMimeType as toDeclaredMimeType, mimeTypeProblem } from "../pipeline/declared-mime-type.js";
 import { MAX_ROW_ID, parseRowId } from "../query/parse-value.js";
 import { expectedChecksums } from "./checksum-headers.js";
 import { findUnstorableJson, unstorableReason } from "../db/storable-json.js";
@@ -56,8 +57,14 @@ export async function ingestMultipart(req: Request, ctx: ServiceContext, ingest:
         if (!staging) reject(Errors.MALFORMED_UPLOAD({ detail: `Unexpected file part '${name}': send the file as the part named 'file'` }));
         return;
       }
+      const mimeProblem = mimeTypeProblem(mimeType);
+      if (mimeProblem) {
+        stream.resume();
+        reject(Errors.INVALID_BODY({ detail: `file: ${mimeProblem}`, source: { pointer: "/file" } }));
+        return;
+      }
       filename = partFilename ?? "";
-      declaredMimeType = mimeType && mimeType !== "application/octet-stream" ? mimeType : undefined;
+      declaredMimeType = toDeclaredMimeType(mimeType);
       staging = ingest.store(ctx, {
         body: stream,
         filename: sanitizeFilename(filename),

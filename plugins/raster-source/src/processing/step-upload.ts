@@ -4,7 +4,7 @@
  */
 import { Busboy, type BusboyInstance } from "@fastify/busboy";
 import type { Request } from "express";
-import { Errors, type IngestResult, type ServiceContext, type UploadIngest, sanitizeFilename } from "@assets/core";
+import { Errors, type IngestResult, type ServiceContext, type UploadIngest, declaredMimeType, mimeTypeProblem, sanitizeFilename } from "@assets/core";
 import { RASTER_SOURCE_TYPE } from "../model/raster-source-type.js";
 import { fieldError } from "./field-error.js";
 import type { SourceRef } from "./source-access.js";
@@ -67,6 +67,11 @@ export async function receiveStep(req: Request, ctx: ServiceContext, uploads: Up
       parser.on("field", (name, value) => fields.set(name, value));
       parser.on("file", (name, stream, partFilename, _encoding, mimeType) => {
         if (name !== "file" || ingest || settled) return void stream.resume();
+        const mimeProblem = mimeTypeProblem(mimeType);
+        if (mimeProblem) {
+          stream.resume();
+          return fail(fieldError("file", mimeProblem));
+        }
         let timestamp: string | null;
         try {
           const fromQuery = typeof req.query.timestamp === "string" ? req.query.timestamp : undefined;
@@ -78,7 +83,7 @@ export async function receiveStep(req: Request, ctx: ServiceContext, uploads: Up
         ingest = uploads.ingest(ctx, {
           body: stream,
           filename: sanitizeFilename(partFilename || "upload.tif"),
-          declaredMimeType: mimeType && mimeType !== "application/octet-stream" ? mimeType : undefined,
+          declaredMimeType: declaredMimeType(mimeType),
           declaredSize,
           type: RASTER_SOURCE_TYPE,
           resourceId: source.resourceId,
