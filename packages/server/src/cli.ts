@@ -22,6 +22,10 @@ function option(args: string[], name: string): string | undefined {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  if (command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const config = loadConfig();
   // Logs go to stderr so commands like create-api-key keep stdout for their result.
   const log = pino({ level: config.logLevel }, pino.destination(2));
