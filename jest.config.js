@@ -7,6 +7,7 @@ const shared = {
     "^@assets/core$": "<rootDir>/packages/core/src/index.ts",
     "^@assets/server$": "<rootDir>/packages/server/src/index.ts",
     "^@assets/raster-source$": "<rootDir>/plugins/raster-source/src/index.ts",
+    "^@assets/dataset$": "<rootDir>/plugins/dataset/src/index.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   // Type checking is `npm run typecheck`; tests only transpile, which keeps them fast.
