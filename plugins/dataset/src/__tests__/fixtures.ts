@@ -9,7 +9,7 @@ export function tempDir(): { dir: string; file: (name: string) => string; cleanu
   return { dir, file: (name) => path.join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** `count` polygons around the Netherlands with integer, real, string (some null) and boolean-ish attributes. */
+/** `count` polygons around the Netherlands with integer, real, string and date attributes (some null, some not ASCII). */
 export function polygonCollection(count: number): object {
   const features = [];
   for (let i = 0; i < count; i += 1) {
@@ -22,7 +22,8 @@ export function polygonCollection(count: number): object {
         name: `parcel-${String((i * 7919) % count).padStart(4, "0")}`,
         population: (i * 7907) % 1000,
         area: Math.round(((i * 104729) % 10007) * 1.37) / 100,
-        kind: i % 5 === 0 ? null : ["field", "forest", "water"][i % 3],
+        kind: i % 5 === 0 ? null : ["field", "forest", "water", "Zürich", "Ærø"][i % 5],
+        surveyed: i % 4 === 0 ? null : `20${String(10 + (i % 14))}-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`,
       },
       geometry: { type: "Polygon", coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]] },
     });

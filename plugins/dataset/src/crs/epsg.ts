@@ -46,9 +46,10 @@ function signature(p: ProjLike): Signature {
 
 const TOLERANCES = [1e-9, 1e-9, 1e-9, 1e-3, 1e-3, 1e-3, 1e-12, 1e-9, 1e-9, 1e-9];
 
+/** Standard parallels (lat1, lat2) count only when both sides state them: proj4 fills them in for some methods. */
 function same(a: Signature, b: Signature): boolean {
   if (a.method !== b.method) return false;
-  return a.params.every((v, i) => (Number.isNaN(v) && Number.isNaN(b.params[i]!)) || Math.abs(v - b.params[i]!) <= TOLERANCES[i]!);
+  return a.params.every((v, i) => Number.isNaN(v) || Number.isNaN(b.params[i]!) || Math.abs(v - b.params[i]!) <= TOLERANCES[i]!);
 }
 
 let index: { code: number; signature: Signature }[] | null = null;

@@ -37,11 +37,18 @@ export interface AttributeStatistics {
   unique: { values: AttributeValue[]; complete: boolean };
 }
 
-type Seen = "Integer" | "Real" | "String" | "Boolean";
+type Seen = "Integer" | "Real" | "String" | "Boolean" | "Date";
 
-function rank(type: Seen): number {
-  return { Boolean: 0, Integer: 1, Real: 2, String: 3 }[type];
+/** The type of a field holding values of types `a` and `b`, as GDAL's GeoJSON driver widens them. */
+function widen(a: Seen | null, b: Seen): Seen {
+  if (a === null || a === b) return b;
+  const numeric = ["Boolean", "Integer", "Real"];
+  if (numeric.includes(a) && numeric.includes(b)) return numeric.indexOf(a) > numeric.indexOf(b) ? a : b;
+  return "String";
 }
+
+/** Strings that GDAL's GeoJSON driver reads as dates. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Accumulates one attribute's values. `declared` fixes the type (Shapefile, FlatGeobuf); else it is inferred. */
 export class AttributeAccumulator {
@@ -68,8 +75,9 @@ export class AttributeAccumulator {
   add(value: AttributeValue | undefined): void {
     if (value === null || value === undefined) return;
     this.count += 1;
-    const kind: Seen = typeof value === "number" ? (Number.isInteger(value) ? "Integer" : "Real") : typeof value === "boolean" ? "Boolean" : "String";
-    if (this.seen === null || rank(kind) > rank(this.seen)) this.seen = kind;
+    const kind: Seen =
+      typeof value === "number" ? (Number.isInteger(value) ? "Integer" : "Real") : typeof value === "boolean" ? "Boolean" : ISO_DATE.test(value) ? "Date" : "String";
+    this.seen = widen(this.seen, kind);
     if (this.unique.size < UNIQUE_LIMIT || this.unique.has(value)) this.unique.add(value);
     else this.uniqueComplete = false;
     const text = String(value);
