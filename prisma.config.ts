@@ -10,8 +10,8 @@ process.env.DATABASE_URL ??= "postgresql://embedded"; // the schema's env() must
 const dataDir = process.env.DATA_DIR ?? "./.data";
 
 export default defineConfig({
-  schema: "prisma/schema",
-  migrations: { path: "prisma/migrations" },
+  schema: "packages/core/prisma/schema",
+  migrations: { path: "packages/core/prisma/migrations" },
   experimental: { adapter: true },
   engine: "js",
   adapter: async () => {

@@ -91,3 +91,51 @@ describe("the asset router embedded in a host Express app at /cms", () => {
     expect(res.headers["x-request-id"]).toBe("trace-123");
   });
 });
+
+describe("a host's own users signing in through `authenticate`", () => {
+  let db: Database;
+  let app: express.Express;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = express();
+    // The host's session: here a header naming the signed-in user, as a session middleware would set req.user.
+    app.use((req, _res, next) => {
+      const name = req.get("x-host-user");
+      (req as express.Request & { user?: { name: string; email: string } }).user = name ? { name, email: `${name}@host.example` } : undefined;
+      next();
+    });
+    const pipeline = await createTestPipeline(db);
+    const user = (req: express.Request) => (req as express.Request & { user?: { name: string; email: string } }).user;
+    app.use("/cms", createAssetRouter({ pipeline, logger: testLogger, authenticate: (req) => (user(req) ? { username: user(req)!.name, email: user(req)!.email, provision: true } : null) }));
+    app.use("/strict", createAssetRouter({ pipeline, logger: testLogger, authenticate: (req) => (user(req) ? { username: user(req)!.name } : null) }));
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it("provisions a user the asset database has not seen, once, and acts as that user", async () => {
+    const [first, second] = await Promise.all([
+      request(app).post("/cms/resources").set("x-host-user", "hilda").send({ data: { type: "resource", attributes: { name: "Hilda's map" } } }),
+      request(app).post("/cms/resources").set("x-host-user", "hilda").send({ data: { type: "resource", attributes: { name: "Hilda's chart" } } }),
+    ]);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const users = await db.prisma.user.findMany({ where: { username: "hilda" } });
+    expect(users).toHaveLength(1);
+    expect(users[0]).toMatchObject({ email: "hilda@host.example", is_superuser: false });
+    const owned = await db.prisma.resource.findMany({ where: { owner_id: users[0]!.id }, orderBy: { name: "asc" } });
+    expect(owned.map((r) => r.name)).toEqual(["Hilda's chart", "Hilda's map"]);
+  });
+
+  it("answers 401 for an unknown user when the identity does not ask to provision it", async () => {
+    const res = await request(app).get("/strict/resources").set("x-host-user", "stranger");
+    expect(res.status).toBe(401);
+    expect(res.body.errors[0]).toMatchObject({ code: "UNAUTHENTICATED", detail: "The signed-in user is unknown here" });
+    expect(await db.prisma.user.count({ where: { username: "stranger" } })).toBe(0);
+  });
+
+  it("falls back to anonymous when the host has no signed-in user", async () => {
+    const res = await request(app).get("/cms/resources");
+    expect(res.status).toBe(200);
+  });
+});

@@ -12,7 +12,22 @@ export { loadPrincipal } from "./principal-loader.js";
  * or username), or null to fall back to API keys and then anonymous access.
  */
 export type HostAuthenticate = (req: Request) => Promise<HostIdentity | null> | HostIdentity | null;
-export type HostIdentity = { userId: number } | { username: string };
+
+/**
+ * Who the host says the caller is. A user the asset database does not know is
+ * a 401, unless the identity asks to `provision` it: then the user is created
+ * on first sight (a plain user: no superuser flag, no memberships; grant those
+ * through the management API), as Directus's and Payload's external auth do.
+ */
+export type HostIdentity =
+  | { userId: number }
+  | {
+      username: string;
+      /** Create the user when it does not exist yet. */
+      provision?: boolean;
+      /** Stored on a provisioned user. */
+      email?: string | null;
+    };
 
 /** The API key a request presents, from any of the accepted places. */
 export function presentedKey(req: Request): string | null {
@@ -51,7 +66,13 @@ export async function authenticateRequest(db: Db, req: Request, host?: HostAuthe
   if (host) {
     const identity = await host(req);
     if (identity) {
-      const principal = await loadPrincipal(db, "userId" in identity ? { id: identity.userId } : { username: identity.username });
+      const where = "userId" in identity ? { id: identity.userId } : { username: identity.username };
+      let principal = await loadPrincipal(db, where);
+      if (!principal && "username" in identity && identity.provision) {
+        // ON CONFLICT DO NOTHING: two first requests of one user at once create it once.
+        await db.user.createMany({ data: [{ username: identity.username, email: identity.email ?? null }], skipDuplicates: true });
+        principal = await loadPrincipal(db, where);
+      }
       if (!principal) throw Errors.UNAUTHENTICATED({ detail: "The signed-in user is unknown here" });
       return principal;
     }

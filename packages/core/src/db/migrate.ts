@@ -32,7 +32,7 @@ async function loadMigrations(dir: string): Promise<Migration[]> {
 }
 
 /**
- * Applies pending migrations from `prisma/migrations`, recording them in
+ * Applies pending migrations from a folder (the core's: `defaultMigrationsDir`), recording them in
  * Prisma's own `_prisma_migrations` table, so `prisma migrate deploy` and this
  * function agree on what is applied. Used on start in embedded mode and by
  * `assets migrate`; it needs no Prisma CLI or engine at run time.

@@ -1,4 +1,7 @@
 import { fileURLToPath } from "node:url";
 
-/** `prisma/migrations` at the repository root (same depth from src/ and dist/). */
-export const defaultMigrationsDir = fileURLToPath(new URL("../../../../prisma/migrations", import.meta.url));
+/**
+ * The migrations this package ships, `prisma/migrations` inside it (the same
+ * depth from src/ and dist/, so it holds in a checkout and in node_modules).
+ */
+export const defaultMigrationsDir = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));

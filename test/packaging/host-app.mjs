@@ -1,0 +1,60 @@
+// A host application that installed the packages from npm, written as the
+// README's "Mount it in your own Express app" shows. Run by embed-from-npm.sh
+// in a project outside the repository: it migrates, serves, makes a first
+// request as a host user (provisioned on first sight) and exits non-zero on
+// any surprise.
+import express from "express";
+import { createAssetRouter, createPipeline, openDatabase, migrate, defaultMigrationsDir, LocalDiskStorage } from "@assets/core";
+import { rasterSourcePlugin } from "@assets/raster-source";
+
+const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: "./.data/db" });
+const applied = await migrate(db, defaultMigrationsDir);
+
+const pipeline = createPipeline({
+  db,
+  storage: new LocalDiskStorage({ root: "./.data/files" }),
+  plugins: [rasterSourcePlugin()],
+  redisUrl: process.env.REDIS_URL,
+});
+if (!process.env.REDIS_URL) await pipeline.startWorker();
+
+const app = express();
+// The host's session middleware: here the signed-in user comes from a header.
+app.use((req, _res, next) => {
+  const name = req.get("x-demo-user");
+  req.user = name ? { name, email: `${name}@example.org` } : undefined;
+  next();
+});
+app.use("/cms", createAssetRouter({
+  pipeline,
+  authenticate: (req) => (req.user ? { username: req.user.name, email: req.user.email, provision: true } : null),
+}));
+
+const server = app.listen(0, "127.0.0.1");
+await new Promise((resolve) => server.once("listening", resolve));
+const base = `http://127.0.0.1:${server.address().port}/cms`;
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+try {
+  check(applied.length > 0, "migrate() applied nothing on a new database: the package ships no migrations");
+  const created = await fetch(`${base}/resources`, {
+    method: "POST",
+    headers: { "content-type": "application/vnd.api+json", "x-demo-user": "ada" },
+    body: JSON.stringify({ data: { type: "resource", attributes: { name: "First map", access_modifier: "Public" } } }),
+  });
+  const body = await created.json();
+  check(created.status === 201, `POST /resources: ${created.status} ${JSON.stringify(body)}`);
+  const listed = await fetch(`${base}/resources?filter[fields][name][contains]=first`);
+  const list = await listed.json();
+  check(listed.status === 200 && list.data.length === 1 && list.data[0].attributes.name === "First map", `GET /resources: ${JSON.stringify(list)}`);
+  const rasters = await fetch(`${base}/api/v4/rastersources/`);
+  check(rasters.status === 200, `GET /api/v4/rastersources/: ${rasters.status}`);
+  process.stdout.write(`host app: ${applied.length} migrations applied; created resource ${body.data.id} as a provisioned host user; listed it\n`);
+} finally {
+  server.close();
+  await pipeline.close();
+  await db.close();
+}
