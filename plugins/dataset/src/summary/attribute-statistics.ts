@@ -47,8 +47,8 @@ function widen(a: Seen | null, b: Seen): Seen {
   return "String";
 }
 
-/** Strings that GDAL's GeoJSON driver reads as dates. */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Strings that GDAL reads as dates (YYYY-MM-DD or YYYY/MM/DD). */
+const ISO_DATE = /^\d{4}([-/])\d{2}\1\d{2}$/;
 
 /** Accumulates one attribute's values. `declared` fixes the type (Shapefile, FlatGeobuf); else it is inferred. */
 export class AttributeAccumulator {
