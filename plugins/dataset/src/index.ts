@@ -7,6 +7,7 @@ export { wgs84BBox } from "./crs/wgs84-bbox.js";
 export { readGeoJson } from "./readers/geojson.js";
 export { readZippedShapefile } from "./readers/shapefile.js";
 export { readCsv } from "./readers/csv.js";
+export { readFlatGeobuf } from "./readers/flatgeobuf.js";
 export { openZip, type ZipArchive, type ZipEntryInfo, type ZipLimits } from "./readers/zip.js";
 export { fileByteSource, type ByteSource } from "./byte-source.js";
 export { summarizeLayer, type DatasetSummary, type SummarizeOptions, type SummaryWithSample } from "./summary/summarize.js";

@@ -11,7 +11,7 @@ export interface VectorFeature {
 }
 
 /** The kind of values an attribute holds, as GDAL names its field types. */
-export type AttributeType = "Integer" | "Real" | "String" | "Date" | "Boolean";
+export type AttributeType = "Integer" | "Real" | "String" | "Date" | "DateTime" | "Boolean";
 
 /** An attribute a format declares in its header (Shapefile's .dbf, FlatGeobuf's columns). */
 export interface DeclaredField {
