@@ -8,6 +8,7 @@ const shared = {
     "^@assets/server$": "<rootDir>/packages/server/src/index.ts",
     "^@assets/raster-source$": "<rootDir>/plugins/raster-source/src/index.ts",
     "^@assets/dataset$": "<rootDir>/plugins/dataset/src/index.ts",
+    "^@assets/image-asset$": "<rootDir>/plugins/image-asset/src/index.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   // Type checking is `npm run typecheck`; tests only transpile, which keeps them fast.

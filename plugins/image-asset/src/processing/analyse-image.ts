@@ -1,0 +1,115 @@
+import { decodedSize, decodeForAnalysis, type RgbaImage } from "./decode-image.js";
+import { DEFAULT_RESOLUTION_THRESHOLDS, orientationOf, resolutionOf, type Orientation, type Resolution, type ResolutionThresholds } from "./derived-attributes.js";
+import { readEmbeddedMetadata, type ExifInfo } from "./embedded-metadata.js";
+import { dominantColors, type PaletteColor } from "./palette.js";
+import { blurhashOf, thumbhashOf } from "./placeholders.js";
+import { assertWithinPixelBudget, probeImage } from "./probe-image.js";
+import sharp from "./sharp.js";
+
+/** Limits and sizes of {@link analyseImage}; every field has a default. */
+export interface ImageAnalysisOptions {
+  /** Largest image accepted, in decoded pixels over all frames (default 100 MP). */
+  maxInputPixels?: number;
+  /** Longest side of the working copy every derived value comes from (default 512). */
+  workingSide?: number;
+  /** Longest side of the stored thumbnail (default 400), encoded as WebP. */
+  thumbnailSide?: number;
+  /** Colours in the palette (default 5). */
+  paletteSize?: number;
+  resolutionThresholds?: ResolutionThresholds;
+  /** Time limit of the one decode (default 30 s). */
+  timeoutSeconds?: number;
+}
+
+/** What an image is, in DatoCMS's attribute names. JSON only: it travels as a processor result. */
+export interface ImageFacts {
+  is_image: true;
+  /** DatoCMS's `format`: jpg, png, gif, webp, avif, heic, tiff, svg … */
+  format: string;
+  mime_type: string;
+  /** Displayed size: after the EXIF orientation is applied. */
+  width: number;
+  height: number;
+  /** Frames of an animation, pages of a TIFF; 1 for a still image. */
+  frame_count: number;
+  animated: boolean;
+  resolution: Resolution;
+  orientation: Orientation;
+  blurhash: string;
+  thumbhash: string;
+  colors: PaletteColor[];
+  exif_info: ExifInfo;
+  author?: string;
+  copyright?: string;
+}
+
+/** The facts of an image and its thumbnail (WebP bytes, a few kB). */
+export interface ImageAnalysis {
+  facts: ImageFacts;
+  thumbnail: { data: Buffer; width: number; height: number; mimeType: "image/webp" };
+}
+
+/** Defaults of {@link ImageAnalysisOptions}. */
+export const DEFAULT_ANALYSIS_OPTIONS: Readonly<Required<ImageAnalysisOptions>> = {
+  maxInputPixels: 100_000_000,
+  workingSide: 512,
+  thumbnailSide: 400,
+  paletteSize: 5,
+  resolutionThresholds: DEFAULT_RESOLUTION_THRESHOLDS,
+  timeoutSeconds: 30,
+};
+
+/**
+ * Analyses the file at `path`: `null` when it is not an image (the caller stores it as a
+ * plain asset); otherwise the header is probed and checked against the pixel budget before
+ * anything is decoded, then the image is decoded once into a small working copy from which
+ * the placeholders, palette and thumbnail are made. Rejects with an `ImageRejectedError`
+ * (IMAGE_TOO_LARGE, IMAGE_CORRUPT) for an image that can never be accepted.
+ */
+export async function analyseImage(path: string, options: ImageAnalysisOptions = {}): Promise<ImageAnalysis | null> {
+  const settings = { ...DEFAULT_ANALYSIS_OPTIONS, ...options };
+  const probe = await probeImage(path);
+  if (!probe) return null;
+  // What the one decode will produce (an SVG renders straight at about the working size) must fit the budget.
+  assertWithinPixelBudget(decodedSize(probe, settings.workingSide), settings.maxInputPixels);
+  const image = await decodeForAnalysis(path, probe, {
+    maxSide: settings.workingSide,
+    maxInputPixels: settings.maxInputPixels,
+    timeoutSeconds: settings.timeoutSeconds,
+  });
+  const [blurhash, thumbhash, colors, embedded, thumbnail] = await Promise.all([
+    blurhashOf(image),
+    thumbhashOf(image),
+    dominantColors(image, settings.paletteSize),
+    readEmbeddedMetadata(path),
+    thumbnailOf(image, settings.thumbnailSide),
+  ]);
+  return {
+    facts: {
+      is_image: true,
+      format: probe.format.format,
+      mime_type: probe.format.mimeType,
+      width: probe.width,
+      height: probe.height,
+      frame_count: probe.pages,
+      animated: probe.animated,
+      resolution: resolutionOf(probe.width, probe.height, settings.resolutionThresholds),
+      orientation: orientationOf(probe.width, probe.height),
+      blurhash,
+      thumbhash,
+      colors,
+      exif_info: embedded.exif_info,
+      ...(embedded.author === undefined ? {} : { author: embedded.author }),
+      ...(embedded.copyright === undefined ? {} : { copyright: embedded.copyright }),
+    },
+    thumbnail,
+  };
+}
+
+async function thumbnailOf(image: RgbaImage, side: number): Promise<ImageAnalysis["thumbnail"]> {
+  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })
+    .resize(side, side, { fit: "inside", withoutEnlargement: true })
+    .webp({ quality: 75 })
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, mimeType: "image/webp" };
+}
