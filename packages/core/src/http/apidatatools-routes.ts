@@ -1,6 +1,6 @@
 import { Router, type Request } from "express";
 import type { Logger } from "pino";
-import { defineAbilityFor } from "../auth/ability.js";
+import { defineAbilityFor } from "../access/ability.js";
 import { authenticateRequest } from "../auth/authenticate.js";
 import type { Db } from "../db/open-database.js";
 import { Errors } from "../errors/index.js";

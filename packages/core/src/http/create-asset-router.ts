@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from "express";
 import { pino, type Logger } from "pino";
-import { defineAbilityFor } from "../auth/ability.js";
+import { defineAbilityFor } from "../access/ability.js";
 import { authenticateRequest, type HostAuthenticate } from "../auth/authenticate.js";
 import { PrincipalCache } from "../auth/principal-cache.js";
 import type { Pipeline } from "../pipeline/create-pipeline.js";
@@ -26,7 +26,7 @@ import { resourceRoutes } from "./resource-routes.js";
 import { sendJson } from "./send-json.js";
 import { uploadReadRoutes } from "./upload-routes.js";
 import { managementRouters } from "../management/management-routes.js";
-import { fieldReadGuard, resourceFieldPolicy, uploadFieldPolicy } from "../permissions/field-policy.js";
+import { resourceFieldPolicy, uploadFieldPolicy } from "../access/field-policy.js";
 import { PermissionService } from "../permissions/permission-service.js";
 import { permissionRoutes } from "../permissions/permission-routes.js";
 
@@ -104,10 +104,10 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   });
 
   const body = jsonBody();
-  router.use("/resources", authenticate, body, fieldReadGuard({ fields: resourceFields }, resourceFieldPolicy), permissionRoutes(new PermissionService(resources)), resourceRoutes(resources, registry, { fields: resourceFields, defaultSort: [{ field: "created_at", direction: "desc" }] }));
+  router.use("/resources", authenticate, body, permissionRoutes(new PermissionService(resources)), resourceRoutes(resources, registry, { fields: resourceFields, defaultSort: [{ field: "created_at", direction: "desc" }] }, resourceFieldPolicy));
   // Before the body parser and the other /uploads routers: tus reads its own bodies.
   router.use("/uploads/tus", authenticate, tusRoutes({ pipeline, directory: options.tusDirectory, signal: options.signal, log }));
-  router.use("/uploads", authenticate, body, uploadWriteRoutes(pipeline, uploads), uploadFromRequestRoutes(uploadRequests), fieldReadGuard({ fields: UPLOAD_FIELDS }, uploadFieldPolicy), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }));
+  router.use("/uploads", authenticate, body, uploadWriteRoutes(pipeline, uploads), uploadFromRequestRoutes(uploadRequests), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }, uploadFieldPolicy));
   router.use("/upload-requests", uploadRequestRoutes({ service: uploadRequests, signer, authenticate, body, log }));
   router.use("/list-uploads-api", apidatatoolsRoutes({ db: db.prisma, uploads, log }));
   router.use("/jobs", authenticate, jobRoutes(pipeline, uploads));

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { listOptionsFor, type FieldReadPolicy } from "../access/field-policy.js";
 import { Errors } from "../errors/index.js";
 import { parseJsonApiQuery } from "../query/jsonapi-dialect.js";
 import type { ListOptions } from "../query/field-catalog.js";
@@ -11,13 +12,13 @@ import { baseUrl, searchParams, serviceContext } from "./request-context.js";
 import { sendJson } from "./send-json.js";
 
 /** `/resources`: the generic JSON:API over every asset type. */
-export function resourceRoutes(service: ResourceService, registry: PluginRegistry, listOptions: ListOptions): Router {
+export function resourceRoutes(service: ResourceService, registry: PluginRegistry, listOptions: ListOptions, fieldPolicy?: FieldReadPolicy): Router {
   const router = Router();
   const creatableTypes = new Set(["resource", ...registry.types.keys()]);
 
   router.get("/", async (req, res) => {
     const ctx = serviceContext(req);
-    const query = parseJsonApiQuery(searchParams(req), listOptions);
+    const query = parseJsonApiQuery(searchParams(req), listOptionsFor(listOptions, ctx.principal, fieldPolicy));
     const page = await service.list(ctx, query);
     const data = page.rows.map((row) => serializeResource(row, baseUrl(req), page.writable.has(row.id), registry));
     sendJson(req, res, 200, listDocument(req, data, query.page, page.total));

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { listOptionsFor, type FieldReadPolicy } from "../access/field-policy.js";
 import { parseJsonApiQuery } from "../query/jsonapi-dialect.js";
 import type { ListOptions } from "../query/field-catalog.js";
 import { serializeUpload } from "../uploads/upload-serializer.js";
@@ -8,12 +9,13 @@ import { baseUrl, searchParams, serviceContext } from "./request-context.js";
 import { sendJson } from "./send-json.js";
 
 /** `/uploads` reads: newest first unless `order_by` says otherwise. */
-export function uploadReadRoutes(service: UploadService, listOptions: ListOptions): Router {
+export function uploadReadRoutes(service: UploadService, listOptions: ListOptions, fieldPolicy?: FieldReadPolicy): Router {
   const router = Router();
 
   router.get("/", async (req, res) => {
-    const query = parseJsonApiQuery(searchParams(req), listOptions);
-    const page = await service.list(serviceContext(req), query);
+    const ctx = serviceContext(req);
+    const query = parseJsonApiQuery(searchParams(req), listOptionsFor(listOptions, ctx.principal, fieldPolicy));
+    const page = await service.list(ctx, query);
     sendJson(req, res, 200, listDocument(req, page.rows.map((row) => serializeUpload(row, baseUrl(req))), query.page, page.total));
   });
 

@@ -1,4 +1,4 @@
-import type { ResourceAction } from "../auth/ability.js";
+import type { ResourceAction } from "../access/ability.js";
 import { Errors } from "../errors/index.js";
 import { ANONYMOUS_ACTIONS, ANONYMOUS_GROUP, ANONYMOUS_USER, COMPACT_LEVELS, LEVEL_ACTIONS, actionForPermission, type CompactLevel } from "./perm-spec.js";
 

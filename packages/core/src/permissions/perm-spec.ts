@@ -1,4 +1,4 @@
-import { RESOURCE_ACTIONS, type ResourceAction } from "../auth/ability.js";
+import { RESOURCE_ACTIONS, type ResourceAction } from "../access/ability.js";
 
 /**
  * GeoNode's perm_spec vocabulary: long permission names, the compact levels

@@ -1,4 +1,4 @@
-import { RESOURCE_ACTIONS, type ResourceAction } from "../auth/ability.js";
+import { RESOURCE_ACTIONS, type ResourceAction } from "../access/ability.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { ResourceService } from "../resources/resource-service.js";
 import type { ServiceContext } from "../services/service-context.js";

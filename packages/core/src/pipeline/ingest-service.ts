@@ -1,7 +1,7 @@
 import { extname } from "node:path";
 import type { Readable } from "node:stream";
 import type { Logger } from "pino";
-import { accessibleResources } from "../auth/accessible.js";
+import { authorize } from "../access/authorize.js";
 import type { Db } from "../db/open-database.js";
 import { Errors } from "../errors/index.js";
 import type { Job, Prisma, Upload } from "../generated/prisma/client.js";
@@ -92,10 +92,10 @@ export class IngestService implements UploadIngest {
 
   /** A file may only be attached to a resource the caller may change (404 if they cannot even see it). */
   async assertMayChange(ctx: ServiceContext, resourceId: number): Promise<void> {
-    const visible = await ctx.db.resource.count({ where: { AND: [{ id: resourceId }, accessibleResources(ctx.ability, "view")] } });
-    if (!visible) throw Errors.NOT_FOUND({ detail: `Resource ${resourceId} not found`, source: { pointer: "/resource_id" } });
-    const changeable = await ctx.db.resource.count({ where: { AND: [{ id: resourceId }, accessibleResources(ctx.ability, "change")] } });
-    if (!changeable) throw Errors.FORBIDDEN({ detail: `You may not add files to resource ${resourceId}` });
+    await authorize(ctx, "Resource", { id: resourceId }, "change", (where) => ctx.db.resource.findFirst({ where, select: { id: true } }), {
+      notFound: { detail: `Resource ${resourceId} not found`, source: { pointer: "/resource_id" } },
+      forbidden: `You may not add files to resource ${resourceId}`,
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
-import { accessibleResources, decideOnRows } from "../auth/accessible.js";
-import type { ResourceAction } from "../auth/ability.js";
+import { accessibleResources, decideOnRows } from "../access/accessible.js";
+import type { ResourceAction } from "../access/ability.js";
+import { authorize } from "../access/authorize.js";
 import { Errors } from "../errors/index.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { compileListQuery } from "../query/compile-prisma.js";
@@ -101,20 +102,17 @@ export class ResourceService {
 
   /** One resource the caller may view, else 404 (never 403: existence is not revealed). */
   async get(ctx: ServiceContext, idOrUuid: string, scope: Prisma.ResourceWhereInput = {}): Promise<ResourceRecord> {
-    const row = await ctx.db.resource.findFirst({
-      where: { AND: [byIdOrUuid(idOrUuid), scope, accessibleResources(ctx.ability, "view")] },
-      include: this.include(),
-    });
-    if (!row) throw Errors.NOT_FOUND({ detail: `Resource '${idOrUuid}' not found` });
-    return row as ResourceRecord;
+    return this.authorize(ctx, idOrUuid, "view", scope);
   }
 
   /** Loads a viewable resource and checks `action` on it: 404 if unseen, 403 if seen but not allowed. */
-  async authorize(ctx: ServiceContext, idOrUuid: string, action: ResourceAction, scope: Prisma.ResourceWhereInput = {}) {
-    const row = await this.get(ctx, idOrUuid, scope);
-    const allowed = await this.allowedIds(ctx, action, [row.id]);
-    if (!allowed.has(row.id)) throw Errors.FORBIDDEN({ detail: `You may not ${action.replace("_", " ")} this resource` });
-    return row;
+  async authorize(ctx: ServiceContext, idOrUuid: string, action: ResourceAction, scope: Prisma.ResourceWhereInput = {}): Promise<ResourceRecord> {
+    const find = (where: Prisma.ResourceWhereInput) => ctx.db.resource.findFirst({ where, include: this.include() });
+    const row = await authorize(ctx, "Resource", { AND: [byIdOrUuid(idOrUuid), scope] }, action, find, {
+      notFound: `Resource '${idOrUuid}' not found`,
+      forbidden: `You may not ${action.replace("_", " ")} this resource`,
+    });
+    return row as ResourceRecord;
   }
 
   async create(ctx: ServiceContext, input: ResourceInput, typeData: Record<string, unknown> = {}): Promise<ResourceRecord> {

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { AppAbility } from "../auth/ability.js";
+import type { AppAbility } from "../access/ability.js";
 import type { Principal } from "../auth/principal.js";
 import type { Db } from "../db/open-database.js";
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Logger } from "pino";
-import { defineAbilityFor } from "../auth/ability.js";
+import { defineAbilityFor } from "../access/ability.js";
 import { loadPrincipal } from "../auth/authenticate.js";
 import type { Db } from "../db/open-database.js";
 import { Errors } from "../errors/index.js";

@@ -1,5 +1,6 @@
-import { accessibleUploads } from "../auth/accessible.js";
-import type { ResourceAction } from "../auth/ability.js";
+import { accessibleUploads } from "../access/accessible.js";
+import type { ResourceAction } from "../access/ability.js";
+import { authorize } from "../access/authorize.js";
 import type { ObjectStore } from "../pipeline/object-store.js";
 import { PROCESS_UPLOAD } from "../pipeline/upload-runner.js";
 import { Errors } from "../errors/index.js";
@@ -26,13 +27,10 @@ export class UploadService {
     const id = parseRowId(idOrUuid);
     const uuid = normalizeUuid(idOrUuid);
     const key: Prisma.UploadWhereInput = id !== null ? { id } : uuid ? { uuid } : { id: -1 };
-    const row = await ctx.db.upload.findFirst({ where: { AND: [key, accessibleUploads(ctx.ability, "view")] } });
-    if (!row) throw Errors.NOT_FOUND({ detail: `Upload '${idOrUuid}' not found` });
-    if (action !== "view") {
-      const allowed = await ctx.db.upload.count({ where: { AND: [{ id: row.id }, accessibleUploads(ctx.ability, action)] } });
-      if (!allowed) throw Errors.FORBIDDEN({ detail: `You may not ${action} upload ${row.id}` });
-    }
-    return row;
+    return authorize(ctx, "Upload", key, action, (where) => ctx.db.upload.findFirst({ where }), {
+      notFound: `Upload '${idOrUuid}' not found`,
+      forbidden: `You may not ${action} upload ${idOrUuid}`,
+    });
   }
 
   /**

@@ -1,5 +1,5 @@
 /** Loading a raster source for the data endpoints, with the caller's permissions in the query. */
-import { Errors, type ServiceContext, accessibleResources } from "@assets/core";
+import { authorize, Errors, type Prisma, type ServiceContext } from "@assets/core";
 import { RASTER_SOURCE_TYPE } from "../model/raster-source-type.js";
 import { LATEST_FIRST, STEP_FIELDS, type StepFile } from "./step-files.js";
 
@@ -33,25 +33,22 @@ export async function findSource(ctx: ServiceContext, uuid: string, action: "vie
   // An anonymous caller can change nothing: a 403 (which the Lizard profile answers as 401 with a challenge), before any lookup.
   if (action === "change" && ctx.principal.kind === "anonymous") throw Errors.FORBIDDEN({ detail: FORBIDDEN });
   if (!isUuid(uuid)) throw Errors.NOT_FOUND({ detail: NOT_FOUND });
-  const resource = await ctx.db.resource.findFirst({
-    where: { AND: [{ uuid: uuid.toLowerCase(), type: RASTER_SOURCE_TYPE }, accessibleResources(ctx.ability, "view")] },
-    select: {
-      id: true,
-      uuid: true,
-      raster_source: {
-        select: {
-          id: true, temporal: true, projection: true, fill_value: true, dtype: true,
-          // Window reads mostly want the latest step: one query instead of two per request.
-          steps: { orderBy: [...LATEST_FIRST], take: action === "view" ? 1 : 0, select: STEP_FIELDS },
+  const find = (where: Prisma.ResourceWhereInput) =>
+    ctx.db.resource.findFirst({
+      where,
+      select: {
+        id: true,
+        uuid: true,
+        raster_source: {
+          select: {
+            id: true, temporal: true, projection: true, fill_value: true, dtype: true,
+            // Window reads mostly want the latest step: one query instead of two per request.
+            steps: { orderBy: [...LATEST_FIRST], take: action === "view" ? 1 : 0, select: STEP_FIELDS },
+          },
         },
       },
-    },
-  });
-  if (!resource) throw Errors.NOT_FOUND({ detail: NOT_FOUND });
-  if (action === "change") {
-    const allowed = await ctx.db.resource.count({ where: { AND: [{ id: resource.id }, accessibleResources(ctx.ability, "change")] } });
-    if (allowed === 0) throw Errors.FORBIDDEN({ detail: FORBIDDEN });
-  }
+    });
+  const resource = await authorize(ctx, "Resource", { uuid: uuid.toLowerCase(), type: RASTER_SOURCE_TYPE }, action, find, { notFound: NOT_FOUND, forbidden: FORBIDDEN });
   const s = resource.raster_source;
   return {
     resourceId: resource.id,

@@ -1,8 +1,5 @@
-import { Router } from "express";
 import type { Principal } from "../auth/principal.js";
-import { searchParams, serviceContext } from "../http/request-context.js";
 import type { ListOptions } from "../query/field-catalog.js";
-import { parseJsonApiQuery } from "../query/jsonapi-dialect.js";
 
 /** Decides, per caller, which list fields they may filter or sort on (see `ListOptions.canReadField`). */
 export type FieldReadPolicy = (principal: Principal) => (field: string) => boolean;
@@ -22,16 +19,10 @@ export const uploadFieldPolicy: FieldReadPolicy = (principal) => (field) =>
   field !== "uploader.username" || (principal.kind === "user" && principal.isSuperuser);
 
 /**
- * Rejects (400) a JSON:API list request that filters or sorts on a field the
- * caller may not read, before the list route runs. The list routes take one
- * static `ListOptions`, so this guard re-parses the query with the caller's
- * `canReadField`; the parse is cheap and raises the same errors the list would.
+ * The list options one caller's request is parsed with: the endpoint's options
+ * plus the policy's `canReadField`, so the one parse of the query string also
+ * rejects (400) filters and sorts on fields the caller may not read.
  */
-export function fieldReadGuard(options: ListOptions, policy: FieldReadPolicy): Router {
-  const router = Router();
-  router.get("/", (req, _res, next) => {
-    parseJsonApiQuery(searchParams(req), { ...options, canReadField: policy(serviceContext(req).principal) });
-    next();
-  });
-  return router;
+export function listOptionsFor<O extends ListOptions>(options: O, principal: Principal, policy: FieldReadPolicy | undefined): O {
+  return policy ? { ...options, canReadField: policy(principal) } : options;
 }

@@ -1,7 +1,7 @@
 import { AbilityBuilder, type Ability } from "@casl/ability";
 import { createPrismaAbility, type PrismaQueryFactory, type Subjects } from "@casl/prisma/runtime";
 import type { Prisma, Resource, Role, Upload } from "../generated/prisma/client.js";
-import type { Principal } from "./principal.js";
+import type { Principal } from "../auth/principal.js";
 
 /** What can be done to a resource (GeoNode's permission set, in short names). */
 export const RESOURCE_ACTIONS = ["view", "download", "change", "change_metadata", "delete", "change_permissions", "publish"] as const;

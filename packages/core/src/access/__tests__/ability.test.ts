@@ -1,7 +1,7 @@
 import { defineAbilityFor, RESOURCE_ACTIONS } from "../ability.js";
 import { accessibleResources, decideOnRows } from "../accessible.js";
 import type { Resource } from "../../generated/prisma/client.js";
-import type { Principal, UserPrincipal } from "../principal.js";
+import type { Principal, UserPrincipal } from "../../auth/principal.js";
 
 type Arm = Record<string, unknown>;
 

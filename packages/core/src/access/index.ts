@@ -1,0 +1,4 @@
+export * from "./ability.js";
+export * from "./accessible.js";
+export * from "./authorize.js";
+export * from "./field-policy.js";
