@@ -10,5 +10,7 @@ export { readCsv } from "./readers/csv.js";
 export { readFlatGeobuf } from "./readers/flatgeobuf.js";
 export { openZip, type ZipArchive, type ZipEntryInfo, type ZipLimits } from "./readers/zip.js";
 export { fileByteSource, type ByteSource } from "./byte-source.js";
+export { renderThumbnail, type Thumbnail, type ThumbnailOptions } from "./thumbnail/render-thumbnail.js";
+export { SAMPLE_FEATURES, MAX_RING_POSITIONS } from "./summary/feature-sample.js";
 export { summarizeLayer, type DatasetSummary, type SummarizeOptions, type SummaryWithSample } from "./summary/summarize.js";
 export { MEDIAN_SAMPLE, UNIQUE_LIMIT, type AttributeStatistics } from "./summary/attribute-statistics.js";
