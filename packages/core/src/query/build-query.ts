@@ -1,5 +1,6 @@
 import { Errors } from "../errors/index.js";
 import { lookupField, OPERATORS_BY_TYPE, type ListOptions } from "./field-catalog.js";
+import { operatorSpec } from "./operators.js";
 import { parseBooleanFlag, parseFieldValue } from "./parse-value.js";
 import type { Condition, MatchPattern, Operator, Page, SortKey } from "./types.js";
 
@@ -53,19 +54,19 @@ export function buildCondition(
   if (!OPERATORS_BY_TYPE[spec.type].includes(op)) {
     throw invalid(parameter, `Operator '${op}' is not allowed on ${spec.type} field '${fieldName}'; allowed: ${OPERATORS_BY_TYPE[spec.type].join(", ")}`);
   }
-  if (op === "matches") {
-    if (typeof raw !== "object" || Array.isArray(raw)) throw invalid(parameter, "'matches' takes a pattern");
+  const { operand } = operatorSpec(op);
+  if (operand === "pattern") {
+    if (typeof raw !== "object" || Array.isArray(raw)) throw invalid(parameter, `'${op}' takes a pattern`);
     const pattern = raw as MatchPattern;
-    if (pattern.pattern === "") throw invalid(parameter, "'matches' needs a non-empty pattern");
+    if (pattern.pattern === "") throw invalid(parameter, `'${op}' needs a non-empty pattern`);
     return { kind: "condition", field, op, value: pattern };
   }
   if (typeof raw === "object" && !Array.isArray(raw)) throw invalid(parameter, `'${op}' takes a plain value`);
-  if (op === "exists") {
-    if (typeof raw !== "string") throw invalid(parameter, "'exists' takes true or false");
+  if (operand === "flag") {
+    if (typeof raw !== "string") throw invalid(parameter, `'${op}' takes true or false`);
     return { kind: "condition", field, op, value: parseBooleanFlag(raw, parameter) };
   }
-  const list = op === "in" || op === "not_in" || op === "all_in";
-  if (list) {
+  if (operand === "list") {
     const items = (typeof raw === "string" ? raw.split(",") : [...(raw as readonly string[])]).map((s) => s.trim()).filter((s) => s !== "");
     if (items.length === 0) throw invalid(parameter, `'${op}' needs at least one value`);
     return { kind: "condition", field, op, value: items.map((item) => parseFieldValue(spec, item, parameter)), insensitive };

@@ -1,4 +1,5 @@
-import type { FieldType, Operator } from "./types.js";
+import { operatorsFor, type Operator } from "./operators.js";
+import type { FieldType } from "./types.js";
 
 /** How a public field maps onto the Prisma model, and what may be done with it. */
 export interface FieldSpec {
@@ -41,21 +42,17 @@ export interface ListOptions {
   canReadField?: (field: string) => boolean;
 }
 
-const ORDERED: Operator[] = ["gt", "gte", "lt", "lte"];
-const SET: Operator[] = ["in", "not_in"];
-const BASIC: Operator[] = ["eq", "neq", "exists"];
-
-/** Operators allowed per field type. */
+/** Operators allowed per field type (derived from the one operator table). */
 export const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly Operator[]>> = {
-  string: [...BASIC, ...SET, ...ORDERED, "contains", "starts_with", "ends_with", "matches"],
-  uuid: [...BASIC, ...SET],
-  integer: [...BASIC, ...SET, ...ORDERED],
-  bigint: [...BASIC, ...SET, ...ORDERED],
-  float: [...BASIC, ...SET, ...ORDERED],
-  datetime: [...BASIC, ...SET, ...ORDERED],
-  boolean: BASIC,
-  enum: [...BASIC, ...SET],
-  "string[]": ["eq", "exists", "contains", "in", "not_in", "all_in"],
+  string: operatorsFor("string"),
+  uuid: operatorsFor("uuid"),
+  integer: operatorsFor("integer"),
+  bigint: operatorsFor("bigint"),
+  float: operatorsFor("float"),
+  datetime: operatorsFor("datetime"),
+  boolean: operatorsFor("boolean"),
+  enum: operatorsFor("enum"),
+  "string[]": operatorsFor("string[]"),
 };
 
 /** Finds a field by public name or alias. */

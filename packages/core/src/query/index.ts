@@ -1,4 +1,5 @@
 export * from "./types.js";
+export * from "./operators.js";
 export * from "./field-catalog.js";
 export * from "./parse-value.js";
 export * from "./build-query.js";

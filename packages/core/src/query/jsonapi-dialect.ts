@@ -1,6 +1,7 @@
 import { Errors } from "../errors/index.js";
 import { buildCondition, buildPage, buildSortKey, defaultSort, rejectNulCharacters } from "./build-query.js";
 import type { ListOptions } from "./field-catalog.js";
+import { isOperator, OPERATOR_NAMES, operatorSpec } from "./operators.js";
 import { parseBooleanFlag } from "./parse-value.js";
 import { and, type FilterNode, type ListQuery, type Operator, type SortKey } from "./types.js";
 
@@ -11,7 +12,6 @@ import { and, type FilterNode, type ListQuery, type Operator, type SortKey } fro
  */
 
 const FIELD_KEY = /^filter\[fields\]\[([^\]]+)\](?:\[([a-z_]+)\])?(?:\[([a-z_]*)\])?$/;
-const OPERATORS: readonly Operator[] = ["eq", "neq", "in", "not_in", "gt", "gte", "lt", "lte", "exists", "contains", "starts_with", "ends_with", "matches", "all_in"];
 const ALIASES: Record<string, Operator> = { any_in: "in", not_eq: "neq" };
 // String operators that are case-insensitive in this dialect (DatoCMS's text filters are).
 const INSENSITIVE: ReadonlySet<Operator> = new Set(["contains", "starts_with", "ends_with"]);
@@ -30,9 +30,9 @@ interface PendingCondition {
 
 function parseOperator(raw: string | undefined, parameter: string): Operator {
   if (raw === undefined) return "eq";
-  const op = ALIASES[raw] ?? raw;
-  if (!(OPERATORS as readonly string[]).includes(op)) throw invalid(parameter, `Unknown operator '${raw}'; allowed: ${OPERATORS.join(", ")}`);
-  return op as Operator;
+  const op = Object.hasOwn(ALIASES, raw) ? ALIASES[raw]! : raw;
+  if (!isOperator(op)) throw invalid(parameter, `Unknown operator '${raw}'; allowed: ${OPERATOR_NAMES.join(", ")}`);
+  return op;
 }
 
 function collectFieldConditions(params: URLSearchParams): Map<string, PendingCondition> {
@@ -68,7 +68,7 @@ function toCondition(options: ListOptions, entry: PendingCondition): FilterNode 
     const caseSensitive = parseBooleanFlag(case_sensitive, `${entry.parameter}[case_sensitive]`);
     return buildCondition(options, entry.field, "matches", { pattern, caseSensitive }, entry.parameter);
   }
-  const list = entry.op === "in" || entry.op === "not_in" || entry.op === "all_in";
+  const list = operatorSpec(entry.op).operand === "list";
   if (!list && entry.values.length > 1) throw invalid(entry.parameter, `'${entry.op}' takes a single value`);
   const raw = list ? entry.values.flatMap((v) => v.split(",")) : entry.values[0]!;
   return buildCondition(options, entry.field, entry.op, raw, entry.parameter, INSENSITIVE.has(entry.op));

@@ -7,22 +7,8 @@
 /** Value types a queryable field can have. */
 export type FieldType = "string" | "integer" | "bigint" | "float" | "datetime" | "boolean" | "enum" | "uuid" | "string[]";
 
-/** Comparison operators of the canonical query. */
-export type Operator =
-  | "eq"
-  | "neq"
-  | "in"
-  | "not_in"
-  | "gt"
-  | "gte"
-  | "lt"
-  | "lte"
-  | "exists"
-  | "contains"
-  | "starts_with"
-  | "ends_with"
-  | "matches"
-  | "all_in";
+export type { Operator } from "./operators.js";
+import type { Operator } from "./operators.js";
 
 /** `matches`: a substring pattern with a case switch (DatoCMS's shape). */
 export interface MatchPattern {
