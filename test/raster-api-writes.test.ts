@@ -87,7 +87,8 @@ describe("Lizard API v4: raster source writes and uploads", () => {
         layers: [],
         labeltypes: [],
         size: 0,
-        first_value_timestamp: null,
+        first_value_timestamp: "1970-01-01T00:00:00Z",
+        last_value_timestamp: "1970-01-01T00:00:00Z",
       });
       expect(res.headers.location).toBe(`${API}/rastersources/${res.body.uuid}/`);
       expect(res.body.url).toBe(res.headers.location);
@@ -96,6 +97,16 @@ describe("Lizard API v4: raster source writes and uploads", () => {
       expect(stored).toMatchObject({ id: res.body.id, type: "raster_source", organisation_id: nsId, raster_source: { interval_seconds: 300, temporal: true, supplier_code: "radar-5" } });
       const again = await api("get", `/rastersources/${res.body.uuid}/`, erin);
       expect(again.body).toEqual(res.body);
+    });
+
+    it("gives a raster_source created through the generic JSON:API its record, so Lizard's epoch filter finds it", async () => {
+      const created = await request(app).post("/resources").set("Host", HOST).set(root)
+        .send({ data: { type: "raster_source", attributes: { name: "Generic empty source" } } });
+      expect(created.status).toBe(201);
+      expect(await db.prisma.rasterSource.count({ where: { resource_id: Number(created.body.data.id) } })).toBe(1);
+      const found = await api("get", "/rastersources/?name=Generic empty source&first_value_timestamp=1970-01-01T00:00:00Z".replace(/ /g, "%20"), root);
+      expect(found.body.results.map((r: { name: string }) => r.name)).toEqual(["Generic empty source"]);
+      expect(found.body.results[0]).toMatchObject({ first_value_timestamp: "1970-01-01T00:00:00Z", last_value_timestamp: "1970-01-01T00:00:00Z" });
     });
 
     it("takes the organisation as a bare uuid and the access modifier as Lizard's number", async () => {

@@ -160,7 +160,8 @@ describe("Lizard API v4: /api/v4/rastersources/ reads", () => {
       ["organisation__name__icontains=Schuur", [AHN3]],
       [`uuid=${UUID.ahn3},${UUID.rain}`, [AHN3, RAIN]],
       ["first_value_timestamp=2016-06-21T06:05:00Z", [AHN3, RAIN]],
-      ["first_value_timestamp__lt=2016-06-21T06:05:00Z", [MST, WIND]],
+      // Soil moisture has no data: 1970-01-01T00:00:00Z, as Lizard shows and filters it.
+      ["first_value_timestamp__lt=2016-06-21T06:05:00Z", [MST, WIND, SOIL]],
       [`layers__uuid=${UUID.layer1}`, [AHN3]],
       ["scenario__isnull=true", [AHN3, RAIN, WIND]],
       ["access_modifier=Private", [MST, WIND]],
@@ -197,7 +198,10 @@ describe("Lizard API v4: /api/v4/rastersources/ reads", () => {
       ["organisation__name__istartswith=nelen", [AHN3, SOIL]],
       ["organisation__name__iexact=ddsc", [RAIN, WIND]],
       ["first_value_timestamp__gte=2016-06-21T06:05:00Z", [AHN3, RAIN]],
-      ["first_value_timestamp__lte=2016-06-20T00:00:00Z", [MST, WIND]],
+      ["first_value_timestamp__lte=2016-06-20T00:00:00Z", [MST, WIND, SOIL]],
+      ["first_value_timestamp=1970-01-01T00:00:00Z", [SOIL]],
+      ["last_value_timestamp=1970-01-01T00:00:00Z", [MST, SOIL, WIND]],
+      ["last_value_timestamp__gt=1970-01-01T00:00:00Z", [AHN3, RAIN]],
       ["last_value_timestamp__gt=2016-06-21T06:05:00Z", [RAIN]],
       ["created=2017-01-01T00:00:00Z", [MST]],
       ["created__lt=2016-05-01T00:00:00Z", [WIND]],
@@ -347,11 +351,13 @@ describe("Lizard API v4: /api/v4/rastersources/ reads", () => {
       expect(Object.keys(res.body).slice(0, sampleKeys.length)).toEqual(sampleKeys);
     });
 
-    it("renders a temporal source's interval as Django does, and missing values as null", async () => {
+    it("renders a temporal source's interval as Django does, missing values as null and missing timestamps as Lizard's epoch", async () => {
       const rain = (await get(`/rastersources/${UUID.rain}/`)).body;
       expect(rain).toMatchObject({ temporal: true, interval: "00:05:00", dtype: "u1", fill_value: "0", size: 2000, supplier: null, spatial_bounds: null, last_value_timestamp: "2016-06-22T00:00:00Z" });
       const soil = (await get(`/rastersources/${uuids[SOIL]}/`)).body;
-      expect(soil).toMatchObject({ supplier_code: null, first_value_timestamp: null, projection: null, dtype: null, fill_value: null, overviews: [] });
+      expect(soil).toMatchObject({ supplier_code: null, projection: null, dtype: null, fill_value: null, overviews: [] });
+      // The reference's sources without data ("1811_maastricht_pet_2023_ahn4"): both timestamps 1970-01-01T00:00:00Z.
+      expect(soil).toMatchObject({ first_value_timestamp: "1970-01-01T00:00:00Z", last_value_timestamp: "1970-01-01T00:00:00Z" });
     });
 
     it("accepts the uuid in the path in any case and without dashes", async () => {
@@ -450,6 +456,14 @@ describe("Lizard API v4: /api/v4/rastersources/ reads", () => {
       const res = await request(app).get(`/cms/resources/${ids[RAIN]}`).set(root);
       expect(res.body.data.type).toBe("raster_source");
       expect(res.body.data.attributes).toMatchObject({ name: RAIN, temporal: true, interval: "00:05:00", size: 2000, projection: "EPSG:4326", first_value_timestamp: "2016-06-21T06:05:00Z" });
+    });
+
+    it("orders and filters the epoch of a source without data as the value it renders", async () => {
+      const rasters = "filter[fields][type][eq]=raster_source";
+      expect(await jsonApiNames(`${rasters}&order_by=first_value_timestamp_ASC`)).toEqual([SOIL, MST, WIND, AHN3, RAIN]);
+      expect(await jsonApiNames(`${rasters}&filter[fields][first_value_timestamp][eq]=1970-01-01T00:00:00Z`)).toEqual([SOIL]);
+      const soil = await request(app).get(`/cms/resources/${ids[SOIL]}`).set(root);
+      expect(soil.body.data.attributes).toMatchObject({ first_value_timestamp: "1970-01-01T00:00:00Z", last_value_timestamp: "1970-01-01T00:00:00Z" });
     });
   });
 });

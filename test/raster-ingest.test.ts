@@ -101,7 +101,7 @@ describe("every file of the fixtures directory through POST /uploads", () => {
       // The Lizard profile renders the same numbers.
       const res = await api("get", `/rastersources/${source.resource.uuid}/`, erin);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ projection: t.projection, fill_value: t.fill_value, size: t.size_bytes, temporal: false, first_value_timestamp: null });
+      expect(res.body).toMatchObject({ projection: t.projection, fill_value: t.fill_value, size: t.size_bytes, temporal: false, first_value_timestamp: "1970-01-01T00:00:00Z", last_value_timestamp: "1970-01-01T00:00:00Z" });
       for (const side of ["west", "east", "north", "south"] as const) expectClose(res.body.spatial_bounds[side], t.spatial_bounds![side], { abs: 1e-6 }, side);
     },
   );
@@ -128,6 +128,23 @@ describe("every file of the fixtures directory through POST /uploads", () => {
   test("every fixture is covered by one of the cases above", () => {
     const covered = new Set([...rejected.map(([f]) => f), "empty.tif", ...truth.filter((t) => t.valid && t.projection).map((t) => t.file)]);
     expect(files.filter((f) => !covered.has(f))).toEqual([]);
+  });
+});
+
+describe("a non-temporal source fed through POST /api/v4/rastersources/{uuid}/data/", () => {
+  // Values from lizard-rastersources.txt: a non-temporal source shows its data's timestamp
+  // ("grid rise-velocity"), 1970-01-01T00:00:00Z when there is none ("mask", "1811_maastricht_pet_2023_ahn4").
+  test("shows the epoch without data, then the timestamp its file was uploaded with, as the filters see it", async () => {
+    const created = await api("post", "/rastersources/", erin).send({ name: "Max depth", organisation: orgUuid, access_modifier: "Private" });
+    expect(created.body).toMatchObject({ temporal: false, first_value_timestamp: "1970-01-01T00:00:00Z", last_value_timestamp: "1970-01-01T00:00:00Z" });
+    const uuid: string = created.body.uuid;
+    const res = await api("post", `/rastersources/${uuid}/data/`, erin).field("timestamp", "2024-01-01T01:00:00Z").attach("file", join(FIXTURES, RD));
+    expect(res.status).toBe(202);
+    expect((await waitForTask(res.body.url, erin)).status).toBe("SUCCESS");
+    const source = (await api("get", `/rastersources/${uuid}/`, erin)).body;
+    expect(source).toMatchObject({ temporal: false, interval: null, first_value_timestamp: "2024-01-01T01:00:00Z", last_value_timestamp: "2024-01-01T01:00:00Z" });
+    const found = await api("get", `/rastersources/?uuid=${uuid}&first_value_timestamp=2024-01-01T01:00:00Z&last_value_timestamp__gte=2024-01-01T01:00:00Z`, erin);
+    expect(found.body.count).toBe(1);
   });
 });
 

@@ -38,7 +38,10 @@ export function resourceRoutes(service: ResourceService, registry: PluginRegistr
       throw Errors.INVALID_BODY({ detail: `data.type must be one of ${[...creatableTypes].join(", ")}`, source: { pointer: "/data/type" } });
     }
     const attributes = parseJsonApiBody(req.body, resourceAttributes);
-    const row = await service.create(ctx, { ...attributes, type });
+    // A plugin type's own record is created with the resource (its defaults), so every resource
+    // of the type has one to filter and sort on.
+    const relation = registry.types.get(type)?.relation;
+    const row = await service.create(ctx, { ...attributes, type }, relation ? { [relation]: { create: {} } } : {});
     res.setHeader("Location", `${baseUrl(req)}/resources/${row.id}`);
     sendJson(req, res, 201, { data: serializeResource(row, baseUrl(req), true, registry) });
   });

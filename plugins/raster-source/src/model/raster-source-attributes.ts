@@ -1,5 +1,5 @@
 import type { RasterSource } from "@assets/core";
-import { formatDateTime } from "./date-time.js";
+import { formatDateTime, NO_TIMESTAMP } from "./date-time.js";
 import { formatInterval } from "./interval.js";
 
 /** WGS84 bounds as Lizard renders them, or null until all four are known. */
@@ -31,8 +31,8 @@ export function rasterSourceAttributes(raster: RasterSource | null) {
     supplier_code: raster?.supplier_code ?? null,
     temporal: raster?.temporal ?? false,
     interval: formatInterval(raster?.interval_seconds),
-    first_value_timestamp: formatDateTime(raster?.first_value_timestamp),
-    last_value_timestamp: formatDateTime(raster?.last_value_timestamp),
+    first_value_timestamp: formatDateTime(raster?.first_value_timestamp ?? NO_TIMESTAMP),
+    last_value_timestamp: formatDateTime(raster?.last_value_timestamp ?? NO_TIMESTAMP),
     spatial_bounds: spatialBounds(raster),
     projection: raster?.projection ?? null,
     origin_x: raster?.origin_x ?? null,

@@ -11,8 +11,8 @@ const nullable = (column: string, type: FieldType): FieldSpec => own(column, typ
 export const RASTER_SOURCE_FIELDS: FieldCatalog = {
   supplier_code: nullable("supplier_code", "string"),
   temporal: own("temporal", "boolean"),
-  first_value_timestamp: nullable("first_value_timestamp", "datetime"),
-  last_value_timestamp: nullable("last_value_timestamp", "datetime"),
+  first_value_timestamp: own("first_value_timestamp", "datetime"),
+  last_value_timestamp: own("last_value_timestamp", "datetime"),
   projection: nullable("projection", "string"),
   origin_x: nullable("origin_x", "float"),
   origin_y: nullable("origin_y", "float"),

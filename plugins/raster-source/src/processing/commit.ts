@@ -4,6 +4,7 @@
  */
 import { type CommitHook, Prisma, type Upload, UnrecoverableError } from "@assets/core";
 import type { RasterMetadata } from "../geotiff/index.js";
+import { NO_TIMESTAMP } from "../model/date-time.js";
 import { RASTER_SOURCE_TYPE } from "../model/raster-source-type.js";
 import { stepProblem } from "./grid-check.js";
 import { type RasterStatisticsResult, METADATA_STEP, metadataResult, statisticsResult, stepTimestamp } from "./results.js";
@@ -27,14 +28,26 @@ function nameFromFilename(filename: string): string {
   return (dot > 0 ? base.slice(0, dot) : base) || "raster";
 }
 
-/** The RasterSource an upload goes to: the one of its resource, or a new resource + source. */
-async function sourceFor(tx: Tx, upload: Upload, temporal: boolean): Promise<{ id: number; resource_id: number }> {
+/** A raster source as the commit writes to it. */
+interface SourceRow {
+  id: number;
+  resource_id: number;
+  temporal: boolean;
+}
+
+const SOURCE_ROW = { id: true, resource_id: true, temporal: true } as const;
+
+/**
+ * The RasterSource an upload goes to: the one of its resource, or a new resource + source
+ * (temporal when the upload names a time step).
+ */
+async function sourceFor(tx: Tx, upload: Upload, temporal: boolean): Promise<SourceRow> {
   if (upload.resource_id !== null) {
-    const resource = await tx.resource.findUnique({ where: { id: upload.resource_id }, select: { type: true, raster_source: { select: { id: true } } } });
+    const resource = await tx.resource.findUnique({ where: { id: upload.resource_id }, select: { type: true, raster_source: { select: SOURCE_ROW } } });
     if (!resource) throw new UnrecoverableError(`Resource ${upload.resource_id} no longer exists`);
     if (resource.type !== RASTER_SOURCE_TYPE) throw new UnrecoverableError(`Resource ${upload.resource_id} is a ${resource.type}, not a raster source`);
-    if (resource.raster_source) return { id: resource.raster_source.id, resource_id: upload.resource_id };
-    return tx.rasterSource.create({ data: { resource_id: upload.resource_id, temporal }, select: { id: true, resource_id: true } });
+    if (resource.raster_source) return resource.raster_source;
+    return tx.rasterSource.create({ data: { resource_id: upload.resource_id, temporal }, select: SOURCE_ROW });
   }
   const organisation_id = organisationIdOf(upload.metadata);
   if (organisation_id !== null && !(await tx.organisation.findUnique({ where: { id: organisation_id }, select: { id: true } }))) {
@@ -48,9 +61,9 @@ async function sourceFor(tx: Tx, upload: Upload, temporal: boolean): Promise<{ i
       organisation_id,
       raster_source: { create: { temporal } },
     },
-    select: { id: true, raster_source: { select: { id: true } } },
+    select: { raster_source: { select: SOURCE_ROW } },
   });
-  return { id: resource.raster_source!.id, resource_id: resource.id };
+  return resource.raster_source!;
 }
 
 /**
@@ -58,9 +71,9 @@ async function sourceFor(tx: Tx, upload: Upload, temporal: boolean): Promise<{ i
  * step's upload leaves the resource: it stays in the uploader's list as history, and deleting it
  * (which a committed upload of a resource refuses) then frees its bytes.
  */
-async function replaceStep(tx: Tx, source: { id: number; resource_id: number }, upload: Upload, timestamp: Date | null, size: number): Promise<void> {
-  // A non-temporal source has exactly one file; a temporal one one per timestamp.
-  const where = timestamp ? { source_id: source.id, timestamp } : { source_id: source.id };
+async function replaceStep(tx: Tx, source: SourceRow, upload: Upload, timestamp: Date | null, size: number): Promise<void> {
+  // A non-temporal source has exactly one file (with or without a timestamp); a temporal one one per timestamp.
+  const where = source.temporal ? { source_id: source.id, timestamp } : { source_id: source.id };
   const replaced = await tx.rasterStep.findMany({ where, select: { upload_id: true } });
   await tx.rasterStep.deleteMany({ where });
   await tx.rasterStep.create({
@@ -96,7 +109,7 @@ function statisticsJson(stats: RasterStatisticsResult | undefined): Prisma.Input
  * Commit hook of the `raster_source` type. Writes the step and, when it is the source's latest
  * (always for a non-temporal source; the newest timestamp for a temporal one), the metadata and
  * statistics of the file to the RasterSource; keeps size (all steps), first/last timestamp and
- * interval up to date. Creates a Resource + RasterSource named after the file when the upload
+ * interval up to date (a non-temporal file may carry a timestamp: the time its data is for). Creates a Resource + RasterSource named after the file when the upload
  * has no resource (owner: the uploader; organisation: `metadata.organisation_id`).
  */
 export const commitRasterUpload: CommitHook = async (tx, { upload, results, log }) => {
@@ -117,13 +130,14 @@ export const commitRasterUpload: CommitHook = async (tx, { upload, results, log 
 
   await replaceStep(tx, source, upload, timestamp, metadata.size);
   const summary = await summarizeSteps(tx, source.id);
-  const latest = timestamp === null || summary.last === null || timestamp.getTime() >= summary.last.getTime();
+  const latest = !source.temporal || timestamp === null || summary.last === null || timestamp.getTime() >= summary.last.getTime();
   await tx.rasterSource.update({
     where: { id: source.id },
     data: {
       size: summary.size,
-      first_value_timestamp: summary.first,
-      last_value_timestamp: summary.last,
+      // Lizard's epoch where the data has no timestamp (a non-temporal file uploaded without one).
+      first_value_timestamp: summary.first ?? NO_TIMESTAMP,
+      last_value_timestamp: summary.last ?? NO_TIMESTAMP,
       ...(summary.intervalSeconds !== null && { interval_seconds: summary.intervalSeconds }),
       ...(latest && { ...metadataFields(metadata), statistics: statisticsJson(statisticsResult(results)) }),
     },

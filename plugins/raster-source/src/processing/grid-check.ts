@@ -56,9 +56,10 @@ const GRID_FIELDS = {
 
 /**
  * Why a file cannot become a step of the raster source of `resourceId`, or null when it can:
- * a temporal source needs a timestamp and a non-temporal one refuses it, and a time step must
- * share the grid of the source's other steps (a step at the same timestamp is replaced, so it
- * does not count). A source without steps accepts any grid.
+ * a temporal source needs a timestamp, and a time step must share the grid of the source's
+ * other steps (a step at the same timestamp is replaced, so it does not count). A source without
+ * steps accepts any grid; a non-temporal source's one file (with or without the timestamp its data
+ * is for, as Lizard takes it) replaces the one before, so it accepts any grid too.
  */
 export async function stepProblem(db: GridReader, resourceId: number, timestamp: Date | null, step: GridSpec): Promise<string | null> {
   const source = await db.rasterSource.findUnique({ where: { resource_id: resourceId }, select: GRID_FIELDS });
@@ -66,7 +67,7 @@ export async function stepProblem(db: GridReader, resourceId: number, timestamp:
   if (timestamp === null) {
     return source.temporal ? "The raster source is temporal: each file needs a timestamp" : null;
   }
-  if (!source.temporal) return "The raster source is not temporal: its file cannot have a timestamp";
+  if (!source.temporal) return null;
   const others = await db.rasterStep.count({ where: { source_id: source.id, NOT: { timestamp } } });
   return others === 0 ? null : gridMismatch(source, step);
 }

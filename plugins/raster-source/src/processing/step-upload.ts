@@ -13,13 +13,15 @@ import { parseIsoTimestamp } from "./timestamps.js";
 /** Multipart framing allowed on top of the file before Content-Length counts against the size limit. */
 const FORM_OVERHEAD = 64 * 1024;
 
-/** The step's timestamp as stored in `upload.metadata.timestamp` (ISO, UTC), or null. */
+/**
+ * The step's timestamp as stored in `upload.metadata.timestamp` (ISO, UTC), or null. Required for
+ * a temporal source; optional for a non-temporal one, whose first/last value timestamp it becomes.
+ */
 function stepTimestamp(raw: string | undefined, temporal: boolean): string | null {
   if (raw === undefined || raw === "") {
     if (temporal) throw fieldError("timestamp", "This field is required for a temporal raster source (send it before the file).");
     return null;
   }
-  if (!temporal) throw fieldError("timestamp", "This raster source is not temporal: leave out the timestamp.");
   const date = parseIsoTimestamp(raw);
   if (!date) throw fieldError("timestamp", "Expected an ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z.");
   return date.toISOString();

@@ -8,6 +8,7 @@ import { rasterProcessors } from "../processors.js";
 import { expectClose, log, runProcessors, storeFixture, tempStorage, truthOf } from "./harness.js";
 
 const { storage, dispose } = tempStorage();
+const EPOCH = new Date("1970-01-01T00:00:00Z");
 let db: Database;
 let uploaderId: number;
 let organisationId: number;
@@ -62,7 +63,7 @@ describe("a file without a resource becomes a new raster source", () => {
     expect(s.resource).toMatchObject({ type: "raster_source", name: fixture.replace(/\.tif$/, ""), owner_id: uploaderId, organisation_id: organisationId });
     expect(s).toMatchObject({
       projection: t.projection, dtype: t.dtype, fill_value: t.fill_value, width: t.width, height: t.height, band_count: t.band_count,
-      size: BigInt(t.size_bytes), temporal: false, first_value_timestamp: null, last_value_timestamp: null,
+      size: BigInt(t.size_bytes), temporal: false, first_value_timestamp: EPOCH, last_value_timestamp: EPOCH,
     });
     for (const key of ["origin_x", "origin_y", "upper_bound_x", "upper_bound_y", "pixelsize_x", "pixelsize_y"] as const) {
       expectClose(s[key], t[key]!, { rel: 1e-9 }, key);
@@ -104,10 +105,21 @@ describe("a non-temporal source keeps one file", () => {
     expect(await resourceOf(upload.id)).toBe(resourceId);
   });
 
-  test("a timestamp is refused", async () => {
+  // Lizard: a non-temporal source shows its data's timestamp, 1970-01-01T00:00:00Z when the data has none
+  // (lizard-rastersources.txt: "grid s1-max interp." vs "mask").
+  test("a timestamp is the data's: first and last value timestamp, replaced with the file", async () => {
     const { resourceId } = await ingest("rd_f4_nodata-9999.tif");
-    const reason = await rejection(ingest("rd_f4_nodata-9999.tif", { resourceId, metadata: { timestamp: "2024-01-01T00:00:00Z" } }));
-    expect(reason).toMatch(/not temporal/);
+    expect(await source(resourceId)).toMatchObject({ temporal: false, first_value_timestamp: EPOCH, last_value_timestamp: EPOCH });
+    await ingest("rd_f4_nodata-9999.tif", { resourceId, metadata: { timestamp: "2024-01-01T01:00:00Z" } });
+    const at = new Date("2024-01-01T01:00:00Z");
+    const s = await source(resourceId);
+    expect(s).toMatchObject({ temporal: false, first_value_timestamp: at, last_value_timestamp: at, interval_seconds: null });
+    expect(s.steps).toHaveLength(1);
+    // Another grid replaces the file too (a non-temporal source has one), and without a timestamp the epoch is back.
+    await ingest("utm31n_u2_cog.tif", { resourceId });
+    const replaced = await source(resourceId);
+    expect(replaced).toMatchObject({ projection: "EPSG:32631", first_value_timestamp: EPOCH, last_value_timestamp: EPOCH });
+    expect(replaced.steps).toHaveLength(1);
   });
 });
 
