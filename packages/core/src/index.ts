@@ -28,9 +28,9 @@ export { UnrecoverableError, type Processor, type ProcessorContext, type StoredF
 export type { IngestRequest, IngestResult, UploadIngest } from "./pipeline/ingest-types.js";
 export { createPipeline, type Pipeline, type PipelineOptions } from "./pipeline/create-pipeline.js";
 export { IngestService, type StoreRequest, type RegisterRequest } from "./pipeline/ingest-service.js";
-export { ObjectStore, objectKey, type StagedBytes } from "./pipeline/object-store.js";
+export { ObjectStore, objectKey, type StagedBytes, type AbandonedStaging } from "./pipeline/object-store.js";
 export { UploadRunner, PROCESS_UPLOAD, exponentialBackoff, type RetryPolicy } from "./pipeline/upload-runner.js";
-export { Sweeper, type SweepReport } from "./pipeline/sweeper.js";
+export { Sweeper, DEFAULT_STAGING_GRACE_MS, type SweepReport, type SweeperOptions } from "./pipeline/sweeper.js";
 export { UPLOAD_TRANSITIONS, IllegalTransitionError, transitionUpload } from "./pipeline/upload-states.js";
 export { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from "./pipeline/upload-limits.js";
 export { sanitizeFilename } from "./pipeline/filenames.js";

@@ -28,6 +28,8 @@ export interface PipelineOptions {
   sweepIntervalMs?: number;
   /** A `received` upload waiting this long is presumed to have lost its job (default 60 s). */
   staleAfterMs?: number;
+  /** Staged bytes no live upload owns (left by a crash) are removed once idle this long (default 10 min). */
+  stagingGraceMs?: number;
 }
 
 /** The running parts of the upload pipeline. */
@@ -68,7 +70,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const objects = new ObjectStore(db, options.storage);
   const runner = new UploadRunner({ db, storage: options.storage, objects, types: registry.types, queue, log, retry });
   const ingest = new IngestService({ db, objects, types: registry.types, queue, limits, log });
-  const sweeper = new Sweeper({ db, storage: options.storage, objects, queue, log });
+  const sweeper = new Sweeper({ db, storage: options.storage, objects, queue, log, stagingGraceMs: options.stagingGraceMs });
   let closing: Promise<void> | undefined;
   return {
     db: options.db,

@@ -7,7 +7,7 @@ import { pipeline } from "node:stream/promises";
 import type { Db } from "../db/open-database.js";
 import { Errors, AppError } from "../errors/index.js";
 import { ChecksumMismatchError, createHashingStream, type HashResult } from "../storage/hashing-stream.js";
-import type { StorageDriver } from "../storage/storage-driver.js";
+import type { FreedStorage, StorageDriver } from "../storage/storage-driver.js";
 
 /** Bytes that reached storage under a temporary key, with their digests. */
 export interface StagedBytes extends HashResult {
@@ -33,6 +33,17 @@ export interface StageOptions {
   file?: Promise<string>;
 }
 
+/** What {@link ObjectStore.removeAbandoned} freed. */
+export interface AbandonedStaging {
+  /** Writes a killed process left unfinished (staging files, incomplete multipart uploads). */
+  writes: FreedStorage;
+  /** Completely staged bytes (`tmp/` keys) that neither became an upload nor belong to an upload request. */
+  staged: FreedStorage;
+}
+
+const TMP_PREFIX = "tmp/";
+const OWNER_BATCH = 500;
+
 /** `objects/ab/cd/<sha256>`: two levels of fan-out keep directories small on local disk. */
 export function objectKey(sha256: string): string {
   return `objects/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
@@ -50,6 +61,8 @@ export function objectKey(sha256: string): string {
  */
 export class ObjectStore {
   readonly #linkable = new Map<string, Promise<boolean>>();
+  /** `tmp/` keys this instance is staging (false) or has staged (true) and not yet adopted or discarded. */
+  readonly #staging = new Map<string, boolean>();
 
   constructor(
     private readonly db: Db,
@@ -58,7 +71,8 @@ export class ObjectStore {
 
   /** Streams `body` to a temporary key while hashing; on any failure nothing is left behind. */
   async stage(body: Readable, options: StageOptions = {}): Promise<StagedBytes> {
-    const tmpKey = `tmp/${randomUUID()}`;
+    const tmpKey = `${TMP_PREFIX}${randomUUID()}`;
+    this.#staging.set(tmpKey, false);
     options.file?.catch(() => undefined); // awaited only once the body is hashed; a file that failed earlier is no unhandled rejection
     const hasher = createHashingStream({ expect: options.expect });
     const piped =
@@ -74,10 +88,12 @@ export class ObjectStore {
     if (failures.length > 0) {
       body.destroy();
       await this.storage.delete(tmpKey).catch(() => undefined);
+      this.#staging.delete(tmpKey);
       // The most telling cause first: a limit or checksum verdict, not the broken pipe it caused.
       throw failures.find((e) => e instanceof AppError || e instanceof ChecksumMismatchError) ?? failures[0];
     }
     const digests = (settled[2] as PromiseFulfilledResult<HashResult>).value;
+    this.#staging.set(tmpKey, true);
     return { tmpKey, ...digests };
   }
 
@@ -102,6 +118,7 @@ export class ObjectStore {
       await this.release(staged.sha256);
       throw error;
     }
+    this.#staging.delete(staged.tmpKey);
     return key;
   }
 
@@ -119,6 +136,48 @@ export class ObjectStore {
   /** Removes staged bytes that will not be adopted. */
   async discard(staged: Pick<StagedBytes, "tmpKey">): Promise<void> {
     await this.storage.delete(staged.tmpKey);
+    this.#staging.delete(staged.tmpKey);
+  }
+
+  /**
+   * Frees what crashes stranded, last written before `idleSince`: writes the
+   * storage driver reports abandoned (see `StorageDriver.removeAbandonedWrites`),
+   * and staged `tmp/` objects that this instance is not staging and no upload
+   * row holds (an upload request keeps its bytes until it completes or
+   * expires). Drivers without `list` keep their staged objects.
+   */
+  async removeAbandoned(idleSince: Date): Promise<AbandonedStaging> {
+    const writes = (await this.storage.removeAbandonedWrites?.(idleSince)) ?? { count: 0, bytes: 0 };
+    const staged = { count: 0, bytes: 0 };
+    if (!this.storage.list) return { writes, staged };
+    const present = new Set<string>();
+    const idle: { key: string; size: number }[] = [];
+    for await (const entry of this.storage.list(TMP_PREFIX)) {
+      present.add(entry.key);
+      if (entry.modifiedAt < idleSince && !this.#staging.has(entry.key)) idle.push(entry);
+    }
+    for (let i = 0; i < idle.length; i += OWNER_BATCH) {
+      const batch = idle.slice(i, i + OWNER_BATCH);
+      const owned = await this.#owned(batch.map((e) => e.key));
+      for (const entry of batch) {
+        if (owned.has(entry.key)) continue;
+        await this.storage.delete(entry.key);
+        staged.count++;
+        staged.bytes += entry.size;
+      }
+    }
+    // Staged bytes handed to an upload row (or deleted elsewhere) are no longer this instance's to keep.
+    const done = [...this.#staging].filter(([, finished]) => finished).map(([key]) => key);
+    const handedOver = await this.#owned(done);
+    for (const key of done) if (handedOver.has(key) || !present.has(key)) this.#staging.delete(key);
+    return { writes, staged };
+  }
+
+  /** Which of `keys` an upload row holds. */
+  async #owned(keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.db.upload.findMany({ where: { storage_key: { in: keys } }, select: { storage_key: true } });
+    return new Set(rows.flatMap((r) => (r.storage_key ? [r.storage_key] : [])));
   }
 
   /**

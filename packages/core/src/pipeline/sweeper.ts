@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Db } from "../db/open-database.js";
 import type { StorageDriver } from "../storage/storage-driver.js";
 import type { JobQueue } from "../jobs/job-queue.js";
-import type { ObjectStore } from "./object-store.js";
+import type { AbandonedStaging, ObjectStore } from "./object-store.js";
 import { PROCESS_UPLOAD } from "./upload-runner.js";
 import { IllegalTransitionError, transitionUpload } from "./upload-states.js";
 
@@ -13,13 +13,26 @@ export interface SweeperOptions {
   objects: ObjectStore;
   queue: JobQueue;
   log: Logger;
+  /**
+   * Staged bytes (partial writes, staged objects) that no live upload owns
+   * are removed once idle this long (default 10 min). Keep it above the
+   * longest stall of a live upload's client in another process.
+   */
+  stagingGraceMs?: number;
 }
 
 /** What one sweep did. */
 export interface SweepReport {
+  /** Jobs of unfinished uploads queued again. */
   requeued: number;
+  /** Upload requests expired. */
   expired: number;
+  /** Staged bytes that crashes left behind, removed. */
+  abandoned: AbandonedStaging;
 }
+
+/** Default of {@link SweeperOptions.stagingGraceMs}. */
+export const DEFAULT_STAGING_GRACE_MS = 10 * 60_000;
 
 const BATCH = 500;
 
@@ -27,8 +40,9 @@ const BATCH = 500;
  * The database is the truth about unfinished work; queues only carry hints.
  * A sweep re-queues uploads whose job may have been lost (a restart of the
  * in-process queue, Redis losing its data, a worker killed mid-job) and
- * expires upload requests whose bytes never completed, deleting their bytes.
- * Re-queueing something still queued is harmless: the runner's claim is guarded.
+ * expires upload requests whose bytes never completed, deleting their bytes,
+ * and removes staged bytes that no live upload owns (left by a process killed
+ * mid-upload). Re-queueing something still queued is harmless: the runner's claim is guarded.
  */
 export class Sweeper {
   #timer: NodeJS.Timeout | null = null;
@@ -38,7 +52,7 @@ export class Sweeper {
 
   /** One pass. `staleMs`: how long a `received` upload may wait before its job is presumed lost. */
   async sweep(staleMs: number): Promise<SweepReport> {
-    return { requeued: await this.requeue(staleMs), expired: await this.expire() };
+    return { requeued: await this.requeue(staleMs), expired: await this.expire(), abandoned: await this.removeAbandoned() };
   }
 
   /** Sweeps now (everything unfinished is requeued), then every `intervalMs`. */
@@ -97,10 +111,20 @@ export class Sweeper {
         throw error;
       }
       if (upload.storage_key?.startsWith("objects/") && upload.sha256) await objects.release(upload.sha256);
+      else if (upload.storage_key?.startsWith("tmp/")) await objects.discard({ tmpKey: upload.storage_key });
       else if (upload.storage_key) await storage.delete(upload.storage_key);
       count++;
     }
     if (count) log.info({ count }, "expired upload requests");
     return count;
+  }
+
+  private async removeAbandoned(): Promise<AbandonedStaging> {
+    const { objects, log, stagingGraceMs = DEFAULT_STAGING_GRACE_MS } = this.options;
+    const freed = await objects.removeAbandoned(new Date(Date.now() - stagingGraceMs));
+    if (freed.writes.count || freed.staged.count) {
+      log.info({ writes: freed.writes, staged: freed.staged }, "removed staged bytes that no upload owns (left by a crash)");
+    }
+    return freed;
   }
 }

@@ -1,13 +1,15 @@
 export {
   MAX_READ_LENGTH,
   StorageNotFoundError,
+  type FreedStorage,
   type PutOptions,
   type PutResult,
   type StorageDriver,
+  type StorageEntry,
   type StorageStat,
 } from "./storage-driver.js";
 export { InvalidStorageKeyError, MAX_KEY_BYTES, assertValidKey } from "./storage-key.js";
-export { LocalDiskStorage, type LocalDiskStorageOptions } from "./local-disk-storage.js";
+export { LocalDiskStorage, STAGING_HEARTBEAT_MS, type LocalDiskStorageOptions } from "./local-disk-storage.js";
 export { S3Storage, type S3StorageOptions } from "./s3-storage.js";
 export {
   ChecksumMismatchError,

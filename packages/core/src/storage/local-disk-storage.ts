@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { link, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
+import { link, mkdir, open, readdir, rename, rm, stat, unlink, utimes, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -8,9 +8,11 @@ import {
   abortError,
   assertValidRange,
   assertValidRead,
+  type FreedStorage,
   type PutOptions,
   type PutResult,
   type StorageDriver,
+  type StorageEntry,
   type StorageStat,
 } from "./storage-driver.js";
 import { assertValidKey } from "./storage-key.js";
@@ -25,6 +27,13 @@ export interface LocalDiskStorageOptions {
 /** Where in-progress puts live; keys cannot start with "." so it never collides. */
 const STAGING_DIR = ".staging";
 
+/**
+ * A running put touches its staging file this often, even while its source
+ * stalls, so a sweep in another process sees it as alive: any staging file
+ * idle for longer belongs to a put that is gone.
+ */
+export const STAGING_HEARTBEAT_MS = 30_000;
+
 const MISSING = new Set(["ENOENT", "ENOTDIR"]);
 const isMissing = (error: unknown) => MISSING.has((error as NodeJS.ErrnoException)?.code ?? "");
 
@@ -33,6 +42,9 @@ const isMissing = (error: unknown) => MISSING.has((error as NodeJS.ErrnoExceptio
  * `<root>/.staging/<uuid>`, fsync, then rename into place, so readers never
  * see partial files and a failed put only has its own staging file to remove.
  * Most of the fsync overlaps the writing (see {@link SyncedFileWriter}).
+ * A put killed with its process leaves its staging file, which
+ * {@link removeAbandonedWrites} removes once idle: running puts touch theirs
+ * every {@link STAGING_HEARTBEAT_MS}.
  */
 export class LocalDiskStorage implements StorageDriver {
   readonly name = "local";
@@ -40,6 +52,8 @@ export class LocalDiskStorage implements StorageDriver {
   readonly root: string;
   /** Absolute staging directory (same filesystem as {@link root}, so rename is atomic). */
   readonly stagingDir: string;
+  /** Names of the staging files this instance's puts and links are writing. */
+  readonly #writing = new Set<string>();
 
   constructor(options: LocalDiskStorageOptions) {
     this.root = path.resolve(options.root);
@@ -60,12 +74,21 @@ export class LocalDiskStorage implements StorageDriver {
       if (signal?.aborted) throw abortError(signal);
       await mkdir(this.stagingDir, { recursive: true });
       await mkdir(path.dirname(target), { recursive: true });
-      staged = path.join(this.stagingDir, randomUUID());
-      const size = await writeDurably(staged, body, signal);
-      await rename(staged, target);
-      staged = undefined;
-      await syncDirectory(path.dirname(target));
-      return { size };
+      const name = randomUUID();
+      staged = path.join(this.stagingDir, name);
+      this.#writing.add(name);
+      const file = staged;
+      const heartbeat = setInterval(() => void utimes(file, new Date(), new Date()).catch(() => undefined), STAGING_HEARTBEAT_MS).unref();
+      try {
+        const size = await writeDurably(staged, body, signal);
+        await rename(staged, target);
+        staged = undefined;
+        await syncDirectory(path.dirname(target));
+        return { size };
+      } finally {
+        clearInterval(heartbeat);
+        this.#writing.delete(name);
+      }
     } catch (error) {
       body.destroy();
       if (staged) await rm(staged, { force: true });
@@ -146,39 +169,60 @@ export class LocalDiskStorage implements StorageDriver {
     await mkdir(this.stagingDir, { recursive: true });
     await mkdir(path.dirname(target), { recursive: true });
     // Through a staging name, as put does, so an existing object is replaced atomically.
-    const staged = path.join(this.stagingDir, randomUUID());
-    await link(file, staged);
+    const name = randomUUID();
+    const staged = path.join(this.stagingDir, name);
+    this.#writing.add(name);
     try {
+      await link(file, staged);
       await rename(staged, target);
     } catch (error) {
       await rm(staged, { force: true });
       throw error;
+    } finally {
+      this.#writing.delete(name);
     }
     await syncDirectory(path.dirname(target));
   }
 
-  /**
-   * Deletes staging files older than `maxAgeMs`: leftovers of puts that
-   * were interrupted by a crash. Call at startup. Returns how many were removed.
-   */
-  async cleanStaging(maxAgeMs = 24 * 60 * 60 * 1000): Promise<number> {
+  async *list(prefix: string): AsyncIterable<StorageEntry> {
+    // The folder holding every key with this prefix: "tmp/" lists <root>/tmp, "tmp/a" lists <root>/tmp too.
+    const folder = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
+    const dir = folder ? this.pathOf(folder) : this.root;
+    let entries;
+    try {
+      entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const key = path.relative(this.root, path.join(entry.parentPath, entry.name)).split(path.sep).join("/");
+      if (!key.startsWith(prefix) || key.startsWith(".")) continue; // never the staging folder
+      const info = await stat(path.join(entry.parentPath, entry.name)).catch(() => null);
+      if (info) yield { key, size: info.size, modifiedAt: info.mtime };
+    }
+  }
+
+  async removeAbandonedWrites(idleSince: Date): Promise<FreedStorage> {
     let names: string[];
     try {
       names = await readdir(this.stagingDir);
     } catch (error) {
-      if (isMissing(error)) return 0;
+      if (isMissing(error)) return { count: 0, bytes: 0 };
       throw error;
     }
-    let removed = 0;
+    const freed = { count: 0, bytes: 0 };
     for (const name of names) {
+      if (this.#writing.has(name)) continue;
       const file = path.join(this.stagingDir, name);
       const info = await stat(file).catch(() => null);
-      if (info && Date.now() - info.mtimeMs >= maxAgeMs) {
-        await rm(file, { force: true });
-        removed++;
-      }
+      if (!info || info.mtime >= idleSince) continue;
+      await rm(file, { force: true });
+      freed.count++;
+      freed.bytes += info.size;
     }
-    return removed;
+    return freed;
   }
 
   private async openFile(key: string): Promise<{ handle: FileHandle; size: number }> {

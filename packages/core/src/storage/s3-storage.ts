@@ -1,8 +1,12 @@
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListPartsCommand,
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
@@ -14,9 +18,11 @@ import {
   abortError,
   assertValidRange,
   assertValidRead,
+  type FreedStorage,
   type PutOptions,
   type PutResult,
   type StorageDriver,
+  type StorageEntry,
   type StorageStat,
 } from "./storage-driver.js";
 import { assertValidKey } from "./storage-key.js";
@@ -48,6 +54,8 @@ const MiB = 1024 * 1024;
  * through `@aws-sdk/lib-storage`: a single PutObject for small bodies,
  * otherwise a multipart upload that S3 only publishes on completion and that
  * is aborted on failure, so either way readers never see partial objects.
+ * A put killed with its process leaves its multipart upload (and the bytes
+ * of its parts) in the bucket: {@link removeAbandonedWrites} aborts those.
  */
 export class S3Storage implements StorageDriver {
   readonly name = "s3";
@@ -61,6 +69,8 @@ export class S3Storage implements StorageDriver {
   readonly #partSize: number;
   readonly #queueSize: number;
   readonly #maxCopySize: number;
+  /** Bucket keys this instance's puts are writing (a put's key is unique while it runs: `tmp/<uuid>`). */
+  readonly #writing = new Map<string, number>();
 
   constructor(options: S3StorageOptions) {
     const { bucket, client, prefix = "", partSize = 8 * MiB, queueSize = 4, maxCopySize = 5 * 1024 * MiB } = options;
@@ -94,10 +104,13 @@ export class S3Storage implements StorageDriver {
     const { signal, contentType } = options;
     const counter = new ByteCounter();
     let sourceError: unknown;
+    let writing: string | undefined;
     body.once("error", (error) => (sourceError = error));
     try {
       const Key = this.objectKey(key);
       if (signal?.aborted) throw abortError(signal);
+      this.#writing.set(Key, (this.#writing.get(Key) ?? 0) + 1);
+      writing = Key;
       pipeline(body, counter, { signal }).catch(() => undefined);
       const upload = new Upload({
         client: this.client,
@@ -114,6 +127,12 @@ export class S3Storage implements StorageDriver {
       if (signal?.aborted) throw abortError(signal);
       // The SDK may report its own follow-up failure (e.g. aborting the multipart upload); the source's error is the cause.
       throw sourceError ?? error;
+    } finally {
+      if (writing) {
+        const left = (this.#writing.get(writing) ?? 1) - 1;
+        if (left > 0) this.#writing.set(writing, left);
+        else this.#writing.delete(writing);
+      }
     }
   }
 
@@ -199,6 +218,66 @@ export class S3Storage implements StorageDriver {
       await this.#send(from, () => this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key, CopySource })));
     }
     await this.delete(from);
+  }
+
+  async *list(prefix: string): AsyncIterable<StorageEntry> {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken }));
+      for (const object of page.Contents ?? []) {
+        if (!object.Key?.startsWith(this.prefix)) continue;
+        yield { key: object.Key.slice(this.prefix.length), size: object.Size ?? 0, modifiedAt: object.LastModified ?? new Date(0) };
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  }
+
+  /**
+   * Aborts the multipart uploads under the prefix that no put of this
+   * instance runs and whose last part (or start, without parts) is older
+   * than `idleSince`; S3 then frees their parts. A put in another process
+   * shows progress only per part (`partSize` bytes).
+   */
+  async removeAbandonedWrites(idleSince: Date): Promise<FreedStorage> {
+    const freed = { count: 0, bytes: 0 };
+    let KeyMarker: string | undefined;
+    let UploadIdMarker: string | undefined;
+    do {
+      const page = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: this.prefix, KeyMarker, UploadIdMarker }));
+      for (const upload of page.Uploads ?? []) {
+        const { Key, UploadId } = upload;
+        if (!Key || !UploadId || this.#writing.has(Key) || (upload.Initiated && upload.Initiated >= idleSince)) continue;
+        const parts = await this.#parts(Key, UploadId);
+        if (parts.lastModified >= idleSince) continue;
+        try {
+          await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId }));
+        } catch (error) {
+          if ((error as Error)?.name === "NoSuchUpload") continue; // completed or aborted meanwhile
+          throw error;
+        }
+        freed.count++;
+        freed.bytes += parts.bytes;
+      }
+      KeyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      UploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+    } while (KeyMarker);
+    return freed;
+  }
+
+  /** Bytes in a multipart upload's parts and when the last one arrived. */
+  async #parts(Key: string, UploadId: string): Promise<{ bytes: number; lastModified: Date }> {
+    let bytes = 0;
+    let lastModified = new Date(0);
+    let PartNumberMarker: string | undefined;
+    do {
+      const page = await this.client.send(new ListPartsCommand({ Bucket: this.bucket, Key, UploadId, PartNumberMarker }));
+      for (const part of page.Parts ?? []) {
+        bytes += part.Size ?? 0;
+        if (part.LastModified && part.LastModified > lastModified) lastModified = part.LastModified;
+      }
+      PartNumberMarker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+    } while (PartNumberMarker);
+    return { bytes, lastModified };
   }
 
   /** Releases the client's sockets if this driver created it. */

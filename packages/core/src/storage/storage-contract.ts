@@ -16,6 +16,8 @@ export interface StorageContractFixture {
   cleanup(): Promise<void>;
   /** Lists in-progress/temporary artifacts (e.g. staging files); must be empty after failed puts. */
   leftovers?(): Promise<string[]>;
+  /** A second driver on the same storage, as another process would have one (for the abandoned-write test). */
+  twin?(): Promise<StorageDriver>;
 }
 
 const CHUNK = 64 * 1024;
@@ -31,6 +33,37 @@ function patternSlice(start: number, endExclusive: number): Buffer {
     out[offset - start] = within < 4 ? stamp[within]! : BLOCK[within]!;
   }
   return out;
+}
+
+/** A source that sends `size` bytes, then stalls (as a client that went quiet, or a killed process) until `end()`. */
+function stallingStream(size: number): Readable & { end(): void } {
+  let sent = 0;
+  let ended = false;
+  let waiting = false;
+  const stream = new Readable({
+    read() {
+      if (sent < size) {
+        const chunk = randomBytes(Math.min(CHUNK, size - sent));
+        sent += chunk.length;
+        this.push(chunk);
+      } else if (ended) this.push(null);
+      else waiting = true;
+    },
+  });
+  return Object.assign(stream, {
+    end() {
+      ended = true;
+      if (waiting) stream.push(null);
+    },
+  });
+}
+
+async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await probe()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Streams `size` bytes of the pattern, lazily, optionally failing after `failAfter` bytes. */
@@ -298,6 +331,47 @@ export function describeStorageContract(name: string, make: () => Promise<Storag
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
+    });
+
+    it("lists the objects under a prefix when the driver lists", async () => {
+      if (!driver.list) return;
+      const folder = `${unique("list")}/`;
+      await put(`${folder}a`, Buffer.from("one"));
+      await put(`${folder}b/c`, Buffer.from("three"));
+      await put(`${folder.slice(0, -1)}-sibling`, Buffer.from("outside"));
+      const listed = [];
+      for await (const entry of driver.list(folder)) listed.push(entry);
+      expect(listed.map((e) => [e.key, e.size]).sort()).toEqual([[`${folder}a`, 3], [`${folder}b/c`, 5]]);
+      for (const entry of listed) expect(Number.isFinite(entry.modifiedAt.getTime())).toBe(true);
+      const missing = [];
+      for await (const entry of driver.list(`${unique("none")}/`)) missing.push(entry);
+      expect(missing).toEqual([]);
+    });
+
+    it("removes the idle writes of puts that are gone and keeps its own running ones", async () => {
+      if (!driver.removeAbandonedWrites || !fixture.twin || !fixture.leftovers) return;
+      const other = await fixture.twin();
+      // Past one 8 MiB part, so an S3 put has begun its multipart upload.
+      const size = 9 * 1024 * 1024;
+      const mine = stallingStream(size);
+      const theirs = stallingStream(size);
+      const ownKey = unique("own-write");
+      const own = driver.put(ownKey, mine);
+      const lost = other.put(unique("lost-write"), theirs);
+      lost.catch(() => undefined);
+      await until("both writes to be in progress", async () => (await fixture.leftovers!()).length === 2);
+      // Everything counts as idle: only being this driver's own running put keeps a write.
+      const freed = await driver.removeAbandonedWrites(new Date(Date.now() + 60_000));
+      expect(freed.count).toBe(1);
+      expect(freed.bytes).toBeGreaterThanOrEqual(0);
+      expect(await fixture.leftovers()).toHaveLength(1);
+      mine.end();
+      expect(await own).toEqual({ size });
+      theirs.end();
+      await expect(lost).rejects.toThrow();
+      await expectNoLeftovers();
+      expect(await driver.removeAbandonedWrites(new Date(Date.now() + 60_000))).toEqual({ count: 0, bytes: 0 });
+      await driver.delete(ownKey);
     });
   });
 }

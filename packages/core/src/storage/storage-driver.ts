@@ -22,6 +22,22 @@ export interface StorageStat {
   modifiedAt: Date;
 }
 
+/** One object as {@link StorageDriver.list} reports it. */
+export interface StorageEntry {
+  key: string;
+  size: number;
+  /** Last time the object was written. */
+  modifiedAt: Date;
+}
+
+/** What a clean-up removed. */
+export interface FreedStorage {
+  /** Leftovers removed (files, objects, multipart uploads). */
+  count: number;
+  /** Bytes they held. */
+  bytes: number;
+}
+
 /**
  * A byte store addressed by keys like `objects/ab/cd/<sha256>` or `tmp/<uuid>`
  * (see `assertValidKey`; invalid keys reject with `InvalidStorageKeyError`).
@@ -86,6 +102,24 @@ export interface StorageDriver {
    * when it cannot; callers fall back to {@link put}.
    */
   link?(file: string, key: string): Promise<void>;
+
+  /**
+   * Optional: every object whose key starts with `prefix` (a folder such as
+   * `"tmp/"`), in no particular order. Objects written during the listing
+   * may or may not appear.
+   */
+  list?(prefix: string): AsyncIterable<StorageEntry>;
+
+  /**
+   * Optional: removes what puts that will never finish left behind (the
+   * process running them was killed): in-progress writes that no put of this
+   * driver instance is running and that were last written before `idleSince`
+   * (local disk: staging files; S3: incomplete multipart uploads, aborted).
+   * A put running in another process whose source stalls since before
+   * `idleSince` may lose its write and reject; choose `idleSince` well before
+   * any live write's last progress.
+   */
+  removeAbandonedWrites?(idleSince: Date): Promise<FreedStorage>;
 }
 
 /** Largest `length` accepted by {@link StorageDriver.read}. */

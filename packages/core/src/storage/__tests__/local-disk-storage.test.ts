@@ -11,5 +11,6 @@ describeStorageContract("LocalDiskStorage", async () => {
     driver,
     cleanup: () => rm(root, { recursive: true, force: true }),
     leftovers: () => readdir(driver.stagingDir).catch(() => []),
+    twin: async () => new LocalDiskStorage({ root }),
   };
 });

@@ -1,17 +1,19 @@
 import { describe, expect, it } from "@jest/globals";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import S3rver from "s3rver";
 import { S3Storage, type S3StorageOptions } from "../s3-storage.js";
 import { describeStorageContract } from "../storage-contract.js";
+import { addMultipartCalls } from "./s3rver-multipart.js";
 
 /** Starts s3rver on an ephemeral port with one bucket; returns a driver factory and a teardown. */
-async function startS3rver(): Promise<{ make(extra?: Partial<S3StorageOptions>): Promise<S3Storage>; close(): Promise<void> }> {
+async function startS3rver(): Promise<{ make(extra?: Partial<S3StorageOptions>): Promise<S3Storage>; multipartUploads(): Promise<string[]>; close(): Promise<void> }> {
   const directory = await mkdtemp(path.join(tmpdir(), "s3rver-"));
   const server = new S3rver({ address: "127.0.0.1", port: 0, directory, silent: true });
+  addMultipartCalls(server, directory);
   const { port } = await server.run();
   const drivers: S3Storage[] = [];
   let bucketCreated = false;
@@ -34,6 +36,8 @@ async function startS3rver(): Promise<{ make(extra?: Partial<S3StorageOptions>):
       bucketCreated = true;
       return driver;
     },
+    /** Multipart uploads begun and neither completed nor aborted. */
+    multipartUploads: () => readdir(path.join(directory, "assets-test", "._S3rver_uploads")).catch(() => []),
     async close() {
       for (const driver of drivers) driver.destroy();
       await server.close();
@@ -44,7 +48,7 @@ async function startS3rver(): Promise<{ make(extra?: Partial<S3StorageOptions>):
 
 describeStorageContract("S3Storage (s3rver)", async () => {
   const s3 = await startS3rver();
-  return { driver: await s3.make(), cleanup: () => s3.close() };
+  return { driver: await s3.make(), cleanup: () => s3.close(), leftovers: () => s3.multipartUploads(), twin: () => s3.make() };
 });
 
 describe("S3Storage specifics", () => {
