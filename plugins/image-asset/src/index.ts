@@ -20,3 +20,34 @@ export {
   type ImageProcessorOptions,
   type StoredThumbnail,
 } from "./processing/image-processor.js";
+export {
+  parseImgixParams,
+  IMGIX_PARAMETERS,
+  FITS,
+  CROPS,
+  OUTPUT_FORMATS,
+  AUTOS,
+  MAX_DPR,
+  MAX_ZOOM,
+  type ImgixParams,
+  type Fit,
+  type Crop,
+  type Auto,
+  type Dimension,
+  type OutputFormatName,
+} from "./delivery/imgix-params.js";
+export {
+  planTransform,
+  accepts,
+  DEFAULT_TRANSFORM_LIMITS,
+  type SourceImage,
+  type TransformLimits,
+  type TransformPlan,
+  type TransformDecision,
+  type Region,
+  type ResizeMode,
+  type DeliveryFormat,
+} from "./delivery/transform-plan.js";
+export { renderDerivative, DEFAULT_RENDER_OPTIONS, type RenderOptions } from "./delivery/render-derivative.js";
+export { derivativeKey, derivativeETag, derivativeDigest, derivativeMimeType } from "./delivery/derivative-key.js";
+export { DerivativeMaker, type DerivativeMakerOptions, type EnsureOutcome } from "./delivery/derivative-maker.js";
