@@ -32,7 +32,8 @@ describe("hostile input that used to be a 500", () => {
       expect400(res, { parameter: `filter[fields][${field}][eq]` });
       expect(res.body.errors[0].detail).toContain(`Unknown filter field '${field}'`);
     }
-    expect((await request(app).get("/api/v4/rastersources/?ordering=__proto__").set(rootAuth)).status).toBe(400);
+    // DRF drops an ordering term naming no declared field; Object.prototype's names are none.
+    expect((await request(app).get("/api/v4/rastersources/?ordering=__proto__,constructor").set(rootAuth)).status).toBe(200);
   });
 
   it("ids beyond PostgreSQL's integer are 404s, on resources, uploads and jobs", async () => {

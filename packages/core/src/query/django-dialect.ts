@@ -1,5 +1,5 @@
 import { Errors } from "../errors/index.js";
-import { buildCondition, buildPage, buildSortKey, defaultSort, rejectNulCharacters } from "./build-query.js";
+import { buildCondition, buildSortKey, defaultSort, rejectNulCharacters } from "./build-query.js";
 import type { ListOptions } from "./field-catalog.js";
 import { parseBooleanFlag } from "./parse-value.js";
 import { and, type FilterNode, type ListQuery, type Operator, type Page, type SortKey } from "./types.js";
@@ -12,7 +12,10 @@ import { and, type FilterNode, type ListQuery, type Operator, type Page, type So
  *
  * Each endpoint declares its filters as a django-filter `FilterSet` does:
  * which parameter names exist, which catalog field each compares and which
- * lookups it takes. Anything undeclared is a 400, not silently ignored.
+ * lookups it takes. As there, a parameter the endpoint does not declare (an
+ * unknown name, an undeclared lookup) is ignored, and so is an `ordering` term
+ * naming no declared field (DRF's `OrderingFilter.remove_invalid_fields`); a
+ * declared filter with a bad value is a 400 naming it.
  */
 
 /** Django field lookups (the `__<lookup>` suffix) this parser understands. */
@@ -71,6 +74,15 @@ export interface DjangoPage {
   size: number;
 }
 
+/** A Django list request parsed into the canonical query. */
+export interface DjangoListQuery extends ListQuery {
+  /**
+   * `page=last` (DRF's `last_page_strings`): which page that is is only known
+   * after counting, so `page` is the first one until {@link lastDjangoPage} moves it.
+   */
+  lastPage: boolean;
+}
+
 const OPERATOR: Record<Exclude<DjangoLookup, "isnull" | "range">, { op: Operator; insensitive?: boolean }> = {
   exact: { op: "eq" },
   iexact: { op: "eq", insensitive: true },
@@ -99,26 +111,21 @@ function isLookup(raw: string): raw is DjangoLookup {
   return (DJANGO_LOOKUPS as readonly string[]).includes(raw);
 }
 
-/** Splits `organisation__name__startswith` into a declared filter and its lookup. */
-function resolveParameter(options: DjangoListOptions, key: string): { filter: DjangoFilter; lookup: DjangoLookup } {
-  const bare = options.filters[key];
+/**
+ * Splits `organisation__name__startswith` into a declared filter and its lookup, or null when
+ * the endpoint declares no such parameter (django-filter ignores it).
+ */
+function resolveParameter(options: DjangoListOptions, key: string): { filter: DjangoFilter; lookup: DjangoLookup } | null {
+  const declared = (name: string) => (Object.hasOwn(options.filters, name) ? options.filters[name] : undefined);
+  const bare = declared(key);
   if (bare) {
     const lookup = bare.default ?? "exact";
-    if (!bare.lookups.includes(lookup)) {
-      throw invalid(key, `'${key}' needs a lookup; use one of ${bare.lookups.map((l) => `${key}__${l}`).join(", ")}`);
-    }
-    return { filter: bare, lookup };
+    return bare.lookups.includes(lookup) ? { filter: bare, lookup } : null;
   }
   const cut = key.lastIndexOf("__");
-  const base = cut > 0 ? key.slice(0, cut) : "";
-  const suffix = cut > 0 ? key.slice(cut + 2) : "";
-  const filter = options.filters[base];
-  if (!filter) {
-    throw invalid(key, `Unknown filter '${key}'; allowed: ${Object.keys(options.filters).join(", ")}`);
-  }
-  if (!isLookup(suffix) || !filter.lookups.includes(suffix)) {
-    throw invalid(key, `Unsupported lookup '${suffix}' on '${base}'; allowed: ${filter.lookups.join(", ")}`);
-  }
+  const filter = cut > 0 ? declared(key.slice(0, cut)) : undefined;
+  const suffix = key.slice(cut + 2);
+  if (!filter || !isLookup(suffix) || !filter.lookups.includes(suffix)) return null;
   return { filter, lookup: suffix };
 }
 
@@ -135,39 +142,47 @@ function toCondition(options: DjangoListOptions, filter: DjangoFilter, lookup: D
   return buildCondition(options, filter.field, op, value, parameter, insensitive);
 }
 
+/** DRF's `OrderingFilter`: terms naming no declared field are dropped, not refused. */
 function parseOrdering(options: DjangoListOptions, raw: string): SortKey[] {
   const names = options.ordering ?? {};
   return raw
     .split(",")
     .map((part) => part.trim())
-    .filter((part) => part !== "")
-    .map((part) => {
+    .flatMap((part) => {
       const descending = part.startsWith("-");
       const name = descending ? part.slice(1) : part;
-      const field = names[name];
-      if (!field) throw invalid(ORDERING, `Unknown ordering field '${name}'; allowed: ${Object.keys(names).join(", ")}`);
-      return buildSortKey(options, field, descending ? "desc" : "asc", ORDERING);
+      const field = Object.hasOwn(names, name) ? names[name] : undefined;
+      return field ? [buildSortKey(options, field, descending ? "desc" : "asc", ORDERING)] : [];
     });
 }
 
+/** DRF's `last_page_strings`. */
+const LAST_PAGE = "last";
+/** What Python's `int()` reads: optional sign, digits with single underscores, surrounding blanks. */
+const PYTHON_INT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
+
+const pythonInt = (raw: string) => Number(raw.trim().replace(/_/g, ""));
+/** `QueryDict.get` and `QueryDict[...]`: the last of repeated parameters. */
+const lastValue = (params: URLSearchParams, name: string) => params.getAll(name).at(-1) ?? null;
+
 /**
- * Reads DRF's `page` and `page_size`. A `page_size` above the endpoint's
- * maximum is clamped to it, as DRF does; a non-numeric or non-positive page
- * or page size is a 400. Whether the page exists is only known after
- * counting: see {@link assertDjangoPageExists}.
+ * Reads DRF's `page` and `page_size` as `PageNumberPagination` does. A
+ * `page_size` that is not a positive integer falls back to the endpoint's
+ * default and one above its maximum is clamped to it; `page` empty or absent
+ * is 1, `page=last` the last page; any other page that is not a positive
+ * integer is 404 "Invalid page.", and so is one past the last (known only
+ * after counting: see {@link assertDjangoPageExists}).
  */
-export function parseDjangoPage(params: URLSearchParams, options: ListOptions): DjangoPage {
-  const positive = (parameter: string, fallback: number) => {
-    const raw = params.get(parameter);
-    if (raw === null || raw === "") return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1) throw invalid(parameter, `'${raw}' is not a positive integer`);
-    return Number(raw);
-  };
+export function parseDjangoPage(params: URLSearchParams, options: ListOptions): DjangoPage | { number: typeof LAST_PAGE; size: number } {
   const maxLimit = options.maxLimit ?? 500;
-  const size = Math.min(positive(PAGE_SIZE, options.defaultLimit ?? 30), maxLimit);
-  const number = positive(PAGE, 1);
-  // buildPage repeats the range checks every dialect shares (safe offset, limit bounds).
-  buildPage(options, { offset: String((number - 1) * size), limit: String(size) }, { offset: PAGE, limit: PAGE_SIZE });
+  const rawSize = lastValue(params, PAGE_SIZE);
+  const askedSize = rawSize !== null && PYTHON_INT.test(rawSize) ? pythonInt(rawSize) : 0;
+  const size = askedSize >= 1 ? Math.min(askedSize, maxLimit) : Math.min(options.defaultLimit ?? 30, maxLimit);
+  const rawPage = lastValue(params, PAGE);
+  if (rawPage === null || rawPage === "") return { number: 1, size };
+  if (rawPage === LAST_PAGE) return { number: LAST_PAGE, size };
+  const number = PYTHON_INT.test(rawPage) ? pythonInt(rawPage) : NaN;
+  if (!(number >= 1) || !Number.isSafeInteger((number - 1) * size)) throw Errors.NOT_FOUND({ detail: "Invalid page." });
   return { number, size };
 }
 
@@ -181,12 +196,18 @@ export function assertDjangoPageExists(page: DjangoPage, total: number): void {
   if (page.number > 1 && (page.number - 1) * page.size >= total) throw Errors.NOT_FOUND({ detail: "Invalid page." });
 }
 
+/** The canonical page `page=last` means once the list's `total` is known (page 1 of an empty list). */
+export function lastDjangoPage(page: Page, total: number): Page {
+  const pages = Math.max(1, Math.ceil(total / page.limit));
+  return { offset: (pages - 1) * page.limit, limit: page.limit };
+}
+
 /**
  * Parses a Django/DRF list request's query string into the canonical query.
  * As in Django's `QueryDict.get`, the last of repeated parameters wins, and
  * as in django-filter, an empty value means no filter.
  */
-export function parseDjangoQuery(params: URLSearchParams, options: DjangoListOptions): ListQuery {
+export function parseDjangoQuery(params: URLSearchParams, options: DjangoListOptions): DjangoListQuery {
   rejectNulCharacters(params);
   const reserved = new Set([PAGE, PAGE_SIZE, ...(options.passThrough ?? [])]);
   if (options.ordering) reserved.add(ORDERING);
@@ -194,19 +215,22 @@ export function parseDjangoQuery(params: URLSearchParams, options: DjangoListOpt
   const conditions: (FilterNode | null)[] = [];
   for (const key of new Set(params.keys())) {
     if (reserved.has(key)) continue;
-    const { filter, lookup } = resolveParameter(options, key);
+    const resolved = resolveParameter(options, key);
+    if (!resolved) continue;
+    const { filter, lookup } = resolved;
     const value = params.getAll(key).at(-1)!.trim();
     if (value === "") continue;
     conditions.push(toCondition(options, filter, lookup, value, key));
   }
-  const ordering = options.ordering ? params.get(ORDERING) : null;
+  const ordering = options.ordering ? lastValue(params, ORDERING) : null;
   const sort = ordering ? parseOrdering(options, ordering) : [];
   const page = parseDjangoPage(params, options);
-  const term = options.searchParam ? (params.get(options.searchParam) ?? "").trim() : "";
+  const term = options.searchParam ? (lastValue(params, options.searchParam) ?? "").trim() : "";
   return {
     filter: and(...conditions),
     search: term === "" ? null : term,
     sort: sort.length > 0 ? sort : defaultSort(options),
-    page: { offset: (page.number - 1) * page.size, limit: page.size },
+    page: { offset: page.number === LAST_PAGE ? 0 : (page.number - 1) * page.size, limit: page.size },
+    lastPage: page.number === LAST_PAGE,
   };
 }

@@ -3,7 +3,7 @@ import { parseDjangoQuery, searchParams, serviceContext } from "@assets/core";
 import { serializeLabelType, serializeLayer, serializeOrganisation } from "./dependent-serializer.js";
 import type { DependentService } from "./dependent-service.js";
 import { allowOnly } from "./drf-errors.js";
-import { drfPage } from "./drf-pagination.js";
+import { drfList, drfPage } from "./drf-pagination.js";
 import { RASTER_LAYER_LIST } from "./lizard-dialect.js";
 import { lizardUrls } from "./lizard-urls.js";
 import { uuidParam } from "./route-params.js";
@@ -13,10 +13,10 @@ export function dependentRoutes(service: DependentService): Router {
   const router = Router();
 
   router.get("/rasters/", async (req, res) => {
-    const query = parseDjangoQuery(searchParams(req), RASTER_LAYER_LIST);
-    const { views, total } = await service.listLayers(serviceContext(req), query);
+    const ctx = serviceContext(req);
+    const { rows, total, page } = await drfList(parseDjangoQuery(searchParams(req), RASTER_LAYER_LIST), (query) => service.listLayers(ctx, query));
     const urls = lizardUrls(req);
-    res.json(drfPage(req, query.page, total, views.map((view) => serializeLayer(view, urls))));
+    res.json(drfPage(req, page, total, rows.map((view) => serializeLayer(view, urls))));
   });
   router.all("/rasters/", allowOnly(["GET"]));
 

@@ -36,14 +36,14 @@ function visible(ctx: ServiceContext): Prisma.RasterLayerWhereInput & Prisma.Lab
  * raster source renders resolves for whoever may follow it.
  */
 export class DependentService {
-  async listLayers(ctx: ServiceContext, query: ListQuery): Promise<{ views: LayerView[]; total: number }> {
+  async listLayers(ctx: ServiceContext, query: ListQuery): Promise<{ rows: LayerView[]; total: number }> {
     const compiled = compileListQuery(RASTER_LAYER_FIELDS, query);
     const where: Prisma.RasterLayerWhereInput = { AND: [compiled.where as Prisma.RasterLayerWhereInput, visible(ctx)] };
     const [rows, total] = await Promise.all([
       ctx.db.rasterLayer.findMany({ where, orderBy: compiled.orderBy as Prisma.RasterLayerOrderByWithRelationInput[], skip: compiled.skip, take: compiled.take, include: WITH_SOURCE }),
       ctx.db.rasterLayer.count({ where }),
     ]);
-    return { views: await this.withOrganisations(ctx, rows), total };
+    return { rows: await this.withOrganisations(ctx, rows), total };
   }
 
   async getLayer(ctx: ServiceContext, uuid: string): Promise<LayerView> {

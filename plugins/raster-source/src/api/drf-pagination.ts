@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import { assertDjangoPageExists, djangoPageOf, requestUrl, searchParams, type Page } from "@assets/core";
+import { assertDjangoPageExists, djangoPageOf, lastDjangoPage, requestUrl, searchParams, type DjangoListQuery, type ListQuery, type Page } from "@assets/core";
 
 /** DRF's `PageNumberPagination` envelope. */
 export interface DrfPage<T> {
@@ -7,6 +7,24 @@ export interface DrfPage<T> {
   next: string | null;
   previous: string | null;
   results: T[];
+}
+
+/** One page of a list as a service returns it. */
+export interface ListResult<T> {
+  rows: T[];
+  total: number;
+}
+
+/**
+ * Runs a paged DRF list: `page=last` reads the page the first count shows to
+ * be the last (DRF's paginator counts before it slices too); a page past the
+ * last is a 404 "Invalid page.". Returns the rows and the page they are.
+ */
+export async function drfList<T>(query: DjangoListQuery, list: (query: ListQuery) => Promise<ListResult<T>>): Promise<ListResult<T> & { page: Page }> {
+  const first = await list(query);
+  if (!query.lastPage) return { ...first, page: query.page };
+  const page = lastDjangoPage(query.page, first.total);
+  return page.offset === query.page.offset ? { ...first, page } : { ...(await list({ ...query, page })), page };
 }
 
 /**

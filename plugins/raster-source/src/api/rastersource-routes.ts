@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { parseDjangoQuery, searchParams, serviceContext } from "@assets/core";
 import { allowOnly } from "./drf-errors.js";
-import { drfPage } from "./drf-pagination.js";
+import { drfList, drfPage } from "./drf-pagination.js";
 import { RASTER_SOURCE_LIST, RASTER_UPLOAD_LIST } from "./lizard-dialect.js";
 import { lizardUrls } from "./lizard-urls.js";
 import { forceRequested, parseBody, rasterSourceCreate, rasterSourcePatch } from "./rastersource-input.js";
@@ -18,10 +18,10 @@ export function rasterSourceRoutes(service: RasterSourceService): Router {
   const router = Router();
 
   router.get(LIST, async (req, res) => {
-    const query = parseDjangoQuery(searchParams(req), RASTER_SOURCE_LIST);
-    const { views, total } = await service.list(serviceContext(req), query);
+    const ctx = serviceContext(req);
+    const { rows, total, page } = await drfList(parseDjangoQuery(searchParams(req), RASTER_SOURCE_LIST), (query) => service.list(ctx, query));
     const urls = lizardUrls(req);
-    res.json(drfPage(req, query.page, total, views.map((view) => serializeRasterSource(view, urls))));
+    res.json(drfPage(req, page, total, rows.map((view) => serializeRasterSource(view, urls))));
   });
 
   router.post(LIST, signedIn, async (req, res) => {
@@ -32,9 +32,10 @@ export function rasterSourceRoutes(service: RasterSourceService): Router {
   router.all(LIST, allowOnly(["GET", "POST"]));
 
   router.get(UPLOADS, async (req, res) => {
-    const query = parseDjangoQuery(searchParams(req), RASTER_UPLOAD_LIST);
-    const { rows, total } = await service.uploadsOf(serviceContext(req), uuidParam(req), query);
-    res.json(drfPage(req, query.page, total, rows.map(serializeSourceUpload)));
+    const ctx = serviceContext(req);
+    const uuid = uuidParam(req);
+    const { rows, total, page } = await drfList(parseDjangoQuery(searchParams(req), RASTER_UPLOAD_LIST), (query) => service.uploadsOf(ctx, uuid, query));
+    res.json(drfPage(req, page, total, rows.map(serializeSourceUpload)));
   });
   router.all(UPLOADS, allowOnly(["GET"]));
 

@@ -52,9 +52,9 @@ export class RasterSourceService {
     private readonly uploads: UploadService = new UploadService(),
   ) {}
 
-  async list(ctx: ServiceContext, query: ListQuery): Promise<{ views: RasterSourceView[]; total: number }> {
+  async list(ctx: ServiceContext, query: ListQuery): Promise<{ rows: RasterSourceView[]; total: number }> {
     const page = await this.resources.list(ctx, query, SCOPE);
-    return { views: await this.views(ctx, page.rows, page.writable), total: page.total };
+    return { rows: await this.views(ctx, page.rows, page.writable), total: page.total };
   }
 
   async get(ctx: ServiceContext, uuid: string): Promise<RasterSourceView> {
