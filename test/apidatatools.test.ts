@@ -72,7 +72,7 @@ describe("apidatatools List Uploads API (GET /list-uploads-api)", () => {
     const res = await list({ "x-api-key": alice.key });
     expect(res.status).toBe(200);
     expect(Object.keys(res.body)).toEqual(["uploads"]);
-    expect(names(res.body)).toEqual(["bob-public", "pending", "retry", "processing", "received", "rejected", "committed"]);
+    expect(names(res.body)).toEqual(["pending", "retry", "processing", "received", "rejected", "committed"]);
     const byName = Object.fromEntries(res.body.uploads.map((u: { upload_id: string }) => [names({ uploads: [u] })[0], u]));
     expect(byName.committed).toEqual({
       upload_id: uuids.committed,
@@ -95,9 +95,9 @@ describe("apidatatools List Uploads API (GET /list-uploads-api)", () => {
       expires_at: expect.any(Number),
     });
     expect(byName.pending.expires_at).toBeGreaterThan(Date.now() / 1000);
-    expect(res.body.uploads.map((u: { status: string }) => u.status)).toEqual(["completed", "pending", "processing", "processing", "processing", "failed", "completed"]);
-    // Another user's upload shows through its public resource, with its own uploader.
-    expect(byName["bob-public"]).toMatchObject({ user_id: String(bobId), status: "completed" });
+    expect(res.body.uploads.map((u: { status: string }) => u.status)).toEqual(["pending", "processing", "processing", "processing", "failed", "completed"]);
+    // As in the reference's example, every record is the caller's.
+    expect(new Set(res.body.uploads.map((u: { user_id: string }) => u.user_id))).toEqual(new Set([String(alice.id)]));
   });
 
   it("filters by x-upload-status in apidatatools' words, inside the same permissions", async () => {
@@ -106,12 +106,12 @@ describe("apidatatools List Uploads API (GET /list-uploads-api)", () => {
       expect(res.status).toBe(200);
       return names(res.body);
     };
-    expect(await by("completed")).toEqual(["bob-public", "committed"]);
+    expect(await by("completed")).toEqual(["committed"]);
     expect(await by("pending")).toEqual(["pending"]);
     expect(await by("processing")).toEqual(["retry", "processing", "received"]);
     expect(await by("failed")).toEqual(["rejected"]);
-    expect(await by("Completed")).toEqual(["bob-public", "committed"]);
-    expect(await by("")).toHaveLength(7);
+    expect(await by("Completed")).toEqual(["committed"]);
+    expect(await by("")).toHaveLength(6);
   });
 
   it("answers 400 with an error naming the allowed values for an unknown x-upload-status", async () => {
@@ -124,13 +124,23 @@ describe("apidatatools List Uploads API (GET /list-uploads-api)", () => {
     }
   });
 
-  it("shows each caller what their permissions allow: their own uploads and those of resources they may view", async () => {
+  // The reference: "retrieves upload records for the authenticated user".
+  it("lists only the caller's own uploads, not others' they may view (Public resources); a superuser's lists everyone's", async () => {
     const bob = await list({ "x-api-key": bobKey });
     expect(names(bob.body)).toEqual(["bob-own", "bob-public", "bob-private"]);
     const readOnly = await list({ "x-api-key": alice.readKey });
     expect(readOnly.status).toBe(200);
-    expect(names(readOnly.body)).toEqual(["bob-public", "pending", "retry", "processing", "received", "rejected", "committed"]);
+    expect(names(readOnly.body)).toEqual(["pending", "retry", "processing", "received", "rejected", "committed"]);
+    const { key: rootKey } = await userWithKey(db, "root", { superuser: true });
+    const all = await list({ "x-api-key": rootKey });
+    expect(names(all.body)).toEqual(["bob-own", "bob-public", "bob-private", "pending", "retry", "processing", "received", "rejected", "committed"]);
     expect(await db.prisma.upload.count()).toBe(10); // the expired request exists; the list leaves it out
+  });
+
+  it("ignores query parameters (the profile takes none; DRF-style routes ignore undeclared ones too)", async () => {
+    const res = await request(app).get("/list-uploads-api?page=abc&page_size=0&foo=1").set("x-api-key", alice.key);
+    expect(res.status).toBe(200);
+    expect(names(res.body)).toHaveLength(6);
   });
 
   it("answers other methods with 405 in the profile's error shape", async () => {

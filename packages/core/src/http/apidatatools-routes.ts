@@ -51,7 +51,7 @@ export interface ApidatatoolsUpload {
  * The apidatatools List Uploads API at `/list-uploads-api`: `GET` with an
  * `x-api-key` header, optional `x-upload-status` (pending, processing,
  * completed, failed; anything else is a 400), answering `{ uploads: [...] }`
- * newest first, within the caller's permissions. Expired upload requests are
+ * newest first: the caller's own uploads (a superuser's: everyone's), within their permissions. Expired upload requests are
  * omitted. Errors take the profile's shape, `{ "error": "..." }`: 401
  * `Unauthorized`, 500 `Failed to retrieve uploads`.
  */
@@ -60,7 +60,7 @@ export function apidatatoolsRoutes(options: ApidatatoolsRouteOptions): Router {
   router.get("/", async (req, res) => {
     const ctx = await apiKeyContext(req, options);
     const states = statesFor(req.get("x-upload-status"));
-    const { rows } = await options.uploads.list(ctx, listQuery(states), notExpired(new Date()));
+    const { rows } = await options.uploads.list(ctx, listQuery(states), { AND: [notExpired(new Date()), ownedBy(ctx)] });
     res.status(200).json({ uploads: rows.map(renderUpload) });
   });
   router.all("/", () => {
@@ -98,6 +98,15 @@ function listQuery(states: UploadState[] | null): ListQuery {
     sort: [{ field: "created_at", direction: "desc" }],
     page: { offset: 0, limit: APIDATATOOLS_MAX_UPLOADS },
   };
+}
+
+/**
+ * "Upload records for the authenticated user": the caller's own uploads, whatever else their
+ * permissions show (superusers: everyone's). Part of the query, so paging and counts agree.
+ */
+function ownedBy(ctx: ServiceContext): Prisma.UploadWhereInput {
+  if (ctx.principal.kind !== "user") throw Errors.UNAUTHENTICATED({ detail: "Send an API key in the x-api-key header" });
+  return ctx.principal.isSuperuser ? {} : { uploader_id: ctx.principal.id };
 }
 
 /** Upload requests past their expiry are dead (the sweeper rejects them soon). */
