@@ -51,3 +51,4 @@ export {
 export { renderDerivative, DEFAULT_RENDER_OPTIONS, type RenderOptions } from "./delivery/render-derivative.js";
 export { derivativeKey, derivativeETag, derivativeDigest, derivativeMimeType } from "./delivery/derivative-key.js";
 export { DerivativeMaker, type DerivativeMakerOptions, type EnsureOutcome } from "./delivery/derivative-maker.js";
+export { deliverImage, type StoredImage, type ImageRequest, type ImageAnswer, type DeliveryContext } from "./delivery/deliver-image.js";
