@@ -10,7 +10,7 @@ process.env.DATABASE_URL ??= "postgresql://embedded"; // the schema's env() must
 const dataDir = process.env.DATA_DIR ?? "./.data";
 
 export default defineConfig({
-  schema: "packages/core/prisma/schema",
+  schema: "packages/core/prisma/composed", // written by assets-schema (npm run prisma:generate)
   migrations: { path: "packages/core/prisma/migrations" },
   experimental: { adapter: true },
   engine: "js",

@@ -187,10 +187,11 @@ async function main(): Promise<void> {
 async function endpointServer() {
   const log = pino({ level: "silent" });
   const db = await openDatabase({});
-  await migrate(db, defaultMigrationsDir);
+  const plugins = [rasterSourcePlugin({ statistics: false })];
+  await migrate(db, defaultMigrationsDir, plugins);
   const root = mkdtempSync(path.join(work, "storage-"));
   // Statistics off: the endpoint needs only the metadata step, and statistics are measured above.
-  const pipeline = createPipeline({ db, storage: new LocalDiskStorage({ root }), plugins: [rasterSourcePlugin({ statistics: false })], log });
+  const pipeline = createPipeline({ db, storage: new LocalDiskStorage({ root }), plugins, log });
   await pipeline.startWorker(2);
   const user = await db.prisma.user.create({ data: { username: "bench" } });
   const principal = (await loadPrincipal(db.prisma, { id: user.id }))!;

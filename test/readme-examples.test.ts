@@ -39,7 +39,7 @@ describe("the documentation's examples, replayed against a server", () => {
   let cwd: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase({ plugins: serverPlugins() });
     const pipeline = await createTestPipeline(db, { plugins: serverPlugins() });
     server = buildApp(pipeline, testLogger).listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));

@@ -11,7 +11,9 @@ import {
   createAssetRouter,
   createPipeline,
   createTestDatabase,
+  defaultMigrationsDir,
   issueApiKey,
+  migrate,
   type AssetPlugin,
   type Database,
   type Pipeline,
@@ -41,6 +43,8 @@ export interface TestPipelineOptions extends Partial<Omit<PipelineOptions, "db" 
  * worker running. Stopped and removed after the test file.
  */
 export async function createTestPipeline(db: Database, options: TestPipelineOptions = {}): Promise<Pipeline & { root: string }> {
+  // The plugins' tables (the core's migrations are applied already: this is a no-op for them).
+  if (options.plugins?.length) await migrate(db, defaultMigrationsDir, options.plugins);
   const root = await mkdtemp(join(tmpdir(), "assets-files-"));
   const storage = new LocalDiskStorage({ root });
   const backend = options.backend === "auto" || !options.backend ? (process.env.REDIS_URL ? "bullmq" : "in-process") : options.backend;
@@ -60,7 +64,7 @@ export async function createTestPipeline(db: Database, options: TestPipelineOpti
 
 /** A fresh database, a pipeline and an Express app with the asset router at `mount`. */
 export async function createTestApp(options: { mount?: string; plugins?: AssetPlugin[]; pipeline?: TestPipelineOptions } = {}) {
-  const db: Database = await createTestDatabase();
+  const db: Database = await createTestDatabase({ plugins: options.plugins });
   const pipeline = await createTestPipeline(db, { plugins: options.plugins, ...options.pipeline });
   const app = express();
   app.use(options.mount ?? "/", createAssetRouter({ pipeline, logger: testLogger }));

@@ -8,12 +8,13 @@ import { createAssetRouter, createPipeline, openDatabase, migrate, defaultMigrat
 import { rasterSourcePlugin } from "@assets/raster-source";
 
 const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: "./.data/db" });
-const applied = await migrate(db, defaultMigrationsDir);
+const plugins = [rasterSourcePlugin()];
+const applied = await migrate(db, defaultMigrationsDir, plugins);
 
 const pipeline = createPipeline({
   db,
   storage: new LocalDiskStorage({ root: "./.data/files" }),
-  plugins: [rasterSourcePlugin()],
+  plugins,
   redisUrl: process.env.REDIS_URL,
 });
 if (!process.env.REDIS_URL) await pipeline.startWorker();
@@ -40,6 +41,7 @@ function check(condition, message) {
 
 try {
   check(applied.length > 0, "migrate() applied nothing on a new database: the package ships no migrations");
+  check(applied.some((name) => name.startsWith("raster-source/")), `the raster-source package shipped no migrations: ${applied.join(", ")}`);
   const created = await fetch(`${base}/resources`, {
     method: "POST",
     headers: { "content-type": "application/vnd.api+json", "x-demo-user": "ada" },

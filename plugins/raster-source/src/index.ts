@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { definePlugin, type RasterSource } from "@assets/core";
 import { LIZARD_PREFIX } from "./api/lizard-urls.js";
 import { lizardRouter } from "./api/lizard-router.js";
@@ -20,6 +21,8 @@ export type RasterSourcePluginOptions = RasterProcessorOptions;
 export function rasterSourcePlugin(options: RasterSourcePluginOptions = {}) {
   return definePlugin({
     name: "raster-source",
+    // Its tables: prisma/schema/raster_source.prisma, composed into the client by assets-schema.
+    migrations: fileURLToPath(new URL("../prisma/migrations", import.meta.url)),
     prefix: LIZARD_PREFIX,
     types: [
       {

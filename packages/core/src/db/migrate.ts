@@ -3,6 +3,12 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Database } from "./open-database.js";
 
+/** What migrate() needs of a plugin (an `AssetPlugin` is one): its name and its migrations folder. */
+export interface MigratingPlugin {
+  name: string;
+  migrations?: string;
+}
+
 /** One migration folder: `<timestamp>_<name>/migration.sql`. */
 interface Migration {
   name: string;
@@ -31,21 +37,35 @@ async function loadMigrations(dir: string): Promise<Migration[]> {
   );
 }
 
+/** The migration folders to apply, in order: the core's, then each plugin's (named `<plugin>/<folder>`). */
+async function plan(migrationsDir: string, plugins: readonly MigratingPlugin[]): Promise<{ migration: Migration; legacyName?: string }[]> {
+  const steps: { migration: Migration; legacyName?: string }[] = (await loadMigrations(migrationsDir)).map((migration) => ({ migration }));
+  for (const plugin of plugins) {
+    if (!plugin.migrations) continue;
+    for (const migration of await loadMigrations(plugin.migrations)) {
+      // A plugin's migration that ran when the core still carried it was recorded under its bare name.
+      steps.push({ migration: { ...migration, name: `${plugin.name}/${migration.name}` }, legacyName: migration.name });
+    }
+  }
+  return steps;
+}
+
 /**
- * Applies pending migrations from a folder (the core's: `defaultMigrationsDir`), recording them in
- * Prisma's own `_prisma_migrations` table, so `prisma migrate deploy` and this
- * function agree on what is applied. Used on start in embedded mode and by
- * `assets migrate`; it needs no Prisma CLI or engine at run time.
+ * Applies pending migrations: the core's from `migrationsDir` (`defaultMigrationsDir`), then
+ * each plugin's (`AssetPlugin.migrations`) in the order given, recording them in Prisma's own
+ * `_prisma_migrations` table (a plugin's as `<plugin name>/<folder>`). Used on start in embedded
+ * mode and by `assets migrate`; it needs no Prisma CLI or engine at run time. Returns the names
+ * it applied.
  */
-export async function migrate(db: Database, migrationsDir: string): Promise<string[]> {
+export async function migrate(db: Database, migrationsDir: string, plugins: readonly MigratingPlugin[] = []): Promise<string[]> {
   await db.execScript(MIGRATIONS_TABLE);
   const applied = await db.prisma.$queryRawUnsafe<{ migration_name: string }[]>(
     `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
   );
   const done = new Set(applied.map((row) => row.migration_name));
   const ran: string[] = [];
-  for (const migration of await loadMigrations(migrationsDir)) {
-    if (done.has(migration.name)) continue;
+  for (const { migration, legacyName } of await plan(migrationsDir, plugins)) {
+    if (done.has(migration.name) || (legacyName !== undefined && done.has(legacyName))) continue;
     const id = randomUUID();
     // One script per migration, inside a transaction: a failed migration leaves nothing half-applied.
     await db.execScript(

@@ -92,6 +92,11 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   const host: PluginHost = { db, log, storage: pipeline.storage, uploads: pipeline.ingest };
 
   const router = Router();
+  // Plugins' init runs once, before the first request is served.
+  router.use(async (_req, _res, next) => {
+    await pipeline.init();
+    next();
+  });
   router.use(requestLogging(log), (req, _res, next) => {
     rememberApiBase(req);
     next();

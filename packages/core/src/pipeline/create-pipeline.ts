@@ -43,7 +43,9 @@ export interface Pipeline {
   readonly sweeper: Sweeper;
   readonly limits: UploadLimits;
   readonly registry: PluginRegistry;
-  /** Runs jobs in this process (the in-process backend, or an `assets worker`). */
+  /** Runs every plugin's `init` once, in order (later calls return the same promise). */
+  init(): Promise<void>;
+  /** Runs jobs in this process (the in-process backend, or an `assets worker`), after {@link init}. */
   startWorker(concurrency?: number): Promise<void>;
   /** Recovers unfinished work now and keeps sweeping. Run it in at least one process. */
   startSweeper(): void;
@@ -72,6 +74,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const ingest = new IngestService({ db, objects, types: registry.types, queue, limits, log });
   const sweeper = new Sweeper({ db, storage: options.storage, objects, queue, log, stagingGraceMs: options.stagingGraceMs });
   let closing: Promise<void> | undefined;
+  let initialized: Promise<void> | undefined;
+  const init = () => {
+    initialized ??= (async () => {
+      for (const plugin of registry.plugins) await plugin.init?.({ db: options.db, log: log.child({ plugin: plugin.name }) });
+    })();
+    return initialized;
+  };
   return {
     db: options.db,
     storage: options.storage,
@@ -82,7 +91,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     sweeper,
     limits,
     registry,
-    startWorker: (concurrency = 2) => queue.consume(runner.run, concurrency),
+    init,
+    startWorker: async (concurrency = 2) => {
+      await init();
+      await queue.consume(runner.run, concurrency);
+    },
     startSweeper: () => sweeper.start(options.sweepIntervalMs ?? 15_000, options.staleAfterMs ?? 60_000),
     close() {
       closing ??= sweeper.stop().then(() => queue.close());

@@ -60,6 +60,14 @@ export interface AssetPlugin {
    * (bad credentials, unparsable bodies) in the profile's own shape, e.g. DRF's `{ detail }`.
    */
   renderError?: ErrorRenderer;
+  /**
+   * The plugin's SQL migrations: a folder of `<timestamp>_<name>/migration.sql`, as the core's.
+   * `migrate(db, dir, plugins)` applies them after the core's, recorded as `<plugin name>/<folder>`.
+   * Its Prisma models live beside them (`prisma/schema/*.prisma`) and reach the shared client
+   * through the `assets-schema` command (docs/plugins.md).
+   */
+  migrations?: string;
+  /** Runs once, before the first request or job, when database, queue and storage are up. */
   init?: (ctx: PluginContext) => Promise<void>;
 }
 

@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createTestDatabase } from "../../testing/test-database.js";
 import { migrate } from "../migrate.js";
 import { defaultMigrationsDir } from "../paths.js";
@@ -43,5 +46,42 @@ describe("migrations", () => {
     expect(found.uploads[0]!.size).toBe(6_039_847_760n);
     expect(found.extra_metadata).toEqual({ a: 1 });
     expect(found.grants).toHaveLength(1);
+  });
+});
+
+describe("plugins' migrations", () => {
+  let db: Database;
+  let dir: string;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dir = await mkdtemp(join(tmpdir(), "plugin-migrations-"));
+    for (const [name, sql] of [
+      ["20260101000000_widgets", `CREATE TABLE "Widget" (id SERIAL PRIMARY KEY, resource_id INTEGER NOT NULL REFERENCES "Resource"(id) ON DELETE CASCADE);`],
+      ["20260102000000_widget_size", `ALTER TABLE "Widget" ADD COLUMN size INTEGER NOT NULL DEFAULT 0;`],
+    ]) {
+      await mkdir(join(dir, name));
+      await writeFile(join(dir, name, "migration.sql"), sql);
+    }
+  });
+  afterAll(async () => {
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("applies a plugin's folders after the core's, in order, recorded under the plugin's name, once", async () => {
+    const plugin = { name: "widgets", migrations: dir };
+    expect(await migrate(db, defaultMigrationsDir, [plugin])).toEqual(["widgets/20260101000000_widgets", "widgets/20260102000000_widget_size"]);
+    expect(await migrate(db, defaultMigrationsDir, [plugin])).toEqual([]);
+    const columns = await db.prisma.$queryRawUnsafe<{ column_name: string }[]>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Widget' ORDER BY column_name`);
+    expect(columns.map((c) => c.column_name)).toEqual(["id", "resource_id", "size"]);
+  });
+
+  it("counts a folder recorded under its bare name (applied when the core still carried it) as applied", async () => {
+    await db.execScript(`DELETE FROM "_prisma_migrations" WHERE migration_name LIKE 'widgets/%'`);
+    await db.execScript(
+      `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) ` +
+        `VALUES ('00000000-0000-0000-0000-000000000001', 'x', now(), '20260101000000_widgets', 1), ('00000000-0000-0000-0000-000000000002', 'x', now(), '20260102000000_widget_size', 1)`,
+    );
+    expect(await migrate(db, defaultMigrationsDir, [{ name: "widgets", migrations: dir }])).toEqual([]);
   });
 });

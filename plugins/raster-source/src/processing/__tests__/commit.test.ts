@@ -3,6 +3,7 @@
  * shared fixtures; source fields are compared with GDAL's truth.json.
  */
 import { type Database, type Upload, UnrecoverableError, createTestDatabase } from "@assets/core";
+import { rasterSourcePlugin } from "../../index.js";
 import { commitRasterUpload } from "../commit.js";
 import { rasterProcessors } from "../processors.js";
 import { expectClose, log, runProcessors, storeFixture, tempStorage, truthOf } from "./harness.js";
@@ -14,7 +15,7 @@ let uploaderId: number;
 let organisationId: number;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await createTestDatabase({ plugins: [rasterSourcePlugin()] });
   uploaderId = (await db.prisma.user.create({ data: { username: "uploader" } })).id;
   organisationId = (await db.prisma.organisation.create({ data: { name: "Nelen" } })).id;
 });
