@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Database, defaultMigrationsDir, migrate, openDatabase } from "@assets/core";
+import { rasterSourcePlugin } from "../../index.js";
 
 const MIGRATION = "20261203073000_raster_value_timestamps_not_null";
 const EPOCH = new Date("1970-01-01T00:00:00Z");
@@ -14,13 +15,14 @@ let db: Database;
 let before: string;
 
 beforeAll(async () => {
-  // The migrations up to this one, applied to an empty database.
+  // The core's migrations and the plugin's up to this one, applied to an empty database.
+  const plugin = rasterSourcePlugin().migrations!;
   before = mkdtempSync(join(tmpdir(), "migrations-"));
-  for (const name of readdirSync(defaultMigrationsDir)) {
-    if (name < MIGRATION) cpSync(join(defaultMigrationsDir, name), join(before, name), { recursive: true });
+  for (const name of readdirSync(plugin)) {
+    if (name < MIGRATION) cpSync(join(plugin, name), join(before, name), { recursive: true });
   }
   db = await openDatabase({});
-  await migrate(db, before);
+  await migrate(db, defaultMigrationsDir, [{ name: "raster-source", migrations: before }]);
 });
 afterAll(async () => {
   await db?.close();
@@ -37,7 +39,7 @@ test("null timestamps become the epoch, kept ones stay, and a raster_source with
            CASE WHEN name = 'temporal' THEN timestamp '2024-01-01 02:00:00' END
     FROM "Resource" WHERE name IN ('empty', 'temporal')`);
 
-  expect(await migrate(db, defaultMigrationsDir)).toEqual([MIGRATION]);
+  expect(await migrate(db, defaultMigrationsDir, [rasterSourcePlugin()])).toEqual([`raster-source/${MIGRATION}`]);
 
   const rows = await db.prisma.rasterSource.findMany({ include: { resource: { select: { name: true } } }, orderBy: { resource_id: "asc" } });
   expect(rows.map((r) => [r.resource.name, r.first_value_timestamp, r.last_value_timestamp])).toEqual([
