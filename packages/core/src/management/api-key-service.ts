@@ -3,7 +3,7 @@ import { issueApiKey } from "../auth/api-keys.js";
 import { changingPrincipals } from "../auth/principal-cache.js";
 import { Errors } from "../errors/index.js";
 import type { ApiKey, Prisma } from "../generated/prisma/client.js";
-import { compileListQuery } from "../query/compile-prisma.js";
+import { listPage, type ListPage } from "../query/list-page.js";
 import type { ListQuery } from "../query/types.js";
 import type { ServiceContext } from "../services/service-context.js";
 import { numericId, requireUser, requireWriter } from "./management-access.js";
@@ -17,14 +17,8 @@ import type { apiKeyCreate } from "./management-input.js";
  * listings show when a key stopped working.
  */
 export class ApiKeyService {
-  async list(ctx: ServiceContext, query: ListQuery): Promise<{ rows: ApiKey[]; total: number }> {
-    const compiled = compileListQuery(API_KEY_LIST.fields, query);
-    const where: Prisma.ApiKeyWhereInput = { AND: [compiled.where as Prisma.ApiKeyWhereInput, this.visible(ctx)] };
-    const [rows, total] = await Promise.all([
-      ctx.db.apiKey.findMany({ where, orderBy: compiled.orderBy as Prisma.ApiKeyOrderByWithRelationInput[], skip: compiled.skip, take: compiled.take }),
-      ctx.db.apiKey.count({ where }),
-    ]);
-    return { rows, total };
+  async list(ctx: ServiceContext, query: ListQuery): Promise<ListPage<ApiKey>> {
+    return listPage(ctx.db.apiKey, query, { ...API_KEY_LIST, where: [this.visible(ctx)] });
   }
 
   /** One of the caller's keys (any key for superusers); others' keys are 404. */

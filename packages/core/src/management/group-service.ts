@@ -1,15 +1,15 @@
 import type { z } from "zod";
 import { changingPrincipals } from "../auth/principal-cache.js";
 import { Errors } from "../errors/index.js";
-import type { Group, Prisma, Role } from "../generated/prisma/client.js";
-import { compileListQuery } from "../query/compile-prisma.js";
+import type { Group, Role } from "../generated/prisma/client.js";
+import { listPage, type ListPage } from "../query/list-page.js";
 import type { ListQuery } from "../query/types.js";
 import type { ServiceContext } from "../services/service-context.js";
 import { numericId, requireGroupAdmin, requireOrganisationAdmin, requireSuperuser, requireUser, uniquely } from "./management-access.js";
-import { GROUP_LIST } from "./management-fields.js";
+import { GROUP_LIST, MEMBER_LIST } from "./management-fields.js";
 import type { groupCreate, groupPatch, memberCreate } from "./management-input.js";
 import type { MemberRow } from "./management-serializers.js";
-import { compileMemberQuery, resolveMemberUser } from "./member-input.js";
+import { resolveMemberUser } from "./member-input.js";
 
 const WITH_USERNAME = { user: { select: { username: true } } } as const;
 
@@ -21,15 +21,9 @@ const WITH_USERNAME = { user: { select: { username: true } } } as const;
  * manage members.
  */
 export class GroupService {
-  async list(ctx: ServiceContext, query: ListQuery): Promise<{ rows: Group[]; total: number }> {
+  async list(ctx: ServiceContext, query: ListQuery): Promise<ListPage<Group>> {
     requireUser(ctx);
-    const compiled = compileListQuery(GROUP_LIST.fields, query);
-    const where = compiled.where as Prisma.GroupWhereInput;
-    const [rows, total] = await Promise.all([
-      ctx.db.group.findMany({ where, orderBy: compiled.orderBy as Prisma.GroupOrderByWithRelationInput[], skip: compiled.skip, take: compiled.take }),
-      ctx.db.group.count({ where }),
-    ]);
-    return { rows, total };
+    return listPage(ctx.db.group, query, GROUP_LIST);
   }
 
   async get(ctx: ServiceContext, rawId: string): Promise<Group> {
@@ -65,13 +59,10 @@ export class GroupService {
   async members(ctx: ServiceContext, rawId: string, query: ListQuery): Promise<{ parent: Group; rows: MemberRow[]; total: number }> {
     const group = await this.get(ctx, rawId);
     await requireGroupAdmin(ctx, group, false);
-    const compiled = compileMemberQuery(query);
-    const where = { AND: [compiled.where, { group_id: group.id }] };
-    const [rows, total] = await Promise.all([
-      ctx.db.groupMembership.findMany({ where, orderBy: compiled.orderBy, skip: compiled.skip, take: compiled.take, include: WITH_USERNAME }),
-      ctx.db.groupMembership.count({ where }),
-    ]);
-    return { parent: group, rows, total };
+    const page = await listPage(ctx.db.groupMembership, query, { ...MEMBER_LIST, tieBreaker: "user_id", where: [{ group_id: group.id }] }, (args) =>
+      ctx.db.groupMembership.findMany({ ...args, include: WITH_USERNAME }),
+    );
+    return { parent: group, ...page };
   }
 
   async addMember(ctx: ServiceContext, rawId: string, input: z.infer<typeof memberCreate>): Promise<MemberRow> {

@@ -1,10 +1,6 @@
 import type { z } from "zod";
 import type { Db } from "../db/open-database.js";
 import { Errors } from "../errors/index.js";
-import type { Prisma } from "../generated/prisma/client.js";
-import { compileListQuery } from "../query/compile-prisma.js";
-import type { ListQuery } from "../query/types.js";
-import { MEMBER_LIST } from "./management-fields.js";
 import type { memberCreate } from "./management-input.js";
 
 /** The user a member request names (by id or username); unknown users are a 400 pointing at the attribute. */
@@ -19,15 +15,3 @@ export async function resolveMemberUser(db: Db, input: z.infer<typeof memberCrea
   }
   return user;
 }
-
-/** Compiles a member-list query (both membership tables share `user_id`, `role` and `user`). */
-export function compileMemberQuery(query: ListQuery) {
-  const compiled = compileListQuery(MEMBER_LIST.fields, query, "user_id");
-  return {
-    where: compiled.where as Prisma.OrganisationMembershipWhereInput & Prisma.GroupMembershipWhereInput,
-    orderBy: compiled.orderBy as Prisma.OrganisationMembershipOrderByWithRelationInput[] & Prisma.GroupMembershipOrderByWithRelationInput[],
-    skip: compiled.skip,
-    take: compiled.take,
-  };
-}
-

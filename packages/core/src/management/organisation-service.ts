@@ -1,15 +1,15 @@
 import type { z } from "zod";
 import { changingPrincipals } from "../auth/principal-cache.js";
 import { Errors } from "../errors/index.js";
-import type { Organisation, Prisma, Role } from "../generated/prisma/client.js";
-import { compileListQuery } from "../query/compile-prisma.js";
+import type { Organisation, Role } from "../generated/prisma/client.js";
+import { listPage, type ListPage } from "../query/list-page.js";
 import type { ListQuery } from "../query/types.js";
 import type { ServiceContext } from "../services/service-context.js";
 import { numericId, requireOrganisationAdmin, requireSuperuser, requireUser, uniquely } from "./management-access.js";
-import { ORGANISATION_LIST } from "./management-fields.js";
+import { MEMBER_LIST, ORGANISATION_LIST } from "./management-fields.js";
 import type { memberCreate, organisationInput } from "./management-input.js";
 import type { MemberRow } from "./management-serializers.js";
-import { compileMemberQuery, resolveMemberUser } from "./member-input.js";
+import { resolveMemberUser } from "./member-input.js";
 
 /**
  * Organisations and their members. Anyone signed in may list organisations
@@ -19,15 +19,9 @@ import { compileMemberQuery, resolveMemberUser } from "./member-input.js";
  * left without one.
  */
 export class OrganisationService {
-  async list(ctx: ServiceContext, query: ListQuery): Promise<{ rows: Organisation[]; total: number }> {
+  async list(ctx: ServiceContext, query: ListQuery): Promise<ListPage<Organisation>> {
     requireUser(ctx);
-    const compiled = compileListQuery(ORGANISATION_LIST.fields, query);
-    const where = compiled.where as Prisma.OrganisationWhereInput;
-    const [rows, total] = await Promise.all([
-      ctx.db.organisation.findMany({ where, orderBy: compiled.orderBy as Prisma.OrganisationOrderByWithRelationInput[], skip: compiled.skip, take: compiled.take }),
-      ctx.db.organisation.count({ where }),
-    ]);
-    return { rows, total };
+    return listPage(ctx.db.organisation, query, ORGANISATION_LIST);
   }
 
   async get(ctx: ServiceContext, rawId: string): Promise<Organisation> {
@@ -57,13 +51,10 @@ export class OrganisationService {
   async members(ctx: ServiceContext, rawId: string, query: ListQuery): Promise<{ parent: Organisation; rows: MemberRow[]; total: number }> {
     const organisation = await this.get(ctx, rawId);
     requireOrganisationAdmin(ctx, organisation.id, false);
-    const compiled = compileMemberQuery(query);
-    const where = { AND: [compiled.where, { organisation_id: organisation.id }] };
-    const [rows, total] = await Promise.all([
-      ctx.db.organisationMembership.findMany({ where, orderBy: compiled.orderBy, skip: compiled.skip, take: compiled.take, include: { user: { select: { username: true } } } }),
-      ctx.db.organisationMembership.count({ where }),
-    ]);
-    return { parent: organisation, rows, total };
+    const page = await listPage(ctx.db.organisationMembership, query, { ...MEMBER_LIST, tieBreaker: "user_id", where: [{ organisation_id: organisation.id }] }, (args) =>
+      ctx.db.organisationMembership.findMany({ ...args, include: { user: { select: { username: true } } } }),
+    );
+    return { parent: organisation, ...page };
   }
 
   async addMember(ctx: ServiceContext, rawId: string, input: z.infer<typeof memberCreate>): Promise<MemberRow> {

@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import { changingPrincipals } from "../auth/principal-cache.js";
 import { Errors } from "../errors/index.js";
-import type { Prisma, User } from "../generated/prisma/client.js";
-import { compileListQuery } from "../query/compile-prisma.js";
+import type { User } from "../generated/prisma/client.js";
+import { listPage, type ListPage } from "../query/list-page.js";
 import type { ListQuery } from "../query/types.js";
 import type { ServiceContext } from "../services/service-context.js";
 import { numericId, requireSuperuser, requireUser, uniquely } from "./management-access.js";
@@ -17,15 +17,9 @@ const WITH_ROLES = {
 
 /** Accounts: superusers list, create and update them; everyone signed in reads themselves. */
 export class UserService {
-  async list(ctx: ServiceContext, query: ListQuery): Promise<{ rows: User[]; total: number }> {
+  async list(ctx: ServiceContext, query: ListQuery): Promise<ListPage<User>> {
     requireSuperuser(ctx, false);
-    const compiled = compileListQuery(USER_LIST.fields, query);
-    const where = compiled.where as Prisma.UserWhereInput;
-    const [rows, total] = await Promise.all([
-      ctx.db.user.findMany({ where, orderBy: compiled.orderBy as Prisma.UserOrderByWithRelationInput[], skip: compiled.skip, take: compiled.take }),
-      ctx.db.user.count({ where }),
-    ]);
-    return { rows, total };
+    return listPage(ctx.db.user, query, USER_LIST);
   }
 
   /** The caller, with their organisation and group roles. */

@@ -5,4 +5,5 @@ export * from "./parse-value.js";
 export * from "./build-query.js";
 export * from "./jsonapi-dialect.js";
 export * from "./compile-prisma.js";
+export * from "./list-page.js";
 export * from "./django-dialect.js";

@@ -3,7 +3,7 @@ import type { ResourceAction } from "../access/ability.js";
 import { authorize } from "../access/authorize.js";
 import { Errors } from "../errors/index.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { compileListQuery } from "../query/compile-prisma.js";
+import { listPage } from "../query/list-page.js";
 import type { FieldCatalog } from "../query/field-catalog.js";
 import { normalizeUuid, parseRowId } from "../query/parse-value.js";
 import type { FilterNode, ListQuery } from "../query/types.js";
@@ -49,11 +49,6 @@ function hiddenExclusion(query: ListQuery): Prisma.ResourceWhereInput {
   return mentionsField(query.filter, "access_modifier") ? {} : { access_modifier: { not: "Hidden" } };
 }
 
-/** Drops `{}` (no condition) from an AND list: Prisma compiles every element, empty or not, on every query. */
-function withoutEmpty(conditions: Prisma.ResourceWhereInput[]): Prisma.ResourceWhereInput[] {
-  return conditions.filter((c) => Object.keys(c).length > 0);
-}
-
 function byIdOrUuid(idOrUuid: string): Prisma.ResourceWhereInput {
   const id = parseRowId(idOrUuid);
   if (id !== null) return { id };
@@ -71,23 +66,16 @@ export class ResourceService {
 
   /** Lists what the caller may view; the filter, count and page all run in SQL with the permission filter. */
   async list(ctx: ServiceContext, query: ListQuery, scope: Prisma.ResourceWhereInput = {}): Promise<ResourcePage> {
-    const compiled = compileListQuery(this.options.fields, query);
-    const where: Prisma.ResourceWhereInput = {
-      AND: withoutEmpty([compiled.where as Prisma.ResourceWhereInput, scope, hiddenExclusion(query), accessibleResources(ctx.ability, "view")]),
-    };
     // `writable` is decided on the page's own rows when the `change` rules test only their columns
     // (always, once grants are resolved to ids); otherwise the database decides, while the count runs.
-    const page = ctx.db.resource
-      .findMany({
-        where,
-        orderBy: compiled.orderBy as Prisma.ResourceOrderByWithRelationInput[],
-        skip: compiled.skip,
-        take: compiled.take,
-        include: this.include(),
-      })
-      .then(async (rows) => ({ rows, writable: decideOnRows(ctx.ability, "change", rows) ?? (await this.allowedIds(ctx, "change", rows.map((r) => r.id))) }));
-    const [{ rows, writable }, total] = await Promise.all([page, ctx.db.resource.count({ where })]);
-    return { rows: rows as ResourceRecord[], total, writable };
+    let writable: ReadonlySet<number> = new Set();
+    const page = await listPage(ctx.db.resource, query, { fields: this.options.fields, where: [scope, hiddenExclusion(query), accessibleResources(ctx.ability, "view")] }, (args) =>
+      ctx.db.resource.findMany({ ...args, include: this.include() }).then(async (rows) => {
+        writable = decideOnRows(ctx.ability, "change", rows) ?? (await this.allowedIds(ctx, "change", rows.map((r) => r.id)));
+        return rows as ResourceRecord[];
+      }),
+    );
+    return { ...page, writable };
   }
 
   /** The ids among `ids` on which the caller may do `action`, decided by the database. */

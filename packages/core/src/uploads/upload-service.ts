@@ -5,7 +5,7 @@ import type { ObjectStore } from "../pipeline/object-store.js";
 import { PROCESS_UPLOAD } from "../pipeline/upload-runner.js";
 import { Errors } from "../errors/index.js";
 import type { Prisma, Upload } from "../generated/prisma/client.js";
-import { compileListQuery } from "../query/compile-prisma.js";
+import { listPage, type ListPage } from "../query/list-page.js";
 import { normalizeUuid, parseRowId } from "../query/parse-value.js";
 import type { ListQuery } from "../query/types.js";
 import type { ServiceContext } from "../services/service-context.js";
@@ -13,14 +13,8 @@ import { UPLOAD_FIELDS } from "./upload-fields.js";
 
 /** Upload reads, inside the caller's permissions (inherited from the resource, or as uploader). */
 export class UploadService {
-  async list(ctx: ServiceContext, query: ListQuery, scope: Prisma.UploadWhereInput = {}): Promise<{ rows: Upload[]; total: number }> {
-    const compiled = compileListQuery(UPLOAD_FIELDS, query);
-    const where: Prisma.UploadWhereInput = { AND: [compiled.where as Prisma.UploadWhereInput, scope, accessibleUploads(ctx.ability, "view")] };
-    const [rows, total] = await Promise.all([
-      ctx.db.upload.findMany({ where, orderBy: compiled.orderBy as Prisma.UploadOrderByWithRelationInput[], skip: compiled.skip, take: compiled.take }),
-      ctx.db.upload.count({ where }),
-    ]);
-    return { rows, total };
+  async list(ctx: ServiceContext, query: ListQuery, scope: Prisma.UploadWhereInput = {}): Promise<ListPage<Upload>> {
+    return listPage(ctx.db.upload, query, { fields: UPLOAD_FIELDS, where: [scope, accessibleUploads(ctx.ability, "view")] });
   }
 
   async get(ctx: ServiceContext, idOrUuid: string, action: ResourceAction = "view"): Promise<Upload> {

@@ -1,6 +1,6 @@
 import {
   accessibleResources,
-  compileListQuery,
+  listPage,
   Errors,
   type LabelType,
   type ListQuery,
@@ -37,12 +37,9 @@ function visible(ctx: ServiceContext): Prisma.RasterLayerWhereInput & Prisma.Lab
  */
 export class DependentService {
   async listLayers(ctx: ServiceContext, query: ListQuery): Promise<{ rows: LayerView[]; total: number }> {
-    const compiled = compileListQuery(RASTER_LAYER_FIELDS, query);
-    const where: Prisma.RasterLayerWhereInput = { AND: [compiled.where as Prisma.RasterLayerWhereInput, visible(ctx)] };
-    const [rows, total] = await Promise.all([
-      ctx.db.rasterLayer.findMany({ where, orderBy: compiled.orderBy as Prisma.RasterLayerOrderByWithRelationInput[], skip: compiled.skip, take: compiled.take, include: WITH_SOURCE }),
-      ctx.db.rasterLayer.count({ where }),
-    ]);
+    const { rows, total } = await listPage(ctx.db.rasterLayer, query, { fields: RASTER_LAYER_FIELDS, where: [visible(ctx)] }, (args) =>
+      ctx.db.rasterLayer.findMany({ ...args, include: WITH_SOURCE }),
+    );
     return { rows: await this.withOrganisations(ctx, rows), total };
   }
 

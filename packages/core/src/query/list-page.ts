@@ -1,0 +1,72 @@
+import { compileListQuery } from "./compile-prisma.js";
+import type { FieldCatalog } from "./field-catalog.js";
+import type { ListQuery } from "./types.js";
+
+/** The Prisma arguments of one page, typed for the model listed. */
+export interface PageArgs<W, O> {
+  where: W;
+  orderBy: O[];
+  skip: number;
+  take: number;
+}
+
+/**
+ * What `listPage` needs of a Prisma model delegate (`db.user`, `db.upload`, a
+ * plugin's `db.rasterLayer`): `W` and `O` are inferred from it, so the filter
+ * and order are the model's own `WhereInput` and `OrderByWithRelationInput`.
+ */
+export interface ListDelegate<W, O, R> {
+  findMany(args: PageArgs<W, O>): PromiseLike<R[]>;
+  count(args: { where: W }): PromiseLike<number>;
+}
+
+/** How one list endpoint reads its model. */
+export interface ListPageOptions<W> {
+  /** The endpoint's field catalog (paths from the delegate's model). */
+  fields: FieldCatalog;
+  /** Conditions every row must also meet: the caller's permission filter, a parent's scope. `{}` entries are dropped. */
+  where?: readonly W[];
+  /** The unique column that ends every sort, so pages are stable when sort values tie (default `id`). */
+  tieBreaker?: string;
+}
+
+/** One page of rows and the number of rows over all pages. */
+export interface ListPage<R> {
+  rows: R[];
+  total: number;
+}
+
+function hasConditions(where: unknown): boolean {
+  return typeof where === "object" && where !== null && Object.keys(where).length > 0;
+}
+
+/**
+ * Runs a canonical list query against a Prisma model: compiles filter, search,
+ * sort and page, ANDs in `options.where`, and reads the page and the total
+ * count in parallel. Pass `find` to read the page with an `include`/`select`
+ * of your own (its row type is then the page's):
+ *
+ *     listPage(ctx.db.upload, query, { fields: UPLOAD_FIELDS, where: [accessibleUploads(ctx.ability, "view")] })
+ *     listPage(ctx.db.resource, query, { fields }, (args) => ctx.db.resource.findMany({ ...args, include }))
+ */
+export function listPage<W, O, R>(delegate: ListDelegate<W, O, R>, query: ListQuery, options: ListPageOptions<NoInfer<W>>): Promise<ListPage<R>>;
+export function listPage<W, O, R, F>(
+  delegate: ListDelegate<W, O, R>,
+  query: ListQuery,
+  options: ListPageOptions<NoInfer<W>>,
+  find: (args: PageArgs<W, O>) => PromiseLike<F[]>,
+): Promise<ListPage<F>>;
+export async function listPage<W, O, R>(
+  delegate: ListDelegate<W, O, R>,
+  query: ListQuery,
+  options: ListPageOptions<W>,
+  find?: (args: PageArgs<W, O>) => PromiseLike<unknown[]>,
+): Promise<ListPage<unknown>> {
+  const compiled = compileListQuery(options.fields, query, options.tieBreaker);
+  // The compiler builds Prisma's filter shape from the catalog's paths into this model: the one
+  // place its structural output is read as the model's own input types.
+  const conditions = [compiled.where, ...(options.where ?? [])].filter(hasConditions) as W[];
+  const args: PageArgs<W, O> = { where: { AND: conditions } as W, orderBy: compiled.orderBy as O[], skip: compiled.skip, take: compiled.take };
+  const [rows, total] = await Promise.all([find ? find(args) : delegate.findMany(args), delegate.count({ where: args.where })]);
+  return { rows, total };
+}
