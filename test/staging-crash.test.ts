@@ -1,28 +1,14 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readdir, stat, utimes } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { createTestDatabase, type Database } from "@assets/core";
 import { createTestPipeline } from "./helpers/app.js";
+import { startChildServer, type ChildServer } from "./helpers/child-server.js";
 import { filesUnder } from "./helpers/pipeline.js";
 
 const MiB = 1024 * 1024;
-
-/** Starts the API fixture on `root` and resolves with its port and API key. */
-function startServer(root: string, children: ChildProcess[]): Promise<{ port: number; key: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/upload-server.ts"], {
-    env: { ...process.env, NODE_OPTIONS: "", STORAGE_ROOT: root },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`upload server exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once("line", (line) => resolve(JSON.parse(line) as { port: number; key: string }));
-  });
-}
 
 /** A source that sends `size` bytes and then stalls until `end()`, as a live upload whose client is slow. */
 function stallingStream(size: number): Readable & { end(): void } {
@@ -64,20 +50,22 @@ async function ageFiles(dir: string): Promise<void> {
 
 describe("staged bytes that outlive a crash (issue 17.3)", () => {
   let db: Database;
-  const children: ChildProcess[] = [];
+  const children: ChildServer[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
   });
   afterAll(async () => {
-    for (const child of children) child.kill("SIGKILL");
+    for (const child of children) await child.crash();
     await db.close();
   });
 
   it("removes the partial file of a multipart upload whose process was killed, and keeps what live uploads own", async () => {
     const pipeline = await createTestPipeline(db, { worker: false, stagingGraceMs: 5 * 60_000 });
     const staging = join(pipeline.root, ".staging");
-    const { port, key } = await startServer(pipeline.root, children);
+    const server = await startChildServer(pipeline.root);
+    children.push(server);
+    const { port, key } = server;
 
     // 200 MB announced, 8 MiB sent, then the server process dies with SIGKILL mid-upload.
     const boundary = "crash-boundary";
@@ -96,10 +84,7 @@ describe("staged bytes that outlive a crash (issue 17.3)", () => {
       const sizes = await Promise.all(names.map(async (name) => ({ name, size: (await stat(join(staging, name)).catch(() => null))?.size ?? 0 })));
       return sizes.find((s) => s.size >= 2 * MiB);
     });
-    const server = children.at(-1)!;
-    const exited = new Promise((resolve) => server.once("exit", resolve));
-    server.kill("SIGKILL");
-    await exited;
+    await server.crash();
     upload.destroy();
 
     // What live uploads own, in this process: a put still streaming, and a signed PUT's bytes awaiting completion.

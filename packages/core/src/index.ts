@@ -39,7 +39,7 @@ export type { JobQueue, JobHandler } from "./jobs/job-queue.js";
 export { InProcessQueue } from "./jobs/in-process-queue.js";
 export { BullMqQueue, type BullMqQueueOptions } from "./jobs/bullmq-queue.js";
 export { serializeJob } from "./http/job-routes.js";
-export { idempotency } from "./http/idempotency.js";
+export { idempotency, DEFAULT_IDEMPOTENCY_LEASE_MS, type IdempotencyOptions } from "./http/idempotency.js";
 export { expectedChecksums } from "./http/checksum-headers.js";
 export { isUniqueViolation } from "./db/errors.js";
 export { UrlSigner, urlSignerFor, type SignedParams } from "./http/signed-url.js";

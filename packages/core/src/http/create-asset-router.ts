@@ -65,6 +65,12 @@ export interface AssetRouterOptions {
    * straight in the database, take up to this long. Grants are never cached.
    */
   principalCacheMs?: number;
+  /**
+   * How long (ms) an `Idempotency-Key` stays reserved for the request using it
+   * without word from it (default 30000); the request renews it while it
+   * runs, so this bounds how long a retry waits after a crash.
+   */
+  idempotencyLeaseMs?: number;
 }
 
 /**
@@ -112,7 +118,7 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   router.use("/resources", authenticate, body, permissionRoutes(new PermissionService(resources)), resourceRoutes(resources, registry, { fields: resourceFields, defaultSort: [{ field: "created_at", direction: "desc" }] }, resourceFieldPolicy));
   // Before the body parser and the other /uploads routers: tus reads its own bodies.
   router.use("/uploads/tus", authenticate, tusRoutes({ pipeline, directory: options.tusDirectory, signal: options.signal, log }));
-  router.use("/uploads", authenticate, body, uploadWriteRoutes(pipeline, uploads), uploadFromRequestRoutes(uploadRequests), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }, uploadFieldPolicy));
+  router.use("/uploads", authenticate, body, uploadWriteRoutes(pipeline, uploads, { idempotency: { leaseMs: options.idempotencyLeaseMs } }), uploadFromRequestRoutes(uploadRequests), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }, uploadFieldPolicy));
   router.use("/upload-requests", uploadRequestRoutes({ service: uploadRequests, signer, authenticate, body, log }));
   router.use("/list-uploads-api", apidatatoolsRoutes({ db: db.prisma, uploads, log }));
   router.use("/jobs", authenticate, jobRoutes(pipeline, uploads));

@@ -3,7 +3,7 @@ import { Errors } from "../errors/index.js";
 import type { Pipeline } from "../pipeline/create-pipeline.js";
 import type { UploadService } from "../uploads/upload-service.js";
 import { serializeUpload } from "../uploads/upload-serializer.js";
-import { idempotency } from "./idempotency.js";
+import { idempotency, type IdempotencyOptions } from "./idempotency.js";
 import { serializeJob } from "./job-routes.js";
 import { ingestMultipart } from "./multipart-upload.js";
 import { baseUrl, serviceContext } from "./request-context.js";
@@ -14,10 +14,10 @@ import { sendJson } from "./send-json.js";
  * `received`) and its job, which `Location` points at. `DELETE /uploads/:id`.
  * JSON bodies (DatoCMS's create-from-path) fall through to the next router.
  */
-export function uploadWriteRoutes(pipeline: Pipeline, uploads: UploadService): Router {
+export function uploadWriteRoutes(pipeline: Pipeline, uploads: UploadService, options: { idempotency?: IdempotencyOptions } = {}): Router {
   const router = Router();
 
-  router.post("/", idempotency(), async (req, res, next) => {
+  router.post("/", idempotency(options.idempotency), async (req, res, next) => {
     if (!req.is("multipart/form-data")) {
       if (req.is(["application/json", "application/vnd.api+json"])) return next();
       throw Errors.UNSUPPORTED_MEDIA_TYPE({ detail: "Send the file as multipart/form-data (a part named 'file'), or JSON with the path of an upload request" });
