@@ -6,6 +6,7 @@ import { UnrecoverableError } from "@assets/core";
  */
 export type DatasetErrorCode =
   | "EMPTY_FILE"
+  | "UNSUPPORTED_FORMAT"
   | "NOT_JSON"
   | "NOT_GEOJSON"
   | "INVALID_GEOMETRY"

@@ -14,3 +14,12 @@ export { renderThumbnail, type Thumbnail, type ThumbnailOptions } from "./thumbn
 export { SAMPLE_FEATURES, MAX_RING_POSITIONS } from "./summary/feature-sample.js";
 export { summarizeLayer, type DatasetSummary, type SummarizeOptions, type SummaryWithSample } from "./summary/summarize.js";
 export { MEDIAN_SAMPLE, UNIQUE_LIMIT, type AttributeStatistics } from "./summary/attribute-statistics.js";
+export { detectFormat, openLayer, type DatasetFile, type DatasetFormat } from "./readers/open-layer.js";
+export {
+  DATASET_SUMMARY,
+  datasetProcessor,
+  datasetThumbnailKey,
+  type DatasetProcessorOptions,
+  type DatasetSummaryResult,
+  type StoredDatasetThumbnail,
+} from "./processing/dataset-processor.js";
