@@ -14,7 +14,7 @@ export { RESOURCE_RELATIONS, ResourceService, type ResourceRecord, type Resource
 export { serializeResource } from "./resources/resource-serializer.js";
 export { UPLOAD_FIELDS, UPLOAD_STATES } from "./uploads/upload-fields.js";
 export { UploadService } from "./uploads/upload-service.js";
-export { createAssetRouter, type AssetRouterOptions } from "./http/create-asset-router.js";
+export { createAssetRouter, type AssetRouterOptions } from "./asset-router.js";
 export { createErrorHandler, renderJsonApiError, type ErrorRenderer } from "./http/error-handler.js";
 export { serviceContext, searchParams, baseUrl, requestUrl } from "./http/request-context.js";
 export { sendJson } from "./http/send-json.js";

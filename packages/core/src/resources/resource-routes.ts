@@ -4,12 +4,12 @@ import { Errors } from "../errors/index.js";
 import { parseJsonApiQuery } from "../query/jsonapi-dialect.js";
 import type { ListOptions } from "../query/field-catalog.js";
 import type { PluginRegistry } from "../plugins/registry.js";
-import { resourceAttributes, resourcePatch } from "../resources/resource-input.js";
-import { serializeResource } from "../resources/resource-serializer.js";
-import type { ResourceService } from "../resources/resource-service.js";
-import { listDocument, parseJsonApiBody } from "./jsonapi.js";
-import { baseUrl, searchParams, serviceContext } from "./request-context.js";
-import { sendJson } from "./send-json.js";
+import { resourceAttributes, resourcePatch } from "./resource-input.js";
+import { serializeResource } from "./resource-serializer.js";
+import type { ResourceService } from "./resource-service.js";
+import { listDocument, parseJsonApiBody } from "../http/jsonapi.js";
+import { baseUrl, searchParams, serviceContext } from "../http/request-context.js";
+import { sendJson } from "../http/send-json.js";
 
 /** `/resources`: the generic JSON:API over every asset type. */
 export function resourceRoutes(service: ResourceService, registry: PluginRegistry, listOptions: ListOptions, fieldPolicy?: FieldReadPolicy): Router {
