@@ -211,8 +211,27 @@ describe("Lizard API v4: raster source writes and uploads", () => {
       expect(forced.status).toBe(204);
       expect((await api("get", `/rastersources/${uuid}/`, ada)).status).toBe(404);
       expect(await db.prisma.rasterLayer.findUniqueOrThrow({ where: { id: layer.id } })).toMatchObject({ source_id: null });
-      // A broken layer is out of everyone's sight, as its permissions came from the source.
-      expect((await api("get", `/rasters/${layer.uuid}/`, root)).status).toBe(404);
+      // As in Lizard, the broken layer stays readable and names the source it lost in source.deleted_sources.
+      const broken = await api("get", `/rasters/${layer.uuid}/`, root);
+      expect(broken.status).toBe(200);
+      expect(broken.body).toMatchObject({ uuid: layer.uuid, raster_sources: [], source: { deleted_sources: [`${API}/rastersources/${uuid}/`] } });
+      expect((await api("get", broken.body.source.deleted_sources[0], root)).status).toBe(404);
+    });
+
+    it("keeps layers and label types readable after a forced delete, by the layer's own access modifier", async () => {
+      const { uuid, rasterId } = await seedSource("Forced");
+      const open = await db.prisma.rasterLayer.create({ data: { name: "Open layer", source_id: rasterId, access_modifier: "Public" } });
+      const closed = await db.prisma.rasterLayer.create({ data: { name: "NS layer", source_id: rasterId, access_modifier: "Private", organisation_id: nsId } });
+      const labels = await db.prisma.labelType.create({ data: { name: "Forced labels", source_id: rasterId } });
+      expect((await api("delete", `/rastersources/${uuid}/`, ada).send({ force: true })).status).toBe(204);
+      const lost = { deleted_sources: [`${API}/rastersources/${uuid}/`] };
+      expect((await api("get", `/rasters/${open.uuid}/`, anonymous)).body).toMatchObject({ name: "Open layer", source: lost });
+      expect((await api("get", `/rasters/${closed.uuid}/`, mike)).body).toMatchObject({ name: "NS layer", source: lost });
+      expect((await api("get", `/rasters/${closed.uuid}/`, anonymous)).status).toBe(404);
+      const listed = await api("get", "/rasters/?name__icontains=layer", anonymous);
+      expect(listed.body.results.map((l: { name: string }) => l.name)).toContain("Open layer");
+      expect(listed.body.results.map((l: { name: string }) => l.name)).not.toContain("NS layer");
+      expect((await api("get", `/labeltypes/${labels.uuid}/`, root)).body).toMatchObject({ raster_sources: [], source: lost });
     });
 
     it("refuses while a label type uses the source", async () => {

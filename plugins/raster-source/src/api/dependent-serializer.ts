@@ -10,6 +10,9 @@ export function serializeOrganisation(organisation: Organisation, urls: LizardUr
 
 const sourceUrls = (row: WithSource<object>, urls: LizardUrls) => (row.source ? [urls.rastersource(row.source.resource.uuid)] : []);
 
+/** What a layer or label type renders from: `deleted_sources` lists the sources force-deleted under it (their URLs, now 404). */
+const sourceOf = (row: { deleted_sources: string[] }, urls: LizardUrls) => ({ deleted_sources: row.deleted_sources.map(urls.rastersource) });
+
 /** A raster layer (`/api/v4/rasters/`), with a link to the source it renders. */
 export function serializeLayer({ layer, organisation }: LayerView, urls: LizardUrls) {
   return {
@@ -21,6 +24,7 @@ export function serializeLayer({ layer, organisation }: LayerView, urls: LizardU
     organisation: organisation ? serializeOrganisation(organisation, urls) : null,
     access_modifier: layer.access_modifier,
     raster_sources: sourceUrls(layer, urls),
+    source: sourceOf(layer, urls),
     created: formatDateTime(layer.created_at),
     last_modified: formatDateTime(layer.updated_at),
   };
@@ -34,6 +38,7 @@ export function serializeLabelType(labelType: WithSource<LabelType>, urls: Lizar
     url: urls.labeltype(labelType.uuid),
     name: labelType.name,
     raster_sources: sourceUrls(labelType, urls),
+    source: sourceOf(labelType, urls),
     created: formatDateTime(labelType.created_at),
   };
 }

@@ -23,11 +23,33 @@ const WITH_SOURCE = { source: { select: { resource: { select: { uuid: true } } }
 
 /**
  * What may be seen of layers and label types: they inherit the permissions
- * of the source they render, as uploads inherit their resource's. One whose
- * source was force-deleted is seen by nobody.
+ * of the source they render, as uploads inherit their resource's.
  */
-function visible(ctx: ServiceContext): Prisma.RasterLayerWhereInput & Prisma.LabelTypeWhereInput {
+function throughSource(ctx: ServiceContext): Prisma.RasterLayerWhereInput & Prisma.LabelTypeWhereInput {
   return { source: { is: { resource: { is: accessibleResources(ctx.ability, "view") } } } };
+}
+
+/**
+ * A layer whose source was force-deleted stays readable, as in Lizard, by its
+ * own access modifier and organisation, read as a resource's are: Public to
+ * anyone, Common to signed-in users, Private to its organisation's members,
+ * Hidden to its organisation's admins; superusers see every layer.
+ */
+function visibleLayers(ctx: ServiceContext): Prisma.RasterLayerWhereInput {
+  const { principal } = ctx;
+  if (principal.kind === "user" && principal.isSuperuser) return {};
+  const orgs = (roles: readonly string[]) => (principal.kind === "user" ? principal.organisations.filter((m) => roles.includes(m.role)).map((m) => m.organisationId) : []);
+  const own: Prisma.RasterLayerWhereInput[] = [
+    { access_modifier: { in: principal.kind === "user" ? ["Public", "Common"] : ["Public"] } },
+    { access_modifier: "Private", organisation_id: { in: orgs(["member", "editor", "admin"]) } },
+    { access_modifier: "Hidden", organisation_id: { in: orgs(["admin"]) } },
+  ];
+  return { OR: [throughSource(ctx), { source_id: null, OR: own }] };
+}
+
+/** Label types have no permissions of their own: one that lost its source is for superusers only. */
+function visibleLabelTypes(ctx: ServiceContext): Prisma.LabelTypeWhereInput {
+  return ctx.principal.kind === "user" && ctx.principal.isSuperuser ? {} : throughSource(ctx);
 }
 
 /**
@@ -37,20 +59,20 @@ function visible(ctx: ServiceContext): Prisma.RasterLayerWhereInput & Prisma.Lab
  */
 export class DependentService {
   async listLayers(ctx: ServiceContext, query: ListQuery): Promise<{ rows: LayerView[]; total: number }> {
-    const { rows, total } = await listPage(ctx.db.rasterLayer, query, { fields: RASTER_LAYER_FIELDS, where: [visible(ctx)] }, (args) =>
+    const { rows, total } = await listPage(ctx.db.rasterLayer, query, { fields: RASTER_LAYER_FIELDS, where: [visibleLayers(ctx)] }, (args) =>
       ctx.db.rasterLayer.findMany({ ...args, include: WITH_SOURCE }),
     );
     return { rows: await this.withOrganisations(ctx, rows), total };
   }
 
   async getLayer(ctx: ServiceContext, uuid: string): Promise<LayerView> {
-    const row = await ctx.db.rasterLayer.findFirst({ where: { AND: [{ uuid }, visible(ctx)] }, include: WITH_SOURCE });
+    const row = await ctx.db.rasterLayer.findFirst({ where: { AND: [{ uuid }, visibleLayers(ctx)] }, include: WITH_SOURCE });
     if (!row) throw Errors.NOT_FOUND({ detail: "Not found." });
     return (await this.withOrganisations(ctx, [row]))[0]!;
   }
 
   async getLabelType(ctx: ServiceContext, uuid: string): Promise<WithSource<LabelType>> {
-    const row = await ctx.db.labelType.findFirst({ where: { AND: [{ uuid }, visible(ctx)] }, include: WITH_SOURCE });
+    const row = await ctx.db.labelType.findFirst({ where: { AND: [{ uuid }, visibleLabelTypes(ctx)] }, include: WITH_SOURCE });
     if (!row) throw Errors.NOT_FOUND({ detail: "Not found." });
     return row;
   }

@@ -89,14 +89,24 @@ export class RasterSourceService {
   /**
    * Deletes a source the caller may delete. Unless `force`, a source still
    * used by layers or label types is refused (409); the check and the delete
-   * are one statement, so a layer added meanwhile cannot be orphaned.
+   * are one statement, so a layer added meanwhile cannot be orphaned. With
+   * `force`, its layers and label types stay, without source, and name it in
+   * their `deleted_sources`.
    */
   async delete(ctx: ServiceContext, uuid: string, force: boolean): Promise<void> {
     const row = await this.resources.authorize(ctx, uuid, "delete", SCOPE);
+    if (force) {
+      // The dependants stay, and list the source in `deleted_sources` (the same transaction).
+      const raster = rasterOf(row);
+      const mark = raster && { where: { source_id: raster.id }, data: { deleted_sources: { push: row.uuid } } };
+      const marks = mark ? [ctx.db.rasterLayer.updateMany(mark), ctx.db.labelType.updateMany(mark)] : [];
+      await ctx.db.$transaction([...marks, ctx.db.resource.deleteMany({ where: { id: row.id } })]);
+      return;
+    }
     const unused: Prisma.ResourceWhereInput = {
       OR: [{ raster_source: { is: null } }, { raster_source: { is: { layers: { none: {} }, labeltypes: { none: {} } } } }],
     };
-    const { count } = await ctx.db.resource.deleteMany({ where: { AND: [{ id: row.id }, force ? {} : unused] } });
+    const { count } = await ctx.db.resource.deleteMany({ where: { AND: [{ id: row.id }, unused] } });
     if (count > 0) return;
     const used = await ctx.db.rasterSource.findUnique({
       where: { resource_id: row.id },
