@@ -39,7 +39,7 @@ test("null timestamps become the epoch, kept ones stay, and a raster_source with
            CASE WHEN name = 'temporal' THEN timestamp '2024-01-01 02:00:00' END
     FROM "Resource" WHERE name IN ('empty', 'temporal')`);
 
-  expect(await migrate(db, defaultMigrationsDir, [rasterSourcePlugin()])).toEqual([`raster-source/${MIGRATION}`]);
+  expect((await migrate(db, defaultMigrationsDir, [rasterSourcePlugin()]))[0]).toBe(`raster-source/${MIGRATION}`);
 
   const rows = await db.prisma.rasterSource.findMany({ include: { resource: { select: { name: true } } }, orderBy: { resource_id: "asc" } });
   expect(rows.map((r) => [r.resource.name, r.first_value_timestamp, r.last_value_timestamp])).toEqual([
