@@ -18,4 +18,4 @@ export {
   type HashResult,
   type HashingStreamOptions,
 } from "./hashing-stream.js";
-// storage-contract.ts is test-only (imports @jest/globals) and deliberately not exported here.
+// The storage contract suite is test-only (imports @jest/globals): `@assets/core/testing` exports it.

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { LocalDiskStorage } from "../local-disk-storage.js";
-import { describeStorageContract } from "../storage-contract.js";
+import { describeStorageContract } from "../../testing/index.js";
 
 describeStorageContract("LocalDiskStorage", async () => {
   const root = await mkdtemp(path.join(tmpdir(), "local-storage-"));
@@ -13,4 +13,4 @@ describeStorageContract("LocalDiskStorage", async () => {
     leftovers: () => readdir(driver.stagingDir).catch(() => []),
     twin: async () => new LocalDiskStorage({ root }),
   };
-});
+}, { move: true, link: true, list: true, removeAbandonedWrites: true });

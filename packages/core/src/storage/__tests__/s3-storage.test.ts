@@ -6,7 +6,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import S3rver from "s3rver";
 import { S3Storage, type S3StorageOptions } from "../s3-storage.js";
-import { describeStorageContract } from "../storage-contract.js";
+import { describeStorageContract } from "../../testing/index.js";
 import { addMultipartCalls } from "./s3rver-multipart.js";
 
 /** Starts s3rver on an ephemeral port with one bucket; returns a driver factory and a teardown. */
@@ -49,7 +49,7 @@ async function startS3rver(): Promise<{ make(extra?: Partial<S3StorageOptions>):
 describeStorageContract("S3Storage (s3rver)", async () => {
   const s3 = await startS3rver();
   return { driver: await s3.make(), cleanup: () => s3.close(), leftovers: () => s3.multipartUploads(), twin: () => s3.make() };
-});
+}, { move: true, list: true, removeAbandonedWrites: true });
 
 describe("S3Storage specifics", () => {
   it("moves objects above maxCopySize by streaming them", async () => {
