@@ -2,7 +2,7 @@ import { Busboy, type BusboyInstance } from "@fastify/busboy";
 import type { Request } from "express";
 import { Errors } from "../errors/index.js";
 import type { IngestResult } from "../pipeline/ingest-types.js";
-import type { IngestService } from "../pipeline/ingest-service.js";
+import type { Admission, IngestService } from "../pipeline/ingest-service.js";
 import type { StagedBytes } from "../pipeline/object-store.js";
 import type { ServiceContext } from "../services/service-context.js";
 import { sanitizeFilename } from "../pipeline/filenames.js";
@@ -20,11 +20,15 @@ const FORM_OVERHEAD = 64 * 1024;
 /**
  * Streams a `multipart/form-data` upload (one `file` part plus fields) into
  * the pipeline. Fields sent before the file choose its type (`type`) and
- * resource (`resource_id`); all fields are recorded. Nothing is buffered:
- * the file part streams to storage while it is hashed.
+ * resource (`resource_id`, also accepted as a query parameter); all fields
+ * are recorded. A resource named before the file is authorized before any
+ * of the file's bytes are read, so a caller who may not change it gets its
+ * 404 or 403 at once; one named after the file is checked once the bytes are
+ * in. Nothing is buffered: the file part streams to storage while it is hashed.
  */
 export async function ingestMultipart(req: Request, ctx: ServiceContext, ingest: IngestService): Promise<IngestResult> {
-  ingest.assertMayUpload(ctx);
+  const queryResourceId = resourceIdOf(req.query.resource_id, { parameter: "resource_id" });
+  let admission: Admission = await ingest.admit(ctx, queryResourceId);
   const fields = new Map<string, string[]>();
   const abort = new AbortController();
   const onClose = () => {
@@ -65,7 +69,15 @@ export async function ingestMultipart(req: Request, ctx: ServiceContext, ingest:
       }
       filename = partFilename ?? "";
       declaredMimeType = toDeclaredMimeType(mimeType);
-      staging = ingest.store(ctx, {
+      // A resource named ahead of the file is authorized while the file's bytes wait unread.
+      const named = (async () => {
+        const fieldResourceId = resourceIdOf(first(fields, "resource_id"), { pointer: "/resource_id" });
+        if (fieldResourceId === undefined || fieldResourceId === admission.resourceId) return;
+        if (admission.resourceId !== undefined) throw Errors.INVALID_BODY({ detail: "resource_id differs between the query and the form", source: { pointer: "/resource_id" } });
+        await ingest.assertMayChange(ctx, fieldResourceId);
+        admission = { ...admission, resourceId: fieldResourceId };
+      })();
+      staging = named.then(() => ingest.store(ctx, {
         body: stream,
         filename: sanitizeFilename(filename),
         type: first(fields, "type"),
@@ -73,7 +85,8 @@ export async function ingestMultipart(req: Request, ctx: ServiceContext, ingest:
         declaredMimeType,
         expected: expectedChecksums(req),
         signal: abort.signal,
-      });
+        admission,
+      }));
       // A failing store ends the request early (413, checksum); stop parsing so the error answers at once.
       staging.catch((error: unknown) => reject(error));
     });
@@ -98,11 +111,13 @@ export async function ingestMultipart(req: Request, ctx: ServiceContext, ingest:
       await ingest.discard(staged);
       throw Errors.INVALID_BODY({ detail: `${part}: ${unstorableReason(unstorable.problem)}`, source: { pointer: `/${part}` } });
     }
-    const rawResourceId = first(fields, "resource_id");
-    const resourceId = rawResourceId === undefined ? undefined : parseRowId(rawResourceId);
-    if (resourceId === null) {
+    let resourceId: number | undefined;
+    try {
+      resourceId = resourceIdOf(first(fields, "resource_id"), { pointer: "/resource_id" }) ?? admission.resourceId;
+      if (admission.resourceId !== undefined && resourceId !== admission.resourceId) throw Errors.INVALID_BODY({ detail: "resource_id differs between the query and the form", source: { pointer: "/resource_id" } });
+    } catch (error) {
       await ingest.discard(staged);
-      throw Errors.INVALID_BODY({ detail: `resource_id must be an integer from 0 to ${MAX_ROW_ID}`, source: { pointer: "/resource_id" } });
+      throw error;
     }
     return await ingest.register(ctx, staged, {
       filename: sanitizeFilename(filename),
@@ -111,6 +126,7 @@ export async function ingestMultipart(req: Request, ctx: ServiceContext, ingest:
       type: first(fields, "type"),
       resourceId,
       metadata,
+      admission,
     });
   } catch (error) {
     abort.abort(error);
@@ -122,6 +138,17 @@ export async function ingestMultipart(req: Request, ctx: ServiceContext, ingest:
   } finally {
     req.off("close", onClose);
   }
+}
+
+/** A `resource_id` as sent (form field or query parameter): undefined when absent, else a row id or a 400. */
+function resourceIdOf(raw: unknown, source: { pointer: string } | { parameter: string }): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const id = typeof raw === "string" ? parseRowId(raw) : null;
+  if (id === null) {
+    const detail = `resource_id must be an integer from 0 to ${MAX_ROW_ID}`;
+    throw "parameter" in source ? Errors.INVALID_PARAMETER({ detail, source }) : Errors.INVALID_BODY({ detail, source });
+  }
+  return id;
 }
 
 function first(fields: Map<string, string[]>, name: string): string | undefined {

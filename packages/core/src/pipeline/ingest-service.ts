@@ -16,6 +16,18 @@ import type { UploadLimits } from "./upload-limits.js";
 import { PROCESS_UPLOAD } from "./upload-runner.js";
 import { transitionUpload } from "./upload-states.js";
 
+/**
+ * What one request was allowed before its bytes: made by
+ * {@link IngestService.admit}, so `store` and `register` of the same request
+ * do not check again.
+ */
+export interface Admission {
+  /** The caller, who may upload. */
+  readonly uploaderId: number;
+  /** A resource the caller may change, checked before any byte was read. */
+  readonly resourceId?: number;
+}
+
 /** Where to stream bytes and what is known before they arrive. */
 export interface StoreRequest {
   body: Readable;
@@ -27,6 +39,8 @@ export interface StoreRequest {
   signal?: AbortSignal;
   /** A local file that receives the same bytes, to stage instead of a copy (see `StageOptions.file`). */
   file?: Promise<string>;
+  /** The request's admission; without one the caller is checked here. */
+  admission?: Admission;
 }
 
 /** What to record about staged bytes. `uploadId` completes an existing `requested` upload instead of creating one. */
@@ -34,6 +48,8 @@ export interface RegisterRequest extends Omit<IngestRequest, "body" | "signal" |
   uploadId?: number;
   /** The name as the client sent it, kept in metadata when sanitizing changed it. */
   originalFilename?: string;
+  /** The request's admission; without one the caller (and `resourceId`) are checked here. */
+  admission?: Admission;
 }
 
 /** Dependencies of {@link IngestService}. */
@@ -90,6 +106,17 @@ export class IngestService implements UploadIngest {
     return ctx.principal.id;
   }
 
+  /**
+   * Decides, before any byte is read, whether the caller may upload and, when
+   * the request names it up front, attach the file to `resourceId` (404 if
+   * they cannot see it, else 403 if they may not change it).
+   */
+  async admit(ctx: ServiceContext, resourceId?: number): Promise<Admission> {
+    const uploaderId = this.assertMayUpload(ctx);
+    if (resourceId !== undefined) await this.assertMayChange(ctx, resourceId);
+    return { uploaderId, resourceId };
+  }
+
   /** A file may only be attached to a resource the caller may change (404 if they cannot even see it). */
   async assertMayChange(ctx: ServiceContext, resourceId: number): Promise<void> {
     await authorize(ctx, "Resource", { id: resourceId }, "change", (where) => ctx.db.resource.findFirst({ where, select: { id: true } }), {
@@ -104,7 +131,7 @@ export class IngestService implements UploadIngest {
    * per-user parallelism limit and the client's checksums.
    */
   async store(ctx: ServiceContext, request: StoreRequest): Promise<StagedBytes> {
-    const userId = this.assertMayUpload(ctx);
+    const userId = request.admission?.uploaderId ?? this.assertMayUpload(ctx);
     const type = this.resolveType(request.filename, request.type);
     const maxBytes = this.maxSize(type);
     if (request.declaredSize !== undefined && request.declaredSize > maxBytes) {
@@ -158,9 +185,9 @@ export class IngestService implements UploadIngest {
    * transaction, then the job is queued (if queueing fails, the sweeper does it).
    */
   async register(ctx: ServiceContext, staged: StagedBytes, request: RegisterRequest): Promise<IngestResult> {
-    const uploaderId = this.assertMayUpload(ctx);
+    const uploaderId = request.admission?.uploaderId ?? this.assertMayUpload(ctx);
     const type = this.resolveType(request.filename, request.type);
-    if (request.resourceId !== undefined) await this.assertMayChange(ctx, request.resourceId);
+    if (request.resourceId !== undefined && request.resourceId !== request.admission?.resourceId) await this.assertMayChange(ctx, request.resourceId);
     const storageKey = await this.options.objects.adopt(staged);
     const fields = {
       type: type?.key ?? null,
