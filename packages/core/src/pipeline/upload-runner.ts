@@ -43,6 +43,16 @@ export const PROCESS_UPLOAD = "upload.process";
 /** Bytes `file-type` needs to recognise any format it knows. */
 const SNIFF_BYTES = 4100;
 
+/** Rejects as soon as `signal` aborts, even if `work` ignores the signal and keeps running. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 class LeaseLostError extends Error {
   constructor() {
     super("The processing lease was taken over by another worker");
@@ -78,16 +88,18 @@ export class UploadRunner {
       );
     }, Math.max(50, Math.floor(this.options.retry.leaseMs / 3)));
     let failedProcessor: Processor | undefined;
+    const type = upload.type ? this.options.types.get(upload.type) : undefined;
+    const deadline = type?.timeLimitMs ? AbortSignal.timeout(type.timeLimitMs) : undefined;
+    const signal = deadline ? AbortSignal.any([lease.signal, deadline]) : lease.signal;
     try {
-      const type = upload.type ? this.options.types.get(upload.type) : undefined;
       if (upload.type && !type) throw new UnrecoverableError(`No asset type '${upload.type}' is registered to process this upload`);
       const mimeType = await this.checkContent(upload, type);
       const results: Record<string, unknown> = {};
       const processors = (type?.processors ?? []).filter((p) => p.accepts?.(upload) ?? true);
       for (const [index, processor] of processors.entries()) {
         failedProcessor = processor;
-        lease.signal.throwIfAborted();
-        results[processor.name] = await processor.run(
+        signal.throwIfAborted();
+        const run = processor.run(
           {
             upload,
             file: this.storedFile(upload),
@@ -97,15 +109,21 @@ export class UploadRunner {
             results,
             progress: (percent) => this.progress(jobId, (index + Math.min(100, Math.max(0, percent)) / 100) / processors.length),
           },
-          lease.signal,
+          signal,
         );
+        results[processor.name] = await untilAborted(run, signal);
       }
       failedProcessor = undefined;
       lease.signal.throwIfAborted();
       await this.commit(upload, token, jobId, type, results, mimeType, jobLog);
       jobLog.info({ processors: processors.map((p) => p.name) }, "upload committed");
     } catch (error) {
-      await this.fail(upload, token, jobId, lease.signal.aborted ? new LeaseLostError() : error, failedProcessor, jobLog);
+      const cause = lease.signal.aborted
+        ? new LeaseLostError()
+        : deadline?.aborted
+          ? new UnrecoverableError(`Processing took longer than the ${(type?.timeLimitMs ?? 0) / 1000} s time limit of ${type?.key} uploads`, { cause: error })
+          : error;
+      await this.fail(upload, token, jobId, cause, failedProcessor, jobLog);
     } finally {
       clearInterval(heartbeat);
     }

@@ -31,6 +31,12 @@ export interface AssetTypeDefinition {
   maxUploadSize?: number;
   /** Steps run in order over each upload of this type. */
   processors?: readonly Processor[];
+  /**
+   * Longest time one processing attempt of an upload of this type may take, in ms. When it
+   * passes, the processors' signal aborts and the upload ends `rejected` with the reason,
+   * whether or not they stop (processors should yield so the timer can fire). No limit by default.
+   */
+  timeLimitMs?: number;
   /** Writes the processors' results when the upload commits (one transaction with the state change). */
   commit?: CommitHook;
 }
