@@ -11,7 +11,15 @@ import { rasterDataRoutes } from "./processing/data-routes.js";
 import { rasterProcessors, type RasterProcessorOptions } from "./processing/processors.js";
 
 /** Options of {@link rasterSourcePlugin}. */
-export type RasterSourcePluginOptions = RasterProcessorOptions;
+export interface RasterSourcePluginOptions extends RasterProcessorOptions {
+  /**
+   * Longest time one processing attempt of a raster upload may take, in ms (default 10
+   * minutes; the 604 MB test raster takes seconds). Past it the upload is rejected.
+   */
+  timeLimitMs?: number;
+}
+
+const DEFAULT_TIME_LIMIT_MS = 10 * 60_000;
 
 /**
  * The raster-source plugin: GeoTIFF/COG raster sources as an asset type
@@ -33,6 +41,7 @@ export function rasterSourcePlugin(options: RasterSourcePluginOptions = {}) {
         attributes: (record) => rasterSourceAttributes(record as RasterSource),
         accepts: { mimeTypes: ["image/tiff"], extensions: [".tif", ".tiff"] },
         processors: rasterProcessors(options),
+        timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
         commit: commitRasterUpload,
       },
     ],
@@ -44,3 +53,4 @@ export function rasterSourcePlugin(options: RasterSourcePluginOptions = {}) {
 export { RASTER_SOURCE_FIELDS } from "./model/raster-source-fields.js";
 export { rasterSourceAttributes } from "./model/raster-source-attributes.js";
 export { formatInterval, parseInterval } from "./model/interval.js";
+export { DEFAULT_RASTER_BUDGET, type RasterBudget } from "./geotiff/index.js";

@@ -5,6 +5,7 @@
 import { promisify } from "node:util";
 import { inflate } from "node:zlib";
 import { getDecoder } from "geotiff";
+import { blockBytes } from "./budget.js";
 import { InvalidRasterError } from "./errors.js";
 import { compressionName } from "./format.js";
 import type { ImageLevel } from "./image.js";
@@ -74,19 +75,37 @@ export class BlockDecoder {
     return { data, width: this.level.blockWidth, rows, samples: this.samples };
   }
 
+  /** Bytes one full block decodes to (a strip of RowsPerStrip rows, or a whole tile). */
+  get fullBytes(): number {
+    return blockBytes(this.level);
+  }
+
+  /**
+   * The value a never-written block holds, as its typed array stores it (e.g. rounded to
+   * float32), so a sparse block can be summarized without allocating it.
+   */
+  sparseValue(fill: number): number {
+    const one = this.allocate(1);
+    one[0] = fill;
+    return one[0]!;
+  }
+
   /** Decodes the stored bytes of block row `by`; `what` names the block in errors. */
   async decode(stored: Uint8Array, by: number, what: string): Promise<DecodedBlock> {
     const { blockWidth: width, bitsPerSample: bits, predictor } = this.level;
     const rows = this.rowsIn(by);
     const rowBytes = Math.ceil((width * this.samples * bits) / 8);
     const expected = rows * rowBytes;
+    const full = this.fullBytes;
     let bytes: Uint8Array;
     try {
-      bytes = await this.decompress(stored, expected);
+      bytes = await this.decompress(stored, full);
     } catch (e) {
       if (e instanceof InvalidRasterError) throw e;
+      if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge(what, full);
       throw new InvalidRasterError(`corrupt ${what}: ${e instanceof Error ? e.message : String(e)}`);
     }
+    if (bytes.byteLength > full && this.level.compression !== 1) throw tooLarge(what, full);
     if (bytes.byteLength < expected) {
       throw new InvalidRasterError(`corrupt ${what}: it decodes to ${bytes.byteLength} bytes, expected ${expected}`);
     }
@@ -108,12 +127,13 @@ export class BlockDecoder {
     return { data, width, rows, samples: this.samples };
   }
 
-  private async decompress(stored: Uint8Array, expected: number): Promise<Uint8Array> {
+  private async decompress(stored: Uint8Array, full: number): Promise<Uint8Array> {
     const c = this.level.compression;
     if (c === 1) return stored;
-    // One output chunk for the whole block: zlib's default 16 KiB chunks cost a thread-pool
-    // round trip each.
-    if (DEFLATE.has(c)) return inflateAsync(stored, { chunkSize: Math.max(64 * 1024, expected + 1) });
+    // One output chunk for the whole block (zlib's default 16 KiB chunks cost a thread-pool
+    // round trip each), and never more than the block holds: a longer stream is corrupt, and
+    // inflating it whole would let a few KB of file allocate gigabytes.
+    if (DEFLATE.has(c)) return inflateAsync(stored, { chunkSize: Math.max(64 * 1024, full + 1), maxOutputLength: full });
     this.decoder ??= this.makeDecoder();
     const decoder = await this.decoder;
     // `new Uint8Array(view)` copies: a Node Buffer's slice() would share the whole pool buffer.
@@ -165,6 +185,10 @@ export class BlockDecoder {
     if (f === 2) return b === 8 ? new Int8Array(buf, at, count) : b === 16 ? new Int16Array(buf, at, count) : new Int32Array(buf, at, count);
     return b === 8 ? new Uint8Array(buf, at, count) : b === 16 ? new Uint16Array(buf, at, count) : new Uint32Array(buf, at, count);
   }
+}
+
+function tooLarge(what: string, full: number): InvalidRasterError {
+  return new InvalidRasterError(`corrupt ${what}: it decompresses to more than the ${full} bytes the block holds`);
 }
 
 function swapBytes(bytes: Uint8Array, size: number): Uint8Array {

@@ -2,6 +2,7 @@
  * Turns parsed IFDs into image levels (full resolution, overviews, masks) and checks that every
  * strip or tile the file points to is really stored in it.
  */
+import { type RasterBudget, assertWithinBudget } from "./budget.js";
 import { InvalidRasterError } from "./errors.js";
 import type { ByteRangeReader } from "./reader.js";
 import { type Ifd, type TiffFile, Tag, numbers, readTiff, scalar } from "./tiff.js";
@@ -55,7 +56,7 @@ export interface TiffRaster {
 const FILETYPE_REDUCEDIMAGE = 1;
 const FILETYPE_MASK = 4;
 
-function level(ifd: Ifd, ifdIndex: number, label: string): ImageLevel {
+function level(ifd: Ifd, ifdIndex: number, label: string, budget: RasterBudget): ImageLevel {
   const width = scalar(ifd, Tag.ImageWidth, 0);
   const height = scalar(ifd, Tag.ImageLength, 0);
   if (width <= 0 || height <= 0) throw new InvalidRasterError(`unreadable TIFF: ${label} has no width or height`);
@@ -71,6 +72,8 @@ function level(ifd: Ifd, ifdIndex: number, label: string): ImageLevel {
   const blockWidth = tiled ? scalar(ifd, Tag.TileWidth, 0) : width;
   const blockHeight = tiled ? scalar(ifd, Tag.TileLength, 0) : Math.min(scalar(ifd, Tag.RowsPerStrip, height), height);
   if (blockWidth <= 0 || blockHeight <= 0) throw new InvalidRasterError(`unreadable TIFF: ${label} has an invalid block size`);
+  // Before any work that grows with the declared size (block lists, allocations, statistics).
+  assertWithinBudget({ label, width, height, samplesPerPixel, bitsPerSample: bits[0]!, planar, tiled, blockWidth, blockHeight }, budget);
   const offsets = numbers(ifd, tiled ? Tag.TileOffsets : Tag.StripOffsets);
   const byteCounts = numbers(ifd, tiled ? Tag.TileByteCounts : Tag.StripByteCounts);
   const kind = tiled ? "tile" : "strip";
@@ -117,17 +120,17 @@ function assertStored(lvl: ImageLevel, size: number): void {
   }
 }
 
-function classify(tiff: TiffFile): Pick<TiffRaster, "main" | "overviews" | "masks"> {
-  const main = level(tiff.ifds[0]!, 0, "the full-resolution image");
+function classify(tiff: TiffFile, budget: RasterBudget): Pick<TiffRaster, "main" | "overviews" | "masks"> {
+  const main = level(tiff.ifds[0]!, 0, "the full-resolution image", budget);
   const overviews: ImageLevel[] = [];
   const masks: ImageLevel[] = [];
   tiff.ifds.forEach((ifd, i) => {
     if (i === 0) return;
     const type = scalar(ifd, Tag.NewSubfileType, 0);
     if (type & FILETYPE_MASK) {
-      masks.push(level(ifd, i, `mask IFD #${i}`));
+      masks.push(level(ifd, i, `mask IFD #${i}`, budget));
     } else if (type & FILETYPE_REDUCEDIMAGE) {
-      const ovr = level(ifd, i, `overview IFD #${i}`);
+      const ovr = level(ifd, i, `overview IFD #${i}`, budget);
       const sameKind = ovr.samplesPerPixel === main.samplesPerPixel && ovr.bitsPerSample === main.bitsPerSample &&
         ovr.sampleFormat === main.sampleFormat;
       if (sameKind && ovr.width <= main.width && ovr.height <= main.height) overviews.push(ovr);
@@ -139,10 +142,13 @@ function classify(tiff: TiffFile): Pick<TiffRaster, "main" | "overviews" | "mask
   return { main, overviews, masks };
 }
 
-/** Parses the directory of `reader` and checks the pixel data is stored in full. */
-export async function openTiff(reader: ByteRangeReader): Promise<TiffRaster> {
+/**
+ * Parses the directory of `reader`, holds every level against `budget` and checks the pixel
+ * data is stored in full.
+ */
+export async function openTiff(reader: ByteRangeReader, budget: RasterBudget): Promise<TiffRaster> {
   const tiff = await readTiff(reader);
-  const levels = classify(tiff);
+  const levels = classify(tiff, budget);
   for (const lvl of [levels.main, ...levels.overviews, ...levels.masks]) assertStored(lvl, reader.size);
   return {
     size: reader.size,

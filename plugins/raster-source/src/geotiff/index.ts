@@ -3,6 +3,7 @@
  * rendering over a {@link ByteRangeReader} (local file, S3 ...), using ranged reads only.
  */
 export { InvalidRasterError } from "./errors.js";
+export { DEFAULT_RASTER_BUDGET, type RasterBudget, RasterBudgetError, rasterBudget } from "./budget.js";
 export {
   type ByteRangeReader,
   type CountingReader,

@@ -1,3 +1,4 @@
+import { type RasterBudget, rasterBudget } from "./budget.js";
 import { isCloudOptimized } from "./cog.js";
 import { type WgsBounds, wgs84Bounds } from "./crs.js";
 import { InvalidRasterError } from "./errors.js";
@@ -108,8 +109,9 @@ function describe(r: OpenedRaster, reader: ByteRangeReader): RasterMetadata {
 /**
  * Reads the metadata of a GeoTIFF from its header and directories only (no pixel data).
  * @throws InvalidRasterError for empty, non-TIFF, unreadable, truncated, non-georeferenced files
- *   and unsupported projections.
+ *   and unsupported projections; RasterBudgetError (a subclass) for files declaring more than
+ *   `options.budget` allows (default: the default budget).
  */
-export async function readRasterMetadata(reader: ByteRangeReader): Promise<RasterMetadata> {
-  return describe(await openRaster(reader), reader);
+export async function readRasterMetadata(reader: ByteRangeReader, options: { budget?: Partial<RasterBudget> } = {}): Promise<RasterMetadata> {
+  return describe(await openRaster(reader, rasterBudget(options.budget)), reader);
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_RASTER_BUDGET, type RasterBudget, assertWithinBudget } from "./budget.js";
 import { assertDecodable } from "./decode.js";
 import { numpyDtype, parseGdalNodata } from "./format.js";
 import { type Georeference, readGeoreference } from "./georef.js";
@@ -20,8 +21,8 @@ export interface OpenedRaster {
 // calls made with the same reader object (e.g. many window reads for one raster).
 const opened = new WeakMap<ByteRangeReader, Promise<OpenedRaster>>();
 
-async function open(reader: ByteRangeReader): Promise<OpenedRaster> {
-  const tiff = await openTiff(reader);
+async function open(reader: ByteRangeReader, budget: RasterBudget): Promise<OpenedRaster> {
+  const tiff = await openTiff(reader, budget);
   assertDecodable(tiff.main);
   const dtype = numpyDtype(tiff.main);
   return {
@@ -33,12 +34,18 @@ async function open(reader: ByteRangeReader): Promise<OpenedRaster> {
   };
 }
 
-/** Parses (or returns the cached parse of) the raster behind `reader`. */
-export function openRaster(reader: ByteRangeReader): Promise<OpenedRaster> {
-  let p = opened.get(reader);
-  if (!p) {
-    p = open(reader);
+/**
+ * Parses (or returns the cached parse of) the raster behind `reader`, refusing it with a
+ * RasterBudgetError when it declares more than `budget` allows.
+ */
+export async function openRaster(reader: ByteRangeReader, budget: RasterBudget = DEFAULT_RASTER_BUDGET): Promise<OpenedRaster> {
+  const cached = opened.get(reader);
+  if (!cached) {
+    const p = open(reader, budget);
     opened.set(reader, p);
+    return p;
   }
-  return p;
+  const r = await cached;
+  for (const level of [r.tiff.main, ...r.tiff.overviews, ...r.tiff.masks]) assertWithinBudget(level, budget);
+  return r;
 }

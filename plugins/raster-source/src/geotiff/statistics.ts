@@ -1,10 +1,13 @@
 /**
  * Exact band statistics (as `gdalinfo -stats`) computed block by block: at most `concurrency`
- * decoded blocks are held at once, whatever the raster size.
+ * decoded blocks are held at once, whatever the raster size; never-written blocks are counted
+ * without being materialized, and the loop yields to the event loop between slices of work.
  */
 import { LevelReader, orderedPipeline } from "./blocks.js";
-import type { SampleArray } from "./decode.js";
+import { type RasterBudget, blockBytes, rasterBudget } from "./budget.js";
+import type { DecodedBlock, SampleArray } from "./decode.js";
 import { isFloatDtype, sparseFillValue } from "./format.js";
+import { Pacer } from "./pacer.js";
 import { openRaster } from "./raster.js";
 import type { ByteRangeReader } from "./reader.js";
 
@@ -26,13 +29,24 @@ export interface BandStatistics {
 export interface StatisticsOptions {
   /** Called after each block with the number of blocks done and the total. */
   onProgress?: (done: number, total: number) => void;
-  /** Blocks read and decoded ahead of the one being summed (default 4). */
+  /** Blocks read and decoded ahead of the one being summed (default 4, fewer for big blocks). */
   concurrency?: number;
+  /** What the file may declare (default: the default budget); more is a RasterBudgetError. */
+  budget?: Partial<RasterBudget>;
+  /** Stops the computation (its reason is thrown) at the next slice of work. */
+  signal?: AbortSignal;
 }
+
+/** Decoded bytes in flight at most, whatever the block size (a single block may exceed it). */
+const BYTES_IN_FLIGHT = 64 * 2 ** 20;
+/** Values summed between two chances to yield. */
+const SLICE_VALUES = 1 << 18;
 
 /** Per-band running statistics, fed one block region at a time. */
 interface Accumulator {
   add(data: SampleArray, first: number, stride: number, rowLength: number, cols: number, rows: number, nodata: number | null): void;
+  /** Adds `count` valid pixels of value `v` (a never-written block). */
+  addConstant(v: number, count: number): void;
   result(): { n: number; min: number; max: number; mean: number; stddev: number };
 }
 
@@ -72,6 +86,14 @@ class MomentAccumulator implements Accumulator {
     const mean = shift + s1 / n;
     let m2 = s2 - (s1 * s1) / n;
     if (!(m2 * 1000 >= s2)) m2 = squaredDeviations(data, first, stride, rowLength, cols, rows, nd, mean);
+    this.merge(n, mean, m2, min, max);
+  }
+
+  addConstant(v: number, count: number): void {
+    this.merge(count, v, 0, v, v);
+  }
+
+  private merge(n: number, mean: number, m2: number, min: number, max: number): void {
     const total = this.n + n;
     const delta = mean - this.mean;
     this.mean += (delta * n) / total;
@@ -146,6 +168,14 @@ class ExactIntAccumulator implements Accumulator {
     this.max = max;
   }
 
+  addConstant(v: number, count: number): void {
+    this.n += count;
+    this.sum += BigInt(v) * BigInt(count);
+    this.sumSq += BigInt(v * v) * BigInt(count);
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+  }
+
   result() {
     const n = BigInt(this.n);
     const variance = Number(n * this.sumSq - this.sum * this.sum) / (this.n * this.n);
@@ -164,7 +194,7 @@ function effectiveNodata(nodata: number | null, dtype: string): number | null {
  * full-resolution image, reading one strip or tile at a time. Needs no georeferencing.
  */
 export async function computeStatistics(reader: ByteRangeReader, options: StatisticsOptions = {}): Promise<BandStatistics[]> {
-  const r = await openRaster(reader);
+  const r = await openRaster(reader, rasterBudget(options.budget));
   const { main } = r.tiff;
   const nodata = effectiveNodata(r.nodata, r.dtype);
   const blocks = new LevelReader(reader, r.tiff, main, sparseFillValue(r.nodata, r.dtype));
@@ -173,22 +203,40 @@ export async function computeStatistics(reader: ByteRangeReader, options: Statis
   const planes = main.planar === 2 ? main.samplesPerPixel : 1;
   const perPlane = main.blocksAcross * main.blocksDown;
   const total = perPlane * planes;
+  const fill = blocks.sparseValue;
+  // A never-written block adds nothing when its value is nodata (or NaN), else `pixels` of it.
+  const sparseCounts = fill === fill && fill !== nodata;
+  const pacer = new Pacer(options.signal);
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, Math.floor(BYTES_IN_FLIGHT / blockBytes(main))));
+  const at = (i: number) => ({ bx: i % main.blocksAcross, by: Math.floor((i % perPlane) / main.blocksAcross), plane: Math.floor(i / perPlane) });
 
   await orderedPipeline(
     total,
-    Math.max(1, options.concurrency ?? 4),
-    (i) => blocks.read(i % main.blocksAcross, Math.floor((i % perPlane) / main.blocksAcross), Math.floor(i / perPlane)),
-    (block, i) => {
-      const bx = i % main.blocksAcross;
-      const by = Math.floor((i % perPlane) / main.blocksAcross);
+    concurrency,
+    async (i): Promise<DecodedBlock | null> => {
+      const { bx, by, plane } = at(i);
+      return blocks.isSparse(bx, by, plane) ? null : blocks.read(bx, by, plane);
+    },
+    async (block, i) => {
+      const { bx, by, plane } = at(i);
       const cols = Math.min(main.blockWidth, main.width - bx * main.blockWidth);
-      const rows = Math.min(block.rows, main.height - by * main.blockHeight);
-      if (planes > 1) {
-        acc[Math.floor(i / perPlane)]!.add(block.data, 0, 1, block.width, cols, rows, nodata);
+      const rows = Math.min(main.blockHeight, main.height - by * main.blockHeight);
+      const bands = planes > 1 ? [acc[plane]!] : acc;
+      if (!block) {
+        if (sparseCounts) for (const a of bands) a.addConstant(fill, cols * rows);
       } else {
-        for (let b = 0; b < block.samples; b++) acc[b]!.add(block.data, b, block.samples, block.width, cols, rows, nodata);
+        // Large blocks are summed in slices of rows, with a chance to yield between them.
+        const step = Math.max(1, Math.floor(SLICE_VALUES / (cols * block.samples)));
+        for (let r0 = 0; r0 < rows; r0 += step) {
+          const n = Math.min(step, rows - r0);
+          const first = r0 * block.width * block.samples;
+          if (planes > 1) bands[0]!.add(block.data, first, 1, block.width, cols, n, nodata);
+          else for (let b = 0; b < block.samples; b++) bands[b]!.add(block.data, first + b, block.samples, block.width, cols, n, nodata);
+          if (r0 + n < rows) await pacer.pace();
+        }
       }
       options.onProgress?.(i + 1, total);
+      await pacer.pace();
     },
   );
 

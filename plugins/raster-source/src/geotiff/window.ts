@@ -4,6 +4,7 @@
  * reading only the blocks that output pixels fall in.
  */
 import { LevelReader, orderedPipeline } from "./blocks.js";
+import { type RasterBudget, rasterBudget } from "./budget.js";
 import { epsgTransform, parseEpsg } from "./crs.js";
 import type { DecodedBlock } from "./decode.js";
 import { InvalidRasterError } from "./errors.js";
@@ -73,8 +74,8 @@ function pickLevel(levels: ImageLevel[], factor: number): number {
  * Reads one band of a bbox, resampled (nearest neighbour, pixel centres) to `width` x `height`.
  * @throws RangeError for an invalid request; InvalidRasterError for an unusable raster.
  */
-export async function readWindow(reader: ByteRangeReader, req: WindowRequest): Promise<RasterWindow> {
-  const r = await openRaster(reader);
+export async function readWindow(reader: ByteRangeReader, req: WindowRequest, options: { budget?: Partial<RasterBudget> } = {}): Promise<RasterWindow> {
+  const r = await openRaster(reader, rasterBudget(options.budget));
   const gt = r.georef.geoTransform;
   if (!gt) throw new InvalidRasterError("the TIFF is not georeferenced, so a bbox cannot be located in it");
   const band = validate(req, r.bandCount);
@@ -107,7 +108,7 @@ export async function readWindow(reader: ByteRangeReader, req: WindowRequest): P
       chunk.length,
       CONCURRENCY,
       (k) => blocks.read(chunk[k]! % blocksAcross, Math.floor(chunk[k]! / blocksAcross), plane),
-      (block, k) => (loaded[chunk[k]!] = block),
+      (block, k) => void (loaded[chunk[k]!] = block),
     );
     sampler.fill(data, loaded, level, fx, fy, sample);
   }

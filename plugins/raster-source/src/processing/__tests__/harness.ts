@@ -2,6 +2,7 @@
 import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { pino } from "pino";
 import { type Db, LocalDiskStorage, type Processor, type ProcessorContext, type StoredFile, type Upload } from "@assets/core";
 import { FIXTURES } from "../../geotiff/__tests__/fixtures.js";
@@ -23,9 +24,9 @@ export interface ReadLog {
   bytes: number;
 }
 
-/** Puts a file into storage under `key` (streamed) and returns it as a StoredFile whose reads are logged. */
-export async function storeFile(storage: LocalDiskStorage, path: string, key: string): Promise<{ file: StoredFile; reads: ReadLog }> {
-  const { size } = await storage.put(key, createReadStream(path));
+/** Puts a file (a path, streamed, or bytes) into storage under `key` and returns it as a StoredFile whose reads are logged. */
+export async function storeFile(storage: LocalDiskStorage, path: string | Buffer, key: string): Promise<{ file: StoredFile; reads: ReadLog }> {
+  const { size } = await storage.put(key, typeof path === "string" ? createReadStream(path) : Readable.from([path]));
   const reads: ReadLog = { reads: 0, bytes: 0 };
   const file: StoredFile = {
     key,

@@ -6,7 +6,8 @@ import { UnrecoverableError } from "@assets/core";
 import type { RasterMetadata } from "../../geotiff/index.js";
 import { rasterProcessors } from "../processors.js";
 import { METADATA_STEP, type RasterStatisticsResult, STATISTICS_STEP } from "../results.js";
-import { type TruthFile, expectClose, runProcessors, storeFixture, tempStorage, truth, uploadRow } from "./harness.js";
+import { HOSTILE_TIFFS } from "../../geotiff/__tests__/hostile-tiffs.js";
+import { type TruthFile, expectClose, runProcessors, storeFile, storeFixture, tempStorage, truth, uploadRow } from "./harness.js";
 
 const { storage, dispose } = tempStorage();
 afterAll(dispose);
@@ -74,6 +75,31 @@ describe("files that cannot be raster sources are rejected with a reason", () =>
     const reason = await rejection(file);
     expect(reason.length).toBeGreaterThan(10);
     expect(reason).toMatch(/^[A-Z]/);
+  });
+
+  test("a file beyond the budget of the plugin's options is refused from its header", async () => {
+    const { file, reads } = await storeFixture(storage, "utm31n_u2_cog.tif");
+    const error = await runProcessors(rasterProcessors({ budget: { maxPixels: 1000 } }), { upload: uploadRow(), file, storage }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toBe("The full-resolution image declares 2048 x 2048 pixels x 1 band (4,194,304 values), more than the 1,000 this server processes per raster");
+    expect(reads.bytes).toBeLessThanOrEqual(16 * 1024); // the prefetched head only: no pixel was read
+  });
+
+  test("a RangeError (a size no array can hold) rejects the file instead of counting as transient", async () => {
+    const { file } = await storeFixture(storage, "utm31n_u2_cog.tif");
+    const impossible = { ...file, read: async () => Promise.reject(new RangeError("Invalid typed array length: 18446744065119617025")) };
+    const error = await runProcessors(rasterProcessors(), { upload: uploadRow(), file: impossible, storage }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toBe("The file declares sizes that cannot be processed: Invalid typed array length: 18446744065119617025");
+  });
+
+  test("never-written tiles are counted without being decoded: 65536 x 65536 sparse tiles within a raised budget", async () => {
+    const { file } = await storeFile(storage, HOSTILE_TIFFS.sparseGiant(), "objects/hostile/sparse-giant");
+    const { results } = await runProcessors(rasterProcessors({ budget: { maxPixels: 2 ** 32 } }), { upload: uploadRow(), file, storage });
+    // GDAL reads never-written blocks as 0 (no nodata here): one value, 2^32 times.
+    expect((results[STATISTICS_STEP] as RasterStatisticsResult).bands).toEqual([
+      { band: 1, min: 0, max: 0, mean: 0, stddev: 0, valid_percent: 100, valid_count: 2 ** 32 },
+    ]);
   });
 
   test("the reasons name the problem", async () => {
