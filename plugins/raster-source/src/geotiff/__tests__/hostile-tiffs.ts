@@ -138,11 +138,11 @@ export const HOSTILE_TIFFS = {
   /** 4294967295 x 4294967295 bytes in one never-written strip: no typed array can hold it. */
   impossibleSize: () => buildTiff({ width: 0xffffffff, height: 0xffffffff }),
   /**
-   * 16384 x 16384 bytes whose 16 tiles of 4096 x 4096 all point at one 16 KB deflate stream:
-   * 256 Mpixel of real decoding and summing from a 17 KB file (inside the default budget).
+   * 16384 x 16384 bytes whose 256 tiles of 1024 x 1024 all point at one 1 KB deflate stream:
+   * 256 Mpixel of real decoding and summing from a 3 KB file (inside the default budget).
    */
   sharedDeflateTiles: () =>
-    buildTiff({ width: 16384, height: 16384, tile: [4096, 4096], compression: 8, blocks: { shared: deflateSync(Buffer.alloc(4096 * 4096, 7), { level: 9 }) } }),
+    buildTiff({ width: 16384, height: 16384, tile: [1024, 1024], compression: 8, blocks: { shared: deflateSync(Buffer.alloc(1024 * 1024, 7), { level: 9 }) } }),
   /** One 256 x 256 byte tile (64 KiB) stored as a 65 KB deflate stream that inflates to 64 MiB. */
   deflateBomb: () =>
     buildTiff({ width: 256, height: 256, tile: [256, 256], compression: 8, blocks: [deflateSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 })] }),
