@@ -77,6 +77,23 @@ describe("GeoJSON reader and one-pass summary, against ogrinfo", () => {
     [w - lonlat[0], s - lonlat[1], e - lonlat[2], n - lonlat[3]].forEach((d) => expect(Math.abs(d)).toBeLessThan(0.2));
   });
 
+  it("cuts features out right whatever the chunk boundaries, braces and escaped quotes in strings included", async () => {
+    const text = JSON.stringify({
+      features: [
+        { type: "Feature", properties: { note: 'a } ] {"x": [', q: '\\"', features: "[{" }, geometry: { type: "Point", coordinates: [1, 2] } },
+        { type: "Feature", properties: { note: "ünï\u00e7ode \\" }, geometry: null },
+      ],
+      type: "FeatureCollection",
+      crs: { type: "name", properties: { name: "urn:ogc:def:crs:OGC:1.3:CRS84" } },
+    });
+    const whole = (await summarizeLayer(readGeoJson(Readable.from([Buffer.from(text)])))).summary;
+    const bytes = Buffer.from(text);
+    const oneByOne = (await summarizeLayer(readGeoJson(Readable.from([...bytes].map((b) => Buffer.from([b])))))).summary;
+    expect(oneByOne).toEqual(whole);
+    expect(whole.featureCount).toBe(2);
+    expect(whole.attributes.find((a) => a.attribute === "note")!.unique.values).toEqual(['a } ] {"x": [', "ünïçode \\"]);
+  });
+
   it("reads a bare Feature and a bare geometry as one feature", async () => {
     const feature = await summarizeLayer(readGeoJson(Readable.from([JSON.stringify({ type: "Feature", properties: { a: 1 }, geometry: { type: "Point", coordinates: [1, 2] } })])));
     expect(feature.summary).toMatchObject({ featureCount: 1, geometryType: "Point", bbox: [1, 2, 1, 2] });

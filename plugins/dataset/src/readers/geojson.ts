@@ -1,6 +1,7 @@
 /**
- * GeoJSON (RFC 7946, and the 2008 spec's `crs` member) read as a stream: features are parsed
- * one at a time from `features`, so a 1 GB FeatureCollection never is in memory whole. A bare
+ * GeoJSON (RFC 7946, and the 2008 spec's `crs` member) read as a stream: the elements of
+ * `features` are cut out by {@link FeatureSplitter} and parsed one at a time with JSON.parse, the
+ * rest checked by @streamparser/json, so a 1 GB FeatureCollection never is in memory whole. A bare
  * Feature or geometry is read as a layer of one feature.
  */
 import type { Readable } from "node:stream";
@@ -9,6 +10,7 @@ import type { CrsInfo } from "../crs/crs-info.js";
 import { crsFromGeoJsonMember } from "../crs/geojson-crs.js";
 import { InvalidDatasetError } from "../errors.js";
 import { checkGeometry } from "../geometry.js";
+import { FeatureSplitter } from "./feature-splitter.js";
 import type { AttributeValue, LayerInfo, VectorFeature, VectorLayer } from "../vector-layer.js";
 
 const GEOMETRY_TYPES = new Set(["Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"]);
@@ -46,11 +48,24 @@ export function readGeoJson(input: Readable): VectorLayer {
     const queue: VectorFeature[] = [];
     let index = 0;
     let bytes = 0;
+    // The skeleton parser sees the document with each feature replaced by 0 (emitted and dropped).
     const parser = new JSONParser({ paths: PATHS, keepStack: false });
     parser.onValue = ({ value, key, stack }) => {
-      if (stack.length === 2) queue.push(toFeature(value, index++));
-      else top[String(key)] = value;
+      if (stack.length === 1) top[String(key)] = value;
     };
+    const splitter = new FeatureSplitter({
+      skeleton: (part) => parser.write(part),
+      feature: (part) => {
+        if (part === null) throw new InvalidDatasetError("NOT_GEOJSON", `feature ${index} is not a GeoJSON Feature object`);
+        let value: unknown;
+        try {
+          value = JSON.parse(part.toString("utf8"));
+        } catch (error) {
+          throw new InvalidDatasetError("NOT_JSON", `The file is not valid JSON: feature ${index}: ${(error as Error).message}`, { cause: error });
+        }
+        queue.push(toFeature(value, index++));
+      },
+    });
     const parse = (write: () => void) => {
       try {
         write();
@@ -59,13 +74,14 @@ export function readGeoJson(input: Readable): VectorLayer {
         throw new InvalidDatasetError("NOT_JSON", `The file is not valid JSON: ${(error as Error).message}`, { cause: error });
       }
     };
-    for await (const chunk of input) {
-      bytes += (chunk as Buffer).length;
+    for await (const data of input) {
+      const chunk = typeof data === "string" ? Buffer.from(data) : (data as Buffer);
+      bytes += chunk.length;
       if (parser.isEnded) {
         if (/\S/.test(String(chunk))) throw new InvalidDatasetError("NOT_JSON", "The file has data after its JSON document");
         continue;
       }
-      parse(() => parser.write(chunk as Buffer));
+      parse(() => splitter.write(chunk));
       // Features before `"type"` are queued too; the type is checked when it arrives or at the end.
       if (top.type !== undefined && top.type !== "FeatureCollection" && index > 0) {
         throw new InvalidDatasetError("NOT_GEOJSON", `A GeoJSON ${JSON.stringify(top.type)} cannot have features`);
@@ -73,6 +89,7 @@ export function readGeoJson(input: Readable): VectorLayer {
       while (queue.length > 0) yield queue.shift()!;
     }
     if (bytes === 0) throw new InvalidDatasetError("EMPTY_FILE", "The file is empty");
+    if (splitter.inFeature) throw new InvalidDatasetError("NOT_JSON", `The file is not valid JSON: it ends inside feature ${index}`);
     if (!parser.isEnded) parse(() => parser.end());
     while (queue.length > 0) yield queue.shift()!;
 
