@@ -9,7 +9,7 @@ import type { StorageDriver } from "../storage/storage-driver.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import type { ObjectStore } from "./object-store.js";
 import { UnrecoverableError, type Processor, type StoredFile } from "./processor.js";
-import { IllegalTransitionError, transitionUpload } from "./upload-states.js";
+import { IllegalTransitionError, renewUploadLease, transitionUpload } from "./upload-states.js";
 
 /** How the runner retries and how long a claim lasts. */
 export interface RetryPolicy {
@@ -74,11 +74,10 @@ export class UploadRunner {
     const { db, log } = this.options;
     const job = await db.job.findUnique({ where: { id: jobId } });
     if (!job || job.kind !== PROCESS_UPLOAD || job.subject_id === null || job.state === "succeeded" || job.state === "failed") return;
-    const claim = await this.claim(job.subject_id);
+    const claim = await this.claim(job.subject_id, jobId, job.started_at ?? new Date());
     if (!claim) return;
     const { upload, token } = claim;
     const jobLog = log.child({ jobId, uploadId: upload.id, attempt: upload.attempts });
-    await db.job.update({ where: { id: jobId }, data: { state: "running", attempts: upload.attempts, started_at: job.started_at ?? new Date(), error: null } });
 
     const lease = new AbortController();
     const heartbeat = setInterval(() => {
@@ -129,39 +128,42 @@ export class UploadRunner {
     }
   };
 
-  /** Takes the upload if it is due: fresh, due for a retry, or abandoned by a dead worker. */
-  private async claim(uploadId: number): Promise<{ upload: Upload; token: string } | null> {
+  /**
+   * Takes the upload if it is due: fresh, due for a retry, or abandoned by a
+   * dead worker; its job becomes `running` in the same transaction, so the
+   * two never disagree.
+   */
+  private async claim(uploadId: number, jobId: string, startedAt: Date): Promise<{ upload: Upload; token: string } | null> {
     const now = new Date();
     const token = randomUUID();
     try {
-      await transitionUpload(
-        this.options.db,
-        uploadId,
-        ["received", "retry", "processing"],
-        "processing",
-        { attempts: { increment: 1 }, claim_token: token, lease_expires_at: new Date(now.getTime() + this.options.retry.leaseMs), next_attempt_at: null },
-        {
-          OR: [
-            { state: "received" },
-            { state: "retry", OR: [{ next_attempt_at: null }, { next_attempt_at: { lte: now } }] },
-            { state: "processing", OR: [{ lease_expires_at: null }, { lease_expires_at: { lt: now } }] },
-          ],
-        },
-      );
+      return await this.options.db.$transaction(async (tx) => {
+        await transitionUpload(
+          tx,
+          uploadId,
+          ["received", "retry", "processing"],
+          "processing",
+          { attempts: { increment: 1 }, claim_token: token, lease_expires_at: new Date(now.getTime() + this.options.retry.leaseMs), next_attempt_at: null },
+          {
+            OR: [
+              { state: "received" },
+              { state: "retry", OR: [{ next_attempt_at: null }, { next_attempt_at: { lte: now } }] },
+              { state: "processing", OR: [{ lease_expires_at: null }, { lease_expires_at: { lt: now } }] },
+            ],
+          },
+        );
+        const upload = await tx.upload.findUniqueOrThrow({ where: { id: uploadId } });
+        await tx.job.update({ where: { id: jobId }, data: { state: "running", attempts: upload.attempts, started_at: startedAt, error: null } });
+        return { upload, token };
+      });
     } catch (error) {
       if (error instanceof IllegalTransitionError) return null;
       throw error;
     }
-    const upload = await this.options.db.upload.findUniqueOrThrow({ where: { id: uploadId } });
-    return { upload, token };
   }
 
-  private async renewLease(uploadId: number, token: string): Promise<boolean> {
-    const { count } = await this.options.db.upload.updateMany({
-      where: { id: uploadId, state: "processing", claim_token: token },
-      data: { lease_expires_at: new Date(Date.now() + this.options.retry.leaseMs) },
-    });
-    return count === 1;
+  private renewLease(uploadId: number, token: string): Promise<boolean> {
+    return renewUploadLease(this.options.db, uploadId, token, new Date(Date.now() + this.options.retry.leaseMs));
   }
 
   /** Sniffs the content and holds it against what the type accepts. Returns the MIME type to record. */
@@ -241,8 +243,10 @@ export class UploadRunner {
       if (error instanceof UnrecoverableError || upload.attempts >= maxAttempts) {
         const reason = error instanceof UnrecoverableError ? `${step}${message}` : `${step}${message} (gave up after ${upload.attempts} attempts)`;
         // The bytes are released (another upload may share them), so the key goes too.
-        await transitionUpload(db, upload.id, ["processing"], "rejected", { state_detail: reason, claim_token: null, lease_expires_at: null, storage_key: null }, { claim_token: token });
-        await db.job.update({ where: { id: jobId }, data: { state: "failed", error: reason, finished_at: new Date() } });
+        await db.$transaction(async (tx) => {
+          await transitionUpload(tx, upload.id, ["processing"], "rejected", { state_detail: reason, claim_token: null, lease_expires_at: null, storage_key: null }, { claim_token: token });
+          await tx.job.update({ where: { id: jobId }, data: { state: "failed", error: reason, finished_at: new Date() } });
+        });
         if (upload.sha256 && upload.storage_key) await this.options.objects.release(upload.sha256);
         log.info({ reason }, "upload rejected");
         return;
@@ -250,8 +254,10 @@ export class UploadRunner {
       const delay = this.options.retry.backoffMs(upload.attempts);
       const nextAttemptAt = new Date(Date.now() + delay);
       const detail = `Attempt ${upload.attempts} of ${maxAttempts} failed: ${step}${message}; retrying at ${nextAttemptAt.toISOString()}`;
-      await transitionUpload(db, upload.id, ["processing"], "retry", { state_detail: detail, claim_token: null, lease_expires_at: null, next_attempt_at: nextAttemptAt }, { claim_token: token });
-      await db.job.update({ where: { id: jobId }, data: { state: "retry", error: `${step}${message}` } });
+      await db.$transaction(async (tx) => {
+        await transitionUpload(tx, upload.id, ["processing"], "retry", { state_detail: detail, claim_token: null, lease_expires_at: null, next_attempt_at: nextAttemptAt }, { claim_token: token });
+        await tx.job.update({ where: { id: jobId }, data: { state: "retry", error: `${step}${message}` } });
+      });
       log.warn({ err: error, delay }, "upload processing failed; will retry");
       await this.options.queue.enqueue(jobId, delay).catch((e: unknown) => log.warn({ err: e }, "re-enqueue failed; the sweeper will pick the retry up"));
     } catch (recordError) {

@@ -40,3 +40,12 @@ export async function transitionUpload(
   const { count } = await db.upload.updateMany({ where: { AND: [{ id: uploadId, state: { in: [...from] } }, guard] }, data: { ...data, state: to } });
   if (count === 0) throw new IllegalTransitionError(uploadId, from, to);
 }
+
+/**
+ * Extends the lease of the worker holding `token` on a `processing` upload
+ * until `until`. False when the claim is gone (another worker took it over).
+ */
+export async function renewUploadLease(db: Client, uploadId: number, token: string, until: Date): Promise<boolean> {
+  const { count } = await db.upload.updateMany({ where: { id: uploadId, state: "processing", claim_token: token }, data: { lease_expires_at: until } });
+  return count === 1;
+}
