@@ -1,5 +1,6 @@
 import { AppError } from "../errors/index.js";
 import type { FieldCatalog } from "../query/field-catalog.js";
+import { checkPluginFields } from "./check-fields.js";
 import type { AssetPlugin, AssetTypeDefinition } from "./types.js";
 
 /** The plugins of one router, checked once at registration. */
@@ -25,6 +26,7 @@ export class PluginRegistry {
       if (types.has(type.key)) throw new AppError("PLUGIN_DUPLICATE_TYPE", 500, `Asset type '${type.key}' is defined twice`);
       types.set(type.key, type);
     }
+    checkPluginFields(plugins);
     this.plugins = plugins;
     this.types = types;
   }

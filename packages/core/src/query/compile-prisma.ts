@@ -57,8 +57,10 @@ function searchFilter(fields: FieldCatalog, text: string): PrismaWhere {
 }
 
 function orderEntry(spec: FieldSpec, key: SortKey): PrismaOrderBy {
-  const leaf: unknown = spec.nullable ? { sort: key.direction, nulls: key.direction === "asc" ? "last" : "first" } : key.direction;
-  let node: unknown = leaf;
+  // PostgreSQL puts NULLs last ascending and first descending by default; Prisma's `{ sort, nulls }`
+  // would say the same, but it is refused on a required column (a nullable value reached through an
+  // optional relation), so the plain direction is sent.
+  let node: unknown = key.direction;
   for (let i = spec.path.length - 1; i >= 0; i--) node = { [spec.path[i]!]: node };
   return node as PrismaOrderBy;
 }
