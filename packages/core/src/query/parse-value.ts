@@ -3,7 +3,9 @@ import type { FieldSpec } from "./field-catalog.js";
 
 const INTEGER = /^[+-]?\d+$/;
 const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+/** A uuid as text, dashes optional (the one uuid pattern; `normalizeUuid` canonicalises a match), to embed in other patterns. */
+export const UUID_TEXT = "[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}";
+const UUID = new RegExp(`^${UUID_TEXT}$`, "i");
 // ISO 8601 date or date-time; a date-time without offset is read as UTC.
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 

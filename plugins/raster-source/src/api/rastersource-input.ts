@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ACCESS_MODIFIERS, normalizeAccessModifier, normalizeUuid } from "@assets/core";
+import { ACCESS_MODIFIERS, normalizeAccessModifier, normalizeUuid, UUID_TEXT } from "@assets/core";
 import { parseInterval } from "../model/interval.js";
 import { invalidFields, type FieldErrors } from "./drf-errors.js";
 
@@ -12,7 +12,7 @@ const accessModifier = z.union([z.string(), z.number()]).transform((value, ctx) 
   return z.NEVER;
 });
 
-const UUID_AT_END = /([0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})\/?(?:\?.*)?$/i;
+const UUID_AT_END = new RegExp(`(${UUID_TEXT})\\/?(?:\\?.*)?$`, "i");
 
 /** An organisation by uuid, by its API URL, or as rendered (`{ url, uuid, name }`). */
 const organisation = z.union([z.string(), z.object({ uuid: z.string() })]).transform((value, ctx) => {

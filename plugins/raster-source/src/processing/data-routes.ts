@@ -13,7 +13,7 @@
 import { Router } from "express";
 import { Errors, type PluginHost, searchParams, sendJson, serviceContext } from "@assets/core";
 import { drfErrorHandlers } from "../api/drf-errors.js";
-import { findSource, isUuid } from "./source-access.js";
+import { findSource } from "./source-access.js";
 import { ReaderCache, nearestStep, readStepWindow } from "./step-files.js";
 import { receiveStep } from "./step-upload.js";
 import { renderTask, visibleTaskUpload } from "./tasks.js";
@@ -44,7 +44,7 @@ export function rasterDataRoutes(host: PluginHost): Router {
 
   router.get("/tasks/:id/", async (req, res) => {
     const ctx = serviceContext(req);
-    const job = isUuid(req.params.id) ? await host.uploads.job(req.params.id.toLowerCase()) : null;
+    const job = await host.uploads.job(req.params.id);
     const upload = job && (await visibleTaskUpload(ctx, job));
     if (!job || !upload) throw Errors.NOT_FOUND({ detail: "Not found." });
     sendJson(req, res, 200, renderTask(req, job, upload));

@@ -1,11 +1,10 @@
 /** Loading a raster source for the data endpoints, with the caller's permissions in the query. */
-import { authorize, Errors, type Prisma, type ServiceContext } from "@assets/core";
+import { authorize, Errors, normalizeUuid, type Prisma, type ServiceContext } from "@assets/core";
 import { RASTER_SOURCE_TYPE } from "../model/raster-source-type.js";
 import { LATEST_FIRST, STEP_FIELDS, type StepFile } from "./step-files.js";
 
 const NOT_FOUND = "Not found.";
 const FORBIDDEN = "You do not have permission to perform this action.";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the data endpoints need of a source. */
 export interface SourceRef {
@@ -20,11 +19,6 @@ export interface SourceRef {
   latestStep: StepFile | null;
 }
 
-/** Whether `value` is a canonical UUID (anything else cannot name a row). */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
 /**
  * The raster source `uuid` if the caller may `view` it (otherwise 404, hiding its existence);
  * for `change`, a visible source the caller may not change is a 403, as is any for anonymous callers.
@@ -32,7 +26,8 @@ export function isUuid(value: string): boolean {
 export async function findSource(ctx: ServiceContext, uuid: string, action: "view" | "change"): Promise<SourceRef> {
   // An anonymous caller can change nothing: a 403 (which the Lizard profile answers as 401 with a challenge), before any lookup.
   if (action === "change" && ctx.principal.kind === "anonymous") throw Errors.FORBIDDEN({ detail: FORBIDDEN });
-  if (!isUuid(uuid)) throw Errors.NOT_FOUND({ detail: NOT_FOUND });
+  const key = normalizeUuid(uuid);
+  if (!key) throw Errors.NOT_FOUND({ detail: NOT_FOUND });
   const find = (where: Prisma.ResourceWhereInput) =>
     ctx.db.resource.findFirst({
       where,
@@ -48,7 +43,7 @@ export async function findSource(ctx: ServiceContext, uuid: string, action: "vie
         },
       },
     });
-  const resource = await authorize(ctx, "Resource", { uuid: uuid.toLowerCase(), type: RASTER_SOURCE_TYPE }, action, find, { notFound: NOT_FOUND, forbidden: FORBIDDEN });
+  const resource = await authorize(ctx, "Resource", { uuid: key, type: RASTER_SOURCE_TYPE }, action, find, { notFound: NOT_FOUND, forbidden: FORBIDDEN });
   const s = resource.raster_source;
   return {
     resourceId: resource.id,
