@@ -52,3 +52,9 @@ export { renderDerivative, DEFAULT_RENDER_OPTIONS, type RenderOptions } from "./
 export { derivativeKey, derivativeETag, derivativeDigest, derivativeMimeType } from "./delivery/derivative-key.js";
 export { DerivativeMaker, type DerivativeMakerOptions, type EnsureOutcome } from "./delivery/derivative-maker.js";
 export { deliverImage, type StoredImage, type ImageRequest, type ImageAnswer, type DeliveryContext } from "./delivery/deliver-image.js";
+export { imageAssetPlugin, type ImageAssetPluginOptions } from "./image-asset-plugin.js";
+export { IMAGE_ASSET_TYPE } from "./model/image-asset-type.js";
+export { IMAGE_ASSET_FIELDS } from "./model/image-asset-fields.js";
+export { imageAssetAttributes, type ImageAssetRecord } from "./model/image-asset-attributes.js";
+export { clientMetadata, type ClientMetadata, type LocaleMetadata } from "./model/client-metadata.js";
+export { commitImageUpload } from "./processing/commit.js";

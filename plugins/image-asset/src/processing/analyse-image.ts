@@ -33,6 +33,8 @@ export interface ImageFacts {
   /** Frames of an animation, pages of a TIFF; 1 for a still image. */
   frame_count: number;
   animated: boolean;
+  /** Whether the image has an alpha channel (decides PNG or JPEG when a transform must pick). */
+  has_alpha: boolean;
   resolution: Resolution;
   orientation: Orientation;
   blurhash: string;
@@ -93,6 +95,7 @@ export async function analyseImage(path: string, options: ImageAnalysisOptions =
       height: probe.height,
       frame_count: probe.pages,
       animated: probe.animated,
+      has_alpha: probe.hasAlpha,
       resolution: resolutionOf(probe.width, probe.height, settings.resolutionThresholds),
       orientation: orientationOf(probe.width, probe.height),
       blurhash,
