@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { definePlugin, type RasterSource } from "@assets/core";
 import { LIZARD_PREFIX } from "./api/lizard-urls.js";
 import { lizardRouter } from "./api/lizard-router.js";
-import { renderDrfError } from "./api/drf-errors.js";
+import { renderDrfError } from "@assets/drf";
 import { RASTER_SOURCE_TYPE } from "./model/raster-source-type.js";
 import { RASTER_SOURCE_FIELDS } from "./model/raster-source-fields.js";
 import { rasterSourceAttributes } from "./model/raster-source-attributes.js";

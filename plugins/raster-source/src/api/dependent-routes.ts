@@ -1,12 +1,10 @@
 import { Router } from "express";
-import { parseDjangoQuery, searchParams, serviceContext } from "@assets/core";
+import { searchParams, serviceContext } from "@assets/core";
+import { parseDjangoQuery, allowOnly, drfList, drfPage, uuidParam } from "@assets/drf";
 import { serializeLabelType, serializeLayer, serializeOrganisation } from "./dependent-serializer.js";
 import type { DependentService } from "./dependent-service.js";
-import { allowOnly } from "./drf-errors.js";
-import { drfList, drfPage } from "./drf-pagination.js";
 import { RASTER_LAYER_LIST } from "./lizard-dialect.js";
 import { lizardUrls } from "./lizard-urls.js";
-import { uuidParam } from "./route-params.js";
 
 /** Read-only `/rasters/`, `/labeltypes/{uuid}/` and `/organisations/{uuid}/`: where a raster source's links lead. */
 export function dependentRoutes(service: DependentService): Router {

@@ -1,14 +1,4 @@
-import {
-  accessibleResources,
-  listPage,
-  Errors,
-  type LabelType,
-  type ListQuery,
-  type Organisation,
-  type Prisma,
-  type RasterLayer,
-  type ServiceContext,
-} from "@assets/core";
+import { accessibleResources, listPage, Errors, type LabelType, type ListQuery, type Organisation, type Prisma, type RasterLayer, type ServiceContext } from "@assets/core";
 import { RASTER_LAYER_FIELDS } from "./lizard-dialect.js";
 
 /** A layer or label type with its source's uuid (null once the source is gone). */

@@ -1,11 +1,5 @@
-import {
-  DJANGO_COMPARE_LOOKUPS,
-  DJANGO_TEXT_LOOKUPS,
-  RESOURCE_FIELDS,
-  UPLOAD_FIELDS,
-  type DjangoListOptions,
-  type FieldCatalog,
-} from "@assets/core";
+import { RESOURCE_FIELDS, UPLOAD_FIELDS, type FieldCatalog } from "@assets/core";
+import { DJANGO_COMPARE_LOOKUPS, DJANGO_TEXT_LOOKUPS, type DjangoListOptions } from "@assets/drf";
 import { RASTER_SOURCE_FIELDS } from "../model/raster-source-fields.js";
 
 /**

@@ -2,7 +2,7 @@ import { Router } from "express";
 import { ResourceService, type PluginHost } from "@assets/core";
 import { DependentService } from "./dependent-service.js";
 import { dependentRoutes } from "./dependent-routes.js";
-import { drfErrorHandlers, drfNotFound, jsonFormatOnly } from "./drf-errors.js";
+import { drfErrorHandlers, drfNotFound, jsonFormatOnly } from "@assets/drf";
 import { LIZARD_SOURCE_FIELDS } from "./lizard-dialect.js";
 import { rasterSourceRoutes } from "./rastersource-routes.js";
 import { RasterSourceService } from "./rastersource-service.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ACCESS_MODIFIERS, normalizeAccessModifier, normalizeUuid, UUID_TEXT } from "@assets/core";
 import { parseInterval } from "../model/interval.js";
-import { invalidFields, type FieldErrors } from "./drf-errors.js";
+import { invalidFields, type FieldErrors } from "@assets/drf";
 
 /** An access modifier by name ("Private", any case) or by Lizard's number (200). */
 const accessModifier = z.union([z.string(), z.number()]).transform((value, ctx) => {

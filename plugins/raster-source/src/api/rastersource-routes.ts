@@ -1,13 +1,11 @@
 import { Router } from "express";
-import { parseDjangoQuery, searchParams, serviceContext } from "@assets/core";
-import { allowOnly } from "./drf-errors.js";
-import { drfList, drfPage } from "./drf-pagination.js";
+import { searchParams, serviceContext } from "@assets/core";
+import { parseDjangoQuery, allowOnly, drfList, drfPage, signedIn, uuidParam } from "@assets/drf";
 import { RASTER_SOURCE_LIST, RASTER_UPLOAD_LIST } from "./lizard-dialect.js";
 import { lizardUrls } from "./lizard-urls.js";
 import { forceRequested, parseBody, rasterSourceCreate, rasterSourcePatch } from "./rastersource-input.js";
 import { serializeRasterSource, serializeSourceUpload } from "./rastersource-serializer.js";
 import type { RasterSourceService } from "./rastersource-service.js";
-import { signedIn, uuidParam } from "./route-params.js";
 
 const LIST = "/rastersources/";
 const DETAIL = "/rastersources/:uuid/";

@@ -1,16 +1,6 @@
-import {
-  Errors,
-  UploadService,
-  type ListQuery,
-  type Prisma,
-  type RasterSource,
-  type ResourceRecord,
-  type ResourceService,
-  type ServiceContext,
-  type Upload,
-} from "@assets/core";
+import { Errors, UploadService, type ListQuery, type Prisma, type RasterSource, type ResourceRecord, type ResourceService, type ServiceContext, type Upload } from "@assets/core";
 import { RASTER_SOURCE_TYPE } from "../model/raster-source-type.js";
-import { invalidFields } from "./drf-errors.js";
+import { invalidFields } from "@assets/drf";
 import type { RasterSourceCreate, RasterSourcePatch } from "./rastersource-input.js";
 
 

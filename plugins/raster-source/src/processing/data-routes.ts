@@ -12,7 +12,7 @@
  */
 import { Router } from "express";
 import { Errors, type PluginHost, searchParams, sendJson, serviceContext } from "@assets/core";
-import { drfErrorHandlers } from "../api/drf-errors.js";
+import { drfErrorHandlers } from "@assets/drf";
 import { findSource } from "./source-access.js";
 import { ReaderCache, nearestStep, readStepWindow } from "./step-files.js";
 import { receiveStep } from "./step-upload.js";
