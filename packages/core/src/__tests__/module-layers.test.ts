@@ -14,6 +14,10 @@ const LOWER = ["errors", "db", "query", "access", "auth", "storage", "jobs", "se
 /** The HTTP kit: request context, JSON bodies and JSON:API documents, errors to HTTP, the collection router. */
 const KIT = ["http/request-context.ts", "http/json-body.ts", "http/jsonapi.ts", "http/error-handler.ts", "http/send-json.ts", "http/logging.ts", "http/collection-router.ts"];
 const ROOT = "asset-router.ts";
+/** The plugin contract (`definePlugin`, the registry): what a module may know of plugins. */
+const CONTRACT = "plugins";
+/** Vertical modules that own routes and may use the kit, but not each other's routes or the root. */
+const VERTICALS = ["uploads"];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -55,5 +59,22 @@ describe("module layers", () => {
       .filter((f) => KIT.includes(f.file))
       .flatMap((f) => f.imports.filter((target) => !KIT.includes(target) && !LOWER.includes(moduleOf(target)) && !target.startsWith("generated/")).map((target) => `${f.file} -> ${target}`));
     expect(upward).toEqual([]);
+  });
+
+  it("keeps each vertical module on the kit: lower modules, the HTTP kit, the plugin contract and itself", () => {
+    const verticalFiles = files.filter((f) => VERTICALS.includes(moduleOf(f.file)));
+    // The upload protocol routes live in uploads/, so this rule sees them.
+    for (const route of ["uploads/protocols/upload-write-routes.ts", "uploads/protocols/tus-routes.ts", "uploads/protocols/multipart-upload.ts", "uploads/upload-routes.ts", "uploads/job-routes.ts"]) {
+      expect(verticalFiles.map((f) => f.file)).toContain(route);
+    }
+    const outside = verticalFiles.flatMap((f) =>
+      f.imports
+        .filter((target) => {
+          const module = moduleOf(target);
+          return module !== moduleOf(f.file) && !LOWER.includes(module) && !KIT.includes(target) && module !== CONTRACT && !target.startsWith("generated/");
+        })
+        .map((target) => `${f.file} -> ${target}`),
+    );
+    expect(outside).toEqual([]);
   });
 });

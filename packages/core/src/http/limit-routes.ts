@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { Errors } from "../errors/index.js";
-import type { Pipeline } from "../pipeline/create-pipeline.js";
+import type { Pipeline } from "../uploads/create-pipeline.js";
 import { sendJson } from "./send-json.js";
 
 function sizeLabel(bytes: number): string {

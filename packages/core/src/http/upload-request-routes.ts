@@ -4,12 +4,12 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { Errors } from "../errors/index.js";
 import { uploadRequestPath, type UploadRequestService } from "../uploads/upload-request-service.js";
-import { expectedChecksums } from "./checksum-headers.js";
+import { expectedChecksums } from "../uploads/protocols/checksum-headers.js";
 import { parseJsonApiBody } from "./jsonapi.js";
 import { requestLogger } from "./logging.js";
 import { baseUrl, serviceContext } from "./request-context.js";
 import { sendJson } from "./send-json.js";
-import type { UrlSigner } from "./signed-url.js";
+import type { UrlSigner } from "../uploads/protocols/signed-url.js";
 
 /** What {@link uploadRequestRoutes} needs from the asset router. */
 export interface UploadRequestRouteOptions {

@@ -3,8 +3,8 @@ import type { FieldCatalog } from "../query/field-catalog.js";
 import type { Database } from "../db/open-database.js";
 import type { Logger } from "pino";
 import type { ErrorRenderer } from "../http/error-handler.js";
-import type { CommitHook, Processor } from "../pipeline/processor.js";
-import type { UploadIngest } from "../pipeline/ingest-types.js";
+import type { CommitHook, Processor } from "../uploads/processing/processor.js";
+import type { UploadIngest } from "../uploads/ingest-types.js";
 import type { StorageDriver } from "../storage/storage-driver.js";
 
 /**

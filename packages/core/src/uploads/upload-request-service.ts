@@ -6,10 +6,10 @@ import { loadPrincipal } from "../auth/authenticate.js";
 import type { Db } from "../db/open-database.js";
 import { Errors } from "../errors/index.js";
 import type { Upload } from "../generated/prisma/client.js";
-import { sanitizeFilename } from "../pipeline/filenames.js";
-import type { IngestService } from "../pipeline/ingest-service.js";
-import type { IngestResult } from "../pipeline/ingest-types.js";
-import type { StagedBytes } from "../pipeline/object-store.js";
+import { sanitizeFilename } from "./filenames.js";
+import type { IngestService } from "./ingest-service.js";
+import type { IngestResult } from "./ingest-types.js";
+import type { StagedBytes } from "./object-store.js";
 import type { ServiceContext } from "../services/service-context.js";
 
 /** Dependencies of {@link UploadRequestService}. */

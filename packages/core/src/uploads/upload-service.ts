@@ -1,8 +1,8 @@
 import { accessibleUploads } from "../access/accessible.js";
 import type { ResourceAction } from "../access/ability.js";
 import { authorize } from "../access/authorize.js";
-import type { ObjectStore } from "../pipeline/object-store.js";
-import { PROCESS_UPLOAD } from "../pipeline/upload-runner.js";
+import type { ObjectStore } from "./object-store.js";
+import { PROCESS_UPLOAD } from "./processing/upload-runner.js";
 import { Errors } from "../errors/index.js";
 import type { Prisma, Upload } from "../generated/prisma/client.js";
 import { listPage, type ListPage } from "../query/list-page.js";

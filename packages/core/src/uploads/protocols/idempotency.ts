@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
-import { Errors } from "../errors/index.js";
-import type { Prisma } from "../generated/prisma/client.js";
-import { isUniqueViolation } from "../db/errors.js";
-import { serviceContext } from "./request-context.js";
+import { Errors } from "../../errors/index.js";
+import type { Prisma } from "../../generated/prisma/client.js";
+import { isUniqueViolation } from "../../db/errors.js";
+import { serviceContext } from "../../http/request-context.js";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 

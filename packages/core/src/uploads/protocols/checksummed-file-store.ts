@@ -7,8 +7,8 @@ import { Transform, pipeline, type Readable } from "node:stream";
 import { pipeline as pipelineAsync } from "node:stream/promises";
 import { FileStore } from "@tus/file-store";
 import { ERRORS } from "@tus/server";
-import { Errors } from "../errors/index.js";
-import { SyncedFileWriter } from "../storage/synced-file-writer.js";
+import { Errors } from "../../errors/index.js";
+import { SyncedFileWriter } from "../../storage/synced-file-writer.js";
 
 /** Digest algorithms of the tus checksum extension that the server verifies (`Tus-Checksum-Algorithm`). */
 export const TUS_CHECKSUM_ALGORITHMS = ["md5", "sha1", "sha256"] as const;

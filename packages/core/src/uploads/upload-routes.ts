@@ -1,9 +1,9 @@
 import type { Router } from "express";
 import type { FieldReadPolicy } from "../access/field-policy.js";
 import type { ListOptions } from "../query/field-catalog.js";
-import { serializeUpload } from "../uploads/upload-serializer.js";
-import type { UploadService } from "../uploads/upload-service.js";
-import { collectionRouter } from "./collection-router.js";
+import { serializeUpload } from "./upload-serializer.js";
+import type { UploadService } from "./upload-service.js";
+import { collectionRouter } from "../http/collection-router.js";
 
 /** `/uploads` reads: newest first unless `order_by` says otherwise. */
 export function uploadReadRoutes(service: UploadService, listOptions: ListOptions, fieldPolicy?: FieldReadPolicy): Router {

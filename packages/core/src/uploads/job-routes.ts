@@ -1,11 +1,11 @@
 import { Router, type Request } from "express";
 import { Errors } from "../errors/index.js";
 import type { Job } from "../generated/prisma/client.js";
-import type { Pipeline } from "../pipeline/create-pipeline.js";
-import type { UploadService } from "../uploads/upload-service.js";
-import { serializeUpload } from "../uploads/upload-serializer.js";
-import { baseUrl, serviceContext } from "./request-context.js";
-import { sendJson } from "./send-json.js";
+import type { Pipeline } from "./create-pipeline.js";
+import type { UploadService } from "./upload-service.js";
+import { serializeUpload } from "./upload-serializer.js";
+import { baseUrl, serviceContext } from "../http/request-context.js";
+import { sendJson } from "../http/send-json.js";
 
 const FINAL = new Set(["succeeded", "failed"]);
 /** How often the event stream looks at the job (the database is the truth for every backend). */

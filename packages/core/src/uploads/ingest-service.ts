@@ -13,7 +13,7 @@ import { ChecksumMismatchError } from "../storage/hashing-stream.js";
 import type { IngestRequest, IngestResult, UploadIngest } from "./ingest-types.js";
 import type { ObjectStore, StagedBytes } from "./object-store.js";
 import type { UploadLimits } from "./upload-limits.js";
-import { PROCESS_UPLOAD } from "./upload-runner.js";
+import { PROCESS_UPLOAD } from "./processing/upload-runner.js";
 import { transitionUpload } from "./upload-states.js";
 
 /**

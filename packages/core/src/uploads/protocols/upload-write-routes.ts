@@ -1,13 +1,13 @@
 import { Router } from "express";
-import { Errors } from "../errors/index.js";
-import type { Pipeline } from "../pipeline/create-pipeline.js";
-import type { UploadService } from "../uploads/upload-service.js";
-import { serializeUpload } from "../uploads/upload-serializer.js";
+import { Errors } from "../../errors/index.js";
+import type { Pipeline } from "../create-pipeline.js";
+import type { UploadService } from "../upload-service.js";
+import { serializeUpload } from "../upload-serializer.js";
 import { idempotency, type IdempotencyOptions } from "./idempotency.js";
-import { serializeJob } from "./job-routes.js";
+import { serializeJob } from "../job-routes.js";
 import { ingestMultipart } from "./multipart-upload.js";
-import { baseUrl, serviceContext } from "./request-context.js";
-import { sendJson } from "./send-json.js";
+import { baseUrl, serviceContext } from "../../http/request-context.js";
+import { sendJson } from "../../http/send-json.js";
 
 /**
  * `POST /uploads` as multipart/form-data: 202 with the upload (state

@@ -8,9 +8,9 @@ import type { AssetPlugin } from "../plugins/types.js";
 import type { StorageDriver } from "../storage/storage-driver.js";
 import { IngestService } from "./ingest-service.js";
 import { ObjectStore } from "./object-store.js";
-import { Sweeper } from "./sweeper.js";
+import { Sweeper } from "./processing/sweeper.js";
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from "./upload-limits.js";
-import { UploadRunner, exponentialBackoff, type RetryPolicy } from "./upload-runner.js";
+import { UploadRunner, exponentialBackoff, type RetryPolicy } from "./processing/upload-runner.js";
 
 /** How to build the upload pipeline. */
 export interface PipelineOptions {

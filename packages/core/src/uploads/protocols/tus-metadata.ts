@@ -1,6 +1,6 @@
-import { Errors } from "../errors/index.js";
-import { findUnstorableJson, unstorableReason } from "../db/storable-json.js";
-import { sanitizeFilename } from "../pipeline/filenames.js";
+import { Errors } from "../../errors/index.js";
+import { findUnstorableJson, unstorableReason } from "../../db/storable-json.js";
+import { sanitizeFilename } from "../filenames.js";
 
 /** Raw tus `Upload-Metadata`, decoded: key to value (null for a key sent without a value). */
 export type TusMetadata = Record<string, string | null>;

@@ -6,15 +6,15 @@ import { join } from "node:path";
 import type { Request, RequestHandler, Response } from "express";
 import { MemoryLocker, Server, TUS_RESUMABLE } from "@tus/server";
 import type { Logger } from "pino";
-import { AppError, Errors } from "../errors/index.js";
-import type { Upload } from "../generated/prisma/client.js";
-import type { Pipeline } from "../pipeline/create-pipeline.js";
-import type { ServiceContext } from "../services/service-context.js";
-import { ChecksummedFileStore, TUS_CHECKSUM_ALGORITHMS, parseUploadChecksum, type ChunkChecksum, type WriteObserver } from "../uploads/checksummed-file-store.js";
-import { parseTusCreation, type TusCreation } from "../uploads/tus-metadata.js";
-import { TusUploadService, type TusFinished } from "../uploads/tus-upload-service.js";
-import { toAppError } from "./error-handler.js";
-import { baseUrl, serviceContext } from "./request-context.js";
+import { AppError, Errors } from "../../errors/index.js";
+import type { Upload } from "../../generated/prisma/client.js";
+import type { Pipeline } from "../create-pipeline.js";
+import type { ServiceContext } from "../../services/service-context.js";
+import { ChecksummedFileStore, TUS_CHECKSUM_ALGORITHMS, parseUploadChecksum, type ChunkChecksum, type WriteObserver } from "./checksummed-file-store.js";
+import { parseTusCreation, type TusCreation } from "./tus-metadata.js";
+import { TusUploadService, type TusFinished } from "./tus-upload-service.js";
+import { toAppError } from "../../http/error-handler.js";
+import { baseUrl, serviceContext } from "../../http/request-context.js";
 import { sendWebResponse, toWebRequest } from "./web-request.js";
 
 /** Options of {@link tusRoutes}. */

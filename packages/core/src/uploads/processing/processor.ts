@@ -1,8 +1,8 @@
 import type { Readable } from "node:stream";
 import type { Logger } from "pino";
-import type { Db } from "../db/open-database.js";
-import type { Prisma, Upload } from "../generated/prisma/client.js";
-import type { StorageDriver } from "../storage/storage-driver.js";
+import type { Db } from "../../db/open-database.js";
+import type { Prisma, Upload } from "../../generated/prisma/client.js";
+import type { StorageDriver } from "../../storage/storage-driver.js";
 
 /**
  * The stored bytes of an upload, read only through the storage driver.

@@ -2,14 +2,14 @@ import { randomUUID } from "node:crypto";
 import { extname } from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import type { Logger } from "pino";
-import type { Db } from "../db/open-database.js";
-import type { Prisma, Upload } from "../generated/prisma/client.js";
-import type { AssetTypeDefinition } from "../plugins/types.js";
-import type { StorageDriver } from "../storage/storage-driver.js";
-import type { JobQueue } from "../jobs/job-queue.js";
-import type { ObjectStore } from "./object-store.js";
+import type { Db } from "../../db/open-database.js";
+import type { Prisma, Upload } from "../../generated/prisma/client.js";
+import type { AssetTypeDefinition } from "../../plugins/types.js";
+import type { StorageDriver } from "../../storage/storage-driver.js";
+import type { JobQueue } from "../../jobs/job-queue.js";
+import type { ObjectStore } from "../object-store.js";
 import { UnrecoverableError, type Processor, type StoredFile } from "./processor.js";
-import { IllegalTransitionError, renewUploadLease, transitionUpload } from "./upload-states.js";
+import { IllegalTransitionError, renewUploadLease, transitionUpload } from "../upload-states.js";
 
 /** How the runner retries and how long a claim lasts. */
 export interface RetryPolicy {

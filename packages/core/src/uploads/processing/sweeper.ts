@@ -1,10 +1,10 @@
 import type { Logger } from "pino";
-import type { Db } from "../db/open-database.js";
-import type { StorageDriver } from "../storage/storage-driver.js";
-import type { JobQueue } from "../jobs/job-queue.js";
-import type { AbandonedStaging, ObjectStore } from "./object-store.js";
+import type { Db } from "../../db/open-database.js";
+import type { StorageDriver } from "../../storage/storage-driver.js";
+import type { JobQueue } from "../../jobs/job-queue.js";
+import type { AbandonedStaging, ObjectStore } from "../object-store.js";
 import { PROCESS_UPLOAD } from "./upload-runner.js";
-import { IllegalTransitionError, transitionUpload } from "./upload-states.js";
+import { IllegalTransitionError, transitionUpload } from "../upload-states.js";
 
 /** Dependencies of {@link Sweeper}. */
 export interface SweeperOptions {

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
-import { Errors } from "../errors/index.js";
+import { Errors } from "../../errors/index.js";
 
 /** Shortest secret accepted: an HMAC key with less entropy than this is guessable offline. */
 const MIN_SECRET_LENGTH = 16;

@@ -1,9 +1,9 @@
 import { PassThrough, Transform } from "node:stream";
 import type { Logger } from "pino";
-import type { Upload } from "../generated/prisma/client.js";
-import type { IngestService } from "../pipeline/ingest-service.js";
-import type { StagedBytes } from "../pipeline/object-store.js";
-import type { ServiceContext } from "../services/service-context.js";
+import type { Upload } from "../../generated/prisma/client.js";
+import type { IngestService } from "../ingest-service.js";
+import type { StagedBytes } from "../object-store.js";
+import type { ServiceContext } from "../../services/service-context.js";
 import type { WriteObserver } from "./checksummed-file-store.js";
 
 /** Bytes gathered before they are handed to the pipeline. */

@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import { Errors } from "../errors/index.js";
+import { Errors } from "../../errors/index.js";
 
 /**
  * Checksums a client may send with the bytes: `Content-MD5` (base64, RFC 1864),

@@ -1,15 +1,15 @@
 import { Busboy, type BusboyInstance } from "@fastify/busboy";
 import type { Request } from "express";
-import { Errors } from "../errors/index.js";
-import type { IngestResult } from "../pipeline/ingest-types.js";
-import type { Admission, IngestService } from "../pipeline/ingest-service.js";
-import type { StagedBytes } from "../pipeline/object-store.js";
-import type { ServiceContext } from "../services/service-context.js";
-import { sanitizeFilename } from "../pipeline/filenames.js";
-import { declaredMimeType as toDeclaredMimeType, mimeTypeProblem } from "../pipeline/declared-mime-type.js";
-import { MAX_ROW_ID, parseRowId } from "../query/parse-value.js";
+import { Errors } from "../../errors/index.js";
+import type { IngestResult } from "../ingest-types.js";
+import type { Admission, IngestService } from "../ingest-service.js";
+import type { StagedBytes } from "../object-store.js";
+import type { ServiceContext } from "../../services/service-context.js";
+import { sanitizeFilename } from "../filenames.js";
+import { declaredMimeType as toDeclaredMimeType, mimeTypeProblem } from "../declared-mime-type.js";
+import { MAX_ROW_ID, parseRowId } from "../../query/parse-value.js";
 import { expectedChecksums } from "./checksum-headers.js";
-import { findUnstorableJson, unstorableReason } from "../db/storable-json.js";
+import { findUnstorableJson, unstorableReason } from "../../db/storable-json.js";
 
 /** Form fields kept as upload metadata (DatoCMS's names). */
 const METADATA_FIELDS = new Set(["author", "copyright", "notes", "tags", "default_field_metadata"]);
