@@ -3,7 +3,8 @@
  * speaks, written once. Django lookups and the list-query parser (re-exported from the core's
  * query engine), `PageNumberPagination` (page, page_size, `page=last`, the envelope and its
  * links), DRF's error shapes (`{detail}`, field-keyed lists, 401 with a challenge, 404, 405 with
- * `Allow`) and route parameters (`:uuid`, `IsAuthenticatedOrReadOnly`).
+ * `Allow`), route parameters (`:uuid`, `IsAuthenticatedOrReadOnly`) and the dynamic-rest dialect
+ * (`filter{field.op}`, `sort[]`, `include[]`/`exclude[]`) of DRF-based APIs such as GeoNode's.
  */
 export {
   DJANGO_COMPARE_LOOKUPS,
@@ -18,3 +19,20 @@ export {
 export { allowOnly, drfErrorHandlers, drfNotFound, invalidFields, jsonFormatOnly, renderDrfError, type FieldErrors } from "./drf-errors.js";
 export { drfList, drfPage, type DrfPage, type ListResult } from "./drf-pagination.js";
 export { signedIn, uuidParam } from "./route-params.js";
+export {
+  parseDynamicRestQuery,
+  type ApiPreset,
+  type DynamicRestListOptions,
+  type DynamicRestQuery,
+  type ExtentFields,
+} from "./dynamic-rest-query.js";
+export { DYNAMIC_REST_OPERATORS, isTruthy, parseDynamicRestFilters, type DynamicRestOperator } from "./dynamic-rest-filters.js";
+export {
+  mergeFieldSelection,
+  nestedSelection,
+  parseFieldSelection,
+  renderSelected,
+  selectedFields,
+  type FieldSelection,
+  type SerializerFields,
+} from "./dynamic-rest-fields.js";

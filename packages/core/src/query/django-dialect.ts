@@ -83,7 +83,8 @@ export interface DjangoListQuery extends ListQuery {
   lastPage: boolean;
 }
 
-const OPERATOR: Record<Exclude<DjangoLookup, "isnull" | "range">, { op: Operator; insensitive?: boolean }> = {
+/** The canonical operator each Django lookup but `isnull` and `range` is (dynamic-rest's `filter{field.lookup}` shares it). */
+export const DJANGO_LOOKUP_OPERATORS: Readonly<Record<Exclude<DjangoLookup, "isnull" | "range">, { op: Operator; insensitive?: boolean }>> = {
   exact: { op: "eq" },
   iexact: { op: "eq", insensitive: true },
   contains: { op: "contains" },
@@ -138,7 +139,7 @@ function toCondition(options: DjangoListOptions, filter: DjangoFilter, lookup: D
     if (bounds.length !== 2 || bounds.some((b) => b === "")) throw invalid(parameter, "'range' takes two values separated by a comma");
     return and(buildCondition(options, filter.field, "gte", bounds[0]!, parameter), buildCondition(options, filter.field, "lte", bounds[1]!, parameter));
   }
-  const { op, insensitive = false } = OPERATOR[lookup];
+  const { op, insensitive = false } = DJANGO_LOOKUP_OPERATORS[lookup];
   return buildCondition(options, filter.field, op, value, parameter, insensitive);
 }
 
