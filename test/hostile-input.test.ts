@@ -182,7 +182,7 @@ describe("hostile input on every route", () => {
     return String(byPrefix[path.split("/")[1]] ?? seeded.resourceId);
   }
 
-  const JSONAPI_LISTS = ["/resources", "/uploads", "/users", "/organisations", "/groups", "/api-keys", "/upload-size-limits", "/upload-parallelism-limits"];
+  const JSONAPI_LISTS = ["/resources", "/uploads", "/users", "/organisations", "/groups", "/api-keys"];
   const LIZARD_LISTS = () => ["/api/v4/rastersources/", "/api/v4/rasters/", `/api/v4/rastersources/${seeded.sourceUuid}/uploads/`, `/api/v4/rastersources/${seeded.sourceUuid}/`, `/api/v4/organisations/${seeded.orgUuid}/`];
 
   it("JSON:API list queries: never a 5xx, always a JSON:API error", async () => {
@@ -253,7 +253,6 @@ describe("hostile input on every route", () => {
       ["get", (id) => `/groups/${id}/members`],
       ["get", (id) => `/api-keys/${id}`],
       ["delete", (id) => `/api-keys/${id}`],
-      ["get", (id) => `/upload-size-limits/${id}`],
       ["put", (id) => `/upload-requests/${id}?expires=${id}&signature=${id}`],
       ["get", (id) => `/api/v4/rastersources/${id}/`],
       ["put", (id) => `/api/v4/rastersources/${id}/`],

@@ -265,17 +265,6 @@ describe("upload pipeline: multipart ingest, processing, states", () => {
     expect((await request(app).get(`/jobs/not-a-uuid`).set(auth)).status).toBe(404);
   });
 
-  it("exposes the limits read-only in GeoNode's shape", async () => {
-    const sizes = await request(app).get("/upload-size-limits").set(auth);
-    expect(sizes.status).toBe(200);
-    expect(sizes.body["upload-size-limits"]).toEqual(
-      expect.arrayContaining([expect.objectContaining({ slug: "default_max_upload_size", max_size: pipeline.limits.maxUploadSize }), expect.objectContaining({ slug: "png-image_upload_size", max_size: 4096, max_size_label: "4.0 KB" })]),
-    );
-    const parallel = await request(app).get("/upload-parallelism-limits/default_max_parallel_uploads").set(auth);
-    expect(parallel.body).toEqual({ "upload-parallelism-limit": { slug: "default_max_parallel_uploads", description: expect.any(String), max_number: pipeline.limits.maxParallelUploads } });
-    expect((await request(app).post("/upload-size-limits").set(auth).send({})).status).toBe(405);
-  });
-
   it("expires a requested upload past expires_at and deletes its partial bytes", async () => {
     await pipeline.storage.put("tmp/partial-test", (() => {
       const s = new PassThrough();

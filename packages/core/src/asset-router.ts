@@ -6,7 +6,6 @@ import { PrincipalCache } from "./auth/principal-cache.js";
 import type { Pipeline } from "./uploads/create-pipeline.js";
 import type { PluginHost } from "./plugins/types.js";
 import { jobResultRoutes, jobRoutes } from "./uploads/job-routes.js";
-import { limitRouters } from "./http/limit-routes.js";
 import { uploadWriteRoutes } from "./uploads/protocols/upload-write-routes.js";
 import { tusRoutes } from "./uploads/protocols/tus-routes.js";
 import { apidatatoolsRoutes } from "./http/apidatatools-routes.js";
@@ -95,7 +94,7 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
     setServiceContext(req, { db: db.prisma, principal, ability: defineAbilityFor(principal), log: requestLogger(req, log) });
     next();
   };
-  const host: PluginHost = { db, log, storage: pipeline.storage, uploads: pipeline.ingest };
+  const host: PluginHost = { db, log, storage: pipeline.storage, uploads: pipeline.ingest, limits: pipeline.limits, types: registry.types };
 
   const router = Router();
   // Plugins' init runs once, before the first request is served.
@@ -123,7 +122,6 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   router.use("/list-uploads-api", apidatatoolsRoutes({ db: db.prisma, uploads, log }));
   router.use("/jobs", authenticate, jobRoutes(pipeline, uploads));
   router.use("/job-results", authenticate, jobResultRoutes(pipeline, uploads));
-  for (const [path, routes] of limitRouters(pipeline)) router.use(path, authenticate, routes);
   const management = managementRouters();
   for (const [path, routes] of management) router.use(path, authenticate, body, routes);
   for (const plugin of registry.plugins) {

@@ -1,3 +1,5 @@
+export { datasetPlugin, GEONODE_PREFIX } from "./dataset-plugin.js";
+export { geonodeErrorCode, renderGeonodeError } from "./api/geonode-errors.js";
 export { InvalidDatasetError, type DatasetErrorCode } from "./errors.js";
 export type { AttributeType, AttributeValue, DeclaredField, LayerInfo, VectorFeature, VectorLayer } from "./vector-layer.js";
 export type { BBox, CrsInfo } from "./crs/crs-info.js";

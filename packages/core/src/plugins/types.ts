@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { ErrorRenderer } from "../http/error-handler.js";
 import type { CommitHook, Processor } from "../uploads/processing/processor.js";
 import type { UploadIngest } from "../uploads/ingest-types.js";
+import type { UploadLimits } from "../uploads/upload-limits.js";
 import type { StorageDriver } from "../storage/storage-driver.js";
 
 /**
@@ -85,6 +86,10 @@ export interface PluginHost {
   storage: StorageDriver;
   /** Takes in files as uploads and reports their jobs. */
   uploads: UploadIngest;
+  /** The limits the pipeline enforces on uploads (each type's own size limit: `uploads.maxSize(type)`). */
+  limits: UploadLimits;
+  /** Every registered asset type, by key. */
+  types: ReadonlyMap<string, AssetTypeDefinition>;
 }
 
 /** Identity helper for type checking: `export default definePlugin({ ... })`. */

@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { Job, Upload } from "../generated/prisma/client.js";
+import type { AssetTypeDefinition } from "../plugins/types.js";
 import type { ServiceContext } from "../services/service-context.js";
 
 /** One file to take in: the bytes stream to storage while md5 and sha256 are computed. */
@@ -33,4 +34,6 @@ export interface UploadIngest {
   ingest(ctx: ServiceContext, request: IngestRequest): Promise<IngestResult>;
   /** A job by id, or null. */
   job(id: string): Promise<Job | null>;
+  /** The size limit for uploads of `type` (the global limit, lowered by the type's own). */
+  maxSize(type: AssetTypeDefinition | undefined): number;
 }
