@@ -28,7 +28,7 @@ export { UnrecoverableError, type Processor, type ProcessorContext, type StoredF
 export type { IngestRequest, IngestResult, UploadIngest } from "./uploads/ingest-types.js";
 export { createPipeline, type Pipeline, type PipelineOptions } from "./uploads/create-pipeline.js";
 export { IngestService, type StoreRequest, type RegisterRequest } from "./uploads/ingest-service.js";
-export { ObjectStore, objectKey, type StagedBytes, type AbandonedStaging } from "./uploads/object-store.js";
+export { ObjectStore, objectKey, derivativesPrefix, type StagedBytes, type AbandonedStaging } from "./uploads/object-store.js";
 export { UploadRunner, PROCESS_UPLOAD, exponentialBackoff, type RetryPolicy } from "./uploads/processing/upload-runner.js";
 export { Sweeper, DEFAULT_STAGING_GRACE_MS, type SweepReport, type SweeperOptions } from "./uploads/processing/sweeper.js";
 export { UPLOAD_TRANSITIONS, IllegalTransitionError, transitionUpload } from "./uploads/upload-states.js";

@@ -5,21 +5,28 @@ import { IMAGE_ASSET_FIELDS } from "./model/image-asset-fields.js";
 import { IMAGE_ASSET_TYPE } from "./model/image-asset-type.js";
 import { commitImageUpload } from "./processing/commit.js";
 import { imageAnalysisProcessor, type ImageProcessorOptions } from "./processing/image-processor.js";
+import { deliveryRouter, type DeliveryOptions } from "./delivery/delivery-router.js";
 
 /** Options of {@link imageAssetPlugin}. */
-export type ImageAssetPluginOptions = ImageProcessorOptions;
+export interface ImageAssetPluginOptions extends ImageProcessorOptions {
+  /** Mount path of the plugin's routes in the asset router (default `/datocms`). */
+  prefix?: string;
+  /** Image delivery (`<prefix>/assets/:id/:filename`): bounds, queue, caching. */
+  delivery?: DeliveryOptions;
+}
 
 /**
  * The image-asset plugin: DatoCMS-style media assets (any file; images analysed: size,
  * EXIF, placeholders, palette, thumbnail) as the asset type `image_asset`, with its tables
- * (ImageAsset, UploadCollection) and migrations. The DatoCMS profile (its router under
- * `/datocms`) and the delivery route come next; the delivery transforms are ready
- * (`deliverImage`).
+ * (ImageAsset, UploadCollection) and migrations, and image delivery with imgix parameters
+ * at `<prefix>/assets/:id/:filename`.
  */
 export function imageAssetPlugin(options: ImageAssetPluginOptions = {}): AssetPlugin {
   return definePlugin({
     name: "image-asset",
     migrations: fileURLToPath(new URL("../prisma/migrations", import.meta.url)),
+    prefix: options.prefix ?? "/datocms",
+    routes: (host) => deliveryRouter(host, options.delivery),
     types: [
       {
         key: IMAGE_ASSET_TYPE,

@@ -58,3 +58,6 @@ export { IMAGE_ASSET_FIELDS } from "./model/image-asset-fields.js";
 export { imageAssetAttributes, type ImageAssetRecord } from "./model/image-asset-attributes.js";
 export { clientMetadata, type ClientMetadata, type LocaleMetadata } from "./model/client-metadata.js";
 export { commitImageUpload } from "./processing/commit.js";
+export { deliveryRouter, type DeliveryOptions } from "./delivery/delivery-router.js";
+export { findDeliveredAsset, type DeliveredAsset } from "./delivery/delivered-asset.js";
+export { deliverFile } from "./delivery/deliver-image.js";

@@ -49,6 +49,11 @@ export function objectKey(sha256: string): string {
   return `objects/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
 }
 
+/** Where what plugins make from the bytes `sha256` (thumbnails, transforms) is stored; it lives as long as they do. */
+export function derivativesPrefix(sha256: string): string {
+  return `derivatives/${sha256}/`;
+}
+
 /**
  * Content-addressed storage with reference counts: the same bytes uploaded
  * twice are stored once, and deleted when the last upload using them goes.
@@ -122,15 +127,26 @@ export class ObjectStore {
     return key;
   }
 
-  /** Drops one reference; the last one deletes the bytes. */
+  /**
+   * Drops one reference; the last one deletes the bytes and everything made from them
+   * (`derivatives/<sha256>/`: thumbnails, transforms), so a rejected upload leaves nothing behind.
+   */
   async release(sha256: string): Promise<void> {
     await this.db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ refcount: number }[]>`
         UPDATE "StoredObject" SET refcount = refcount - 1 WHERE sha256 = ${sha256} RETURNING refcount`;
       if (rows.length === 0 || rows[0].refcount > 0) return;
       await this.storage.delete(objectKey(sha256));
+      await this.#deleteDerivatives(sha256);
       await tx.storedObject.delete({ where: { sha256 } });
     });
+  }
+
+  async #deleteDerivatives(sha256: string): Promise<void> {
+    if (!this.storage.list) return;
+    const keys: string[] = [];
+    for await (const entry of this.storage.list(derivativesPrefix(sha256))) keys.push(entry.key);
+    for (const key of keys) await this.storage.delete(key);
   }
 
   /** Removes staged bytes that will not be adopted. */

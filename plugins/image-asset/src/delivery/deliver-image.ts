@@ -8,7 +8,7 @@ import { Errors, type AppError, type StorageDriver } from "@assets/core";
 import { withSpooledFile } from "../processing/spool-file.js";
 import { derivativeETag, derivativeKey, derivativeMimeType } from "./derivative-key.js";
 import type { DerivativeMaker } from "./derivative-maker.js";
-import { parseImgixParams } from "./imgix-params.js";
+import { IMGIX_PARAMETERS, parseImgixParams } from "./imgix-params.js";
 import { renderDerivative, type RenderOptions } from "./render-derivative.js";
 import { planTransform, type SourceImage, type TransformLimits } from "./transform-plan.js";
 
@@ -56,11 +56,7 @@ export async function deliverImage(image: StoredImage, request: ImageRequest, ct
   const decision = planTransform(parseImgixParams(request.query), image.source, { accept: request.accept, limits: ctx.limits });
   const headers: Record<string, string> = { "Cache-Control": ctx.cacheControl };
   if (decision.variesOnAccept) headers.Vary = "Accept";
-  if (decision.kind === "original") {
-    headers.ETag = `"${image.sha256}"`;
-    if (matches(request.ifNoneMatch, headers.ETag)) return { status: 304, headers };
-    return { status: 200, headers: { ...headers, "Content-Type": image.mimeType }, body: () => image.open() };
-  }
+  if (decision.kind === "original") return originalAnswer(image, request, headers);
   const { plan } = decision;
   headers.ETag = derivativeETag(image.sha256, plan);
   if (matches(request.ifNoneMatch, headers.ETag)) return { status: 304, headers };
@@ -83,6 +79,23 @@ export async function deliverImage(image: StoredImage, request: ImageRequest, ct
     headers: { ...headers, "Content-Type": contentType, ...(stat ? { "Content-Length": String(stat.size) } : {}) },
     body: () => ctx.storage.get(key),
   };
+}
+
+/**
+ * Answers a request for a file that is not an image: its bytes as they are. imgix parameters
+ * are refused with the 400 naming the first one, since nothing here transforms such files.
+ */
+export function deliverFile(file: Pick<StoredImage, "sha256" | "mimeType" | "open">, request: ImageRequest, ctx: Pick<DeliveryContext, "cacheControl">): ImageAnswer {
+  const parameter = IMGIX_PARAMETERS.find((name) => request.query.has(name));
+  if (parameter) throw Errors.INVALID_PARAMETER({ detail: `${parameter} cannot be applied: the file is not an image`, source: { parameter } });
+  return originalAnswer(file, request, { "Cache-Control": ctx.cacheControl });
+}
+
+/** The stored original, named by its content hash. */
+function originalAnswer(file: Pick<StoredImage, "sha256" | "mimeType" | "open">, request: ImageRequest, headers: Record<string, string>): ImageAnswer {
+  const tagged = { ...headers, ETag: `"${file.sha256}"` };
+  if (matches(request.ifNoneMatch, tagged.ETag)) return { status: 304, headers: tagged };
+  return { status: 200, headers: { ...tagged, "Content-Type": file.mimeType }, body: () => file.open() };
 }
 
 /**

@@ -3,6 +3,7 @@
  * source's content hash and the resolved plan, so equal plans share one stored object.
  */
 import { createHash } from "node:crypto";
+import { derivativesPrefix } from "@assets/core";
 import type { TransformPlan } from "./transform-plan.js";
 
 /** Bumped when rendering changes in a way that makes stored derivatives stale. */
@@ -34,7 +35,7 @@ export function derivativeDigest(sourceSha256: string, plan: TransformPlan): str
 
 /** Storage key of a derivative, beside the source's other derivatives. */
 export function derivativeKey(sourceSha256: string, plan: TransformPlan): string {
-  return `derivatives/${sourceSha256}/${derivativeDigest(sourceSha256, plan)}.${EXTENSIONS[plan.format]}`;
+  return `${derivativesPrefix(sourceSha256)}${derivativeDigest(sourceSha256, plan)}.${EXTENSIONS[plan.format]}`;
 }
 
 /** A strong ETag: the derivative is made once per key and never changes. */

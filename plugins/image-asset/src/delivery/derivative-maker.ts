@@ -26,6 +26,7 @@ export class DerivativeMaker {
   private readonly pending = new Map<string, Promise<EnsureOutcome>>();
   private readonly queue: Array<() => void> = [];
   private running = 0;
+  private renders = 0;
 
   constructor(options: DerivativeMakerOptions) {
     this.storage = options.storage;
@@ -33,9 +34,9 @@ export class DerivativeMaker {
     this.maxQueued = options.maxQueued ?? 32;
   }
 
-  /** Renders in flight and waiting, for health checks and tests. */
-  get load(): { running: number; queued: number } {
-    return { running: this.running, queued: this.queue.length };
+  /** Renders in flight and waiting, and renders started since this maker was made, for health checks and tests. */
+  get load(): { running: number; queued: number; rendered: number } {
+    return { running: this.running, queued: this.queue.length, rendered: this.renders };
   }
 
   /**
@@ -56,6 +57,7 @@ export class DerivativeMaker {
     if (await this.storage.exists(key)) return "stored";
     await this.acquire();
     try {
+      this.renders += 1;
       await this.storage.put(key, render(), { contentType });
       return "made";
     } finally {

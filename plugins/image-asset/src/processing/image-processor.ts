@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import type { Processor, Upload } from "@assets/core";
+import { derivativesPrefix, type Processor, type Upload } from "@assets/core";
 import { analyseImage, type ImageAnalysisOptions, type ImageFacts } from "./analyse-image.js";
 import { withSpooledFile } from "./spool-file.js";
 
@@ -32,7 +32,7 @@ export type ImageAnalysisResult = FileFacts & ((ImageFacts & { thumbnail: Stored
 
 /** Storage key of an upload's thumbnail: beside its content, so identical bytes share it. */
 export function thumbnailKey(upload: Pick<Upload, "sha256" | "uuid">): string {
-  return `derivatives/${upload.sha256 ?? upload.uuid}/thumbnail.webp`;
+  return `${derivativesPrefix(upload.sha256 ?? upload.uuid)}thumbnail.webp`;
 }
 
 /**

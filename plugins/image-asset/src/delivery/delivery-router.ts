@@ -1,0 +1,84 @@
+/**
+ * `GET /assets/:id/:filename`: an asset's file as DatoCMS's CDN serves it, with imgix's
+ * parameters (`w`, `h`, `fit`, `crop`, `fp-x`, `fp-y`, `fm`, `q`, `dpr`, `auto`, `rect` …)
+ * applied to images. The path is the asset's DatoCMS `path`, so an asset's `url` is this
+ * router's mount point + `/assets` + `path`. Errors are thrown for the mounting profile's
+ * error handler to render.
+ */
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { Router, type Response } from "express";
+import { type PluginHost, type StorageDriver, searchParams, serviceContext } from "@assets/core";
+import { deliverFile, deliverImage, type DeliveryContext, type ImageAnswer } from "./deliver-image.js";
+import { findDeliveredAsset } from "./delivered-asset.js";
+import { DerivativeMaker } from "./derivative-maker.js";
+import type { RenderOptions } from "./render-derivative.js";
+import type { TransformLimits } from "./transform-plan.js";
+
+/** Settings of image delivery; every field has a default. */
+export interface DeliveryOptions {
+  /** Output and input bounds of one transform (longest side 5000, 25 MP out, 100 MP in). */
+  limits?: Partial<TransformLimits>;
+  /** libvips' time limit per render (20 s) and its pixel limit. */
+  render?: Partial<RenderOptions>;
+  /** Renders running at once (4) and waiting (32) before further ones are answered 429. */
+  maxInFlight?: number;
+  maxQueued?: number;
+  /** How long caches may keep an answer, in seconds (default one day). */
+  maxAgeSeconds?: number;
+  /** Where originals are copied for rendering (default: the OS temp dir). */
+  tmpDir?: string;
+  /**
+   * Builds the maker of derivatives over the host's storage (single-flight and the bounds are
+   * per maker); default: one with `maxInFlight` and `maxQueued`.
+   */
+  maker?: (storage: StorageDriver) => DerivativeMaker;
+}
+
+const ONE_DAY = 86_400;
+
+// A delivered file is never a page: an SVG or HTML upload cannot run scripts in our origin.
+const SAFE_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+};
+
+/** The delivery route over the host's database and storage. */
+export function deliveryRouter(host: PluginHost, options: DeliveryOptions = {}): Router {
+  const maker = options.maker?.(host.storage) ?? new DerivativeMaker({ storage: host.storage, maxInFlight: options.maxInFlight, maxQueued: options.maxQueued });
+  const maxAge = options.maxAgeSeconds ?? ONE_DAY;
+  const router = Router();
+
+  router.get("/assets/:id/:filename", async (req, res) => {
+    const ctx = serviceContext(req);
+    const asset = await findDeliveredAsset(ctx, host.storage, `/${req.params.id}/${req.params.filename}`);
+    const delivery: DeliveryContext = {
+      storage: host.storage,
+      maker,
+      limits: options.limits,
+      render: options.render,
+      tmpDir: options.tmpDir,
+      // Anyone may read a public asset, so shared caches may keep it; others stay with the caller.
+      cacheControl: `${asset.public ? "public" : "private"}, max-age=${maxAge}`,
+    };
+    const request = { query: searchParams(req), accept: req.get("accept"), ifNoneMatch: req.get("if-none-match") };
+    const answer = asset.isImage ? await deliverImage(asset.image, request, delivery) : deliverFile(asset.image, request, delivery);
+    await send(res, answer);
+  });
+  return router;
+}
+
+async function send(res: Response, answer: ImageAnswer): Promise<void> {
+  res.status(answer.status).set({ ...SAFE_HEADERS, ...answer.headers });
+  if (answer.status === 304) {
+    res.end();
+    return;
+  }
+  const body: Readable = await answer.body();
+  try {
+    await pipeline(body, res);
+  } catch {
+    // The client went away or storage failed mid-body: the headers are out, so only the connection can say it.
+    res.destroy();
+  }
+}
