@@ -8,6 +8,7 @@ const shared = {
     "^@assets/core/testing$": "<rootDir>/packages/core/src/testing/index.ts",
     "^@assets/server$": "<rootDir>/packages/server/src/index.ts",
     "^@assets/drf$": "<rootDir>/packages/drf/src/index.ts",
+    "^@assets/geotiff$": "<rootDir>/packages/geotiff/src/index.ts",
     "^@assets/raster-source$": "<rootDir>/plugins/raster-source/src/index.ts",
     "^@assets/dataset$": "<rootDir>/plugins/dataset/src/index.ts",
     "^@assets/image-asset$": "<rootDir>/plugins/image-asset/src/index.ts",

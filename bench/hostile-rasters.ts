@@ -16,7 +16,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { pino } from "pino";
 import { LocalDiskStorage, createPipeline, defaultMigrationsDir, defineAbilityFor, loadPrincipal, migrate, openDatabase } from "@assets/core";
 import { rasterSourcePlugin } from "../plugins/raster-source/src/index.js";
-import { HOSTILE_TIFFS, type HostileTiff } from "../plugins/raster-source/src/geotiff/__tests__/hostile-tiffs.js";
+import { HOSTILE_TIFFS, type HostileTiff } from "../packages/geotiff/src/__tests__/hostile-tiffs.js";
 
 const here = fileURLToPath(import.meta.url);
 const WARM_UP = path.resolve(path.dirname(here), "../../shared/fixtures/rasters/utm31n_u2_cog.tif");

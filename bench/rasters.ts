@@ -1,4 +1,4 @@
-// GeoTIFF engine (plugins/raster-source/src/geotiff) against GDAL on the 604 MB raster of the
+// GeoTIFF engine (packages/geotiff) against GDAL on the 604 MB raster of the
 // fixtures README: metadata time, statistics time + peak RSS, window-read latency.
 // Run: node --import tsx bench/rasters.ts [metadataRuns] [--endpoint-only]
 // Needs gdal-bin (gdal_translate, gdalinfo; /usr/bin/time for GDAL's peak RSS); the raster is
@@ -29,13 +29,13 @@ import {
   openDatabase,
 } from "@assets/core";
 import { rasterSourcePlugin } from "../plugins/raster-source/src/index.js";
-import { epsgTransform } from "../plugins/raster-source/src/geotiff/crs.js";
+import { epsgTransform } from "../packages/geotiff/src/crs.js";
 import {
   type ByteRangeReader,
   fileRangeReader,
   readRasterMetadata,
   readWindow,
-} from "../plugins/raster-source/src/geotiff/index.js";
+} from "../packages/geotiff/src/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.resolve(here, "../../shared/fixtures/rasters");
@@ -85,7 +85,7 @@ console.log(JSON.stringify({ ms, peakMiB: mem("VmHWM"), baselineMiB, band }));
 
 /** Transpiles the engine's sources into bench/.work/geotiff-js/ and returns the child script. */
 function buildChild(): string {
-  const src = path.resolve(here, "../plugins/raster-source/src/geotiff");
+  const src = path.resolve(here, "../packages/geotiff/src");
   const out = path.join(work, "geotiff-js");
   mkdirSync(out, { recursive: true });
   for (const f of readdirSync(src).filter((f) => f.endsWith(".ts"))) {

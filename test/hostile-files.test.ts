@@ -9,7 +9,7 @@ import type { Express } from "express";
 import request from "supertest";
 import { type Database, definePlugin } from "@assets/core";
 import { rasterSourcePlugin } from "@assets/raster-source";
-import { HOSTILE_TIFFS, type HostileTiff } from "../plugins/raster-source/src/geotiff/__tests__/hostile-tiffs.js";
+import { HOSTILE_TIFFS, type HostileTiff } from "../packages/geotiff/src/__tests__/hostile-tiffs.js";
 import { createTestApp, userWithKey } from "./helpers/app.js";
 import { waitForUpload } from "./helpers/pipeline.js";
 

@@ -11,7 +11,7 @@ import type { Express } from "express";
 import request from "supertest";
 import type { Database } from "@assets/core";
 import { rasterSourcePlugin } from "@assets/raster-source";
-import { FIXTURES, expectClose } from "../plugins/raster-source/src/geotiff/__tests__/fixtures.js";
+import { FIXTURES, expectClose } from "../packages/geotiff/src/__tests__/fixtures.js";
 import { createTestApp, userWithKey } from "./helpers/app.js";
 import { waitForUpload } from "./helpers/pipeline.js";
 

@@ -12,7 +12,7 @@ import sharp from "sharp";
 import request from "supertest";
 import type { Database, Pipeline } from "@assets/core";
 import { rasterSourcePlugin } from "@assets/raster-source";
-import { FIXTURES, type TruthFile, expectClose, truth } from "../plugins/raster-source/src/geotiff/__tests__/fixtures.js";
+import { FIXTURES, type TruthFile, expectClose, truth } from "../packages/geotiff/src/__tests__/fixtures.js";
 import { createTestApp, userWithKey } from "./helpers/app.js";
 import { waitForUpload } from "./helpers/pipeline.js";
 

@@ -1,6 +1,7 @@
 // Writes package.json and package-lock.json of a host project (in the current
 // directory) that depends on the packed @assets/* tarballs in <tarball dir>:
-// the repository's lockfile without dev-only packages and workspace links, so
+// the repository's lockfile without dev-only packages (dev, or devOptional: only an optional
+// peer such as @jest/globals of @assets/core/testing reaches them) and workspace links, so
 // `npm ci --offline` installs exactly the locked runtime dependencies.
 // usage: node host-lockfile.mjs <repo package-lock.json> <tarball dir>
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -10,12 +11,12 @@ const [lockPath, tarballDir] = process.argv.slice(2);
 const repoLock = JSON.parse(readFileSync(lockPath, "utf8"));
 // The same overrides as the repository (one @prisma/driver-adapter-utils for both adapters; see the README).
 const { overrides } = JSON.parse(readFileSync(join(lockPath, "../package.json"), "utf8"));
-const workspaceDirs = { "@assets/core": "packages/core", "@assets/drf": "packages/drf", "@assets/raster-source": "plugins/raster-source", "@assets/dataset": "plugins/dataset", "@assets/server": "packages/server" };
+const workspaceDirs = { "@assets/core": "packages/core", "@assets/drf": "packages/drf", "@assets/geotiff": "packages/geotiff", "@assets/raster-source": "plugins/raster-source", "@assets/dataset": "plugins/dataset", "@assets/server": "packages/server" };
 
 const dependencies = {};
 const packages = {};
 for (const [key, entry] of Object.entries(repoLock.packages)) {
-  if (!key.startsWith("node_modules/") || entry.dev || entry.link) continue;
+  if (!key.startsWith("node_modules/") || entry.dev || entry.devOptional || entry.link) continue;
   packages[key] = entry;
 }
 for (const [name, dir] of Object.entries(workspaceDirs)) {

@@ -53,4 +53,4 @@ export function rasterSourcePlugin(options: RasterSourcePluginOptions = {}) {
 export { RASTER_SOURCE_FIELDS } from "./model/raster-source-fields.js";
 export { rasterSourceAttributes } from "./model/raster-source-attributes.js";
 export { formatInterval, parseInterval } from "./model/interval.js";
-export { DEFAULT_RASTER_BUDGET, type RasterBudget } from "./geotiff/index.js";
+export { DEFAULT_RASTER_BUDGET, type RasterBudget } from "@assets/geotiff";

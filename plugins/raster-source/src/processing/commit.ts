@@ -3,7 +3,7 @@
  * metadata and statistics, and its size / time extent, together with the upload's state change.
  */
 import { type CommitHook, Prisma, type Upload, UnrecoverableError } from "@assets/core";
-import type { RasterMetadata } from "../geotiff/index.js";
+import type { RasterMetadata } from "@assets/geotiff";
 import { NO_TIMESTAMP } from "../model/date-time.js";
 import { RASTER_SOURCE_TYPE } from "../model/raster-source-type.js";
 import { stepProblem } from "./grid-check.js";

@@ -3,7 +3,7 @@
  * `ctx.file`: metadata touches the header and directories, statistics one block at a time.
  */
 import { type Processor, type ProcessorContext, UnrecoverableError } from "@assets/core";
-import { InvalidRasterError, type RasterBudget, computeStatistics, prefetchingReader, readRasterMetadata } from "../geotiff/index.js";
+import { InvalidRasterError, type RasterBudget, computeStatistics, prefetchingReader, readRasterMetadata } from "@assets/geotiff";
 import { stepProblem } from "./grid-check.js";
 import { METADATA_STEP, type RasterStatisticsResult, STATISTICS_STEP, stepTimestamp } from "./results.js";
 import { abortableReader, storedFileReader } from "./stored-reader.js";

@@ -1,5 +1,5 @@
 /** Names and result shapes of the raster-source processors, shared with the commit hook. */
-import type { BandStatistics, RasterMetadata } from "../geotiff/index.js";
+import type { BandStatistics, RasterMetadata } from "@assets/geotiff";
 import { parseIsoTimestamp } from "./timestamps.js";
 
 /** Name of the metadata step; its result is a {@link RasterMetadata}. */

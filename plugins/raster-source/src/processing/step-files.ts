@@ -1,6 +1,6 @@
 /** Finding the stored file of a source's step, and readers over stored files that keep their parsed directory. */
 import { type Db, Errors, type StorageDriver } from "@assets/core";
-import { type ByteRangeReader, InvalidRasterError, type RasterWindow, prefetchingReader, readWindow } from "../geotiff/index.js";
+import { type ByteRangeReader, InvalidRasterError, type RasterWindow, prefetchingReader, readWindow } from "@assets/geotiff";
 import { storageObjectReader } from "./stored-reader.js";
 import type { WindowQuery } from "./window-query.js";
 

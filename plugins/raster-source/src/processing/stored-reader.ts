@@ -3,7 +3,7 @@
  * {@link ByteRangeReader}: every byte the engine needs is fetched with a ranged read.
  */
 import { MAX_READ_LENGTH, type StorageDriver, type StoredFile } from "@assets/core";
-import type { ByteRangeReader } from "../geotiff/index.js";
+import type { ByteRangeReader } from "@assets/geotiff";
 
 type ReadFn = (offset: number, length: number) => Promise<Uint8Array>;
 

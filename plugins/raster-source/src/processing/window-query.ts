@@ -1,5 +1,5 @@
 /** Query parameters of `GET /rastersources/{uuid}/data/`, validated into a typed request. */
-import type { ColormapName } from "../geotiff/index.js";
+import type { ColormapName } from "@assets/geotiff";
 import { fieldError } from "./field-error.js";
 import { parseIsoTimestamp } from "./timestamps.js";
 

@@ -1,6 +1,6 @@
 /** The three answers of a window read: JSON rows, little-endian float32 bytes, or a PNG preview. */
 import type { Response } from "express";
-import { type RasterWindow, renderPng } from "../geotiff/index.js";
+import { type RasterWindow, renderPng } from "@assets/geotiff";
 import { formatDateTime } from "../model/date-time.js";
 import type { WindowQuery } from "./window-query.js";
 

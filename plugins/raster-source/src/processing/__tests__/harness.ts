@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pino } from "pino";
 import { type Db, LocalDiskStorage, type Processor, type ProcessorContext, type StoredFile, type Upload } from "@assets/core";
-import { FIXTURES } from "../../geotiff/__tests__/fixtures.js";
+import { FIXTURES } from "../../../../../packages/geotiff/src/__tests__/fixtures.js";
 
-export { FIXTURES, expectClose, truth, truthOf, type TruthFile } from "../../geotiff/__tests__/fixtures.js";
+export { FIXTURES, expectClose, truth, truthOf, type TruthFile } from "../../../../../packages/geotiff/src/__tests__/fixtures.js";
 
 /** A quiet logger. */
 export const log = pino({ level: process.env.LOG_LEVEL ?? "silent" });

@@ -3,10 +3,10 @@
  * GDAL's truth.json (never with what the code returned before).
  */
 import { UnrecoverableError } from "@assets/core";
-import type { RasterMetadata } from "../../geotiff/index.js";
+import type { RasterMetadata } from "@assets/geotiff";
 import { rasterProcessors } from "../processors.js";
 import { METADATA_STEP, type RasterStatisticsResult, STATISTICS_STEP } from "../results.js";
-import { HOSTILE_TIFFS } from "../../geotiff/__tests__/hostile-tiffs.js";
+import { HOSTILE_TIFFS } from "../../../../../packages/geotiff/src/__tests__/hostile-tiffs.js";
 import { type TruthFile, expectClose, runProcessors, storeFile, storeFixture, tempStorage, truth, uploadRow } from "./harness.js";
 
 const { storage, dispose } = tempStorage();

@@ -4,8 +4,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ByteRangeReader, type FileRangeReader, fileRangeReader } from "../reader.js";
 
-// __tests__ -> geotiff -> src -> raster-source -> plugins -> main -> /work
-export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../../../shared/fixtures/rasters");
+// __tests__ -> src -> geotiff -> packages -> main -> /work
+export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../../shared/fixtures/rasters");
 
 export interface TruthStats {
   band: number;
