@@ -1,0 +1,143 @@
+import {
+  accessibleResources,
+  compileListQuery,
+  decideOnRows,
+  Errors,
+  RESOURCE_ACTIONS,
+  RESOURCE_RELATIONS,
+  ResourceService,
+  type ListQuery,
+  type Prisma,
+  type ResourceAction,
+  type ResourceRecord,
+  type ServiceContext,
+} from "@assets/core";
+import { RESOURCE_BASE_FIELDS } from "./geonode-fields.js";
+import type { ResourceView } from "./resource-view.js";
+
+/** Resource type keys the GeoNode profile serves, by GeoNode's `resource_type`. */
+export const GEONODE_TYPES = { dataset: "dataset", document: "document" } as const;
+export type GeonodeType = keyof typeof GEONODE_TYPES;
+
+/** Which resources an endpoint serves: `/resources/` every GeoNode type, `/datasets/` and `/documents/` one. */
+export function typeScope(type: GeonodeType | null): Prisma.ResourceWhereInput {
+  return { type: type ? GEONODE_TYPES[type] : { in: Object.values(GEONODE_TYPES) } };
+}
+
+/** The resource columns a GeoNode write may set (GeoNode's names already mapped). */
+export interface ResourceBasePatch {
+  name?: string;
+  description?: string;
+  tags?: string[];
+  extra_metadata?: Record<string, unknown>;
+}
+
+/** A new resource from `POST /resources/`. */
+export interface ResourceBaseCreate extends ResourceBasePatch {
+  name: string;
+  type: GeonodeType;
+}
+
+/**
+ * GeoNode's resource reads and writes over the core's ResourceService: the
+ * permission filter is part of every query, so a list counts and pages only
+ * what the caller may view and an unreadable resource is a 404.
+ */
+export class ResourceBaseService {
+  private readonly resources = new ResourceService({ fields: RESOURCE_BASE_FIELDS });
+
+  async list(ctx: ServiceContext, query: ListQuery, scope: Prisma.ResourceWhereInput): Promise<{ rows: ResourceView[]; total: number }> {
+    const page = await this.resources.list(ctx, query, scope);
+    return { rows: await this.views(ctx, page.rows), total: page.total };
+  }
+
+  async get(ctx: ServiceContext, id: string, scope: Prisma.ResourceWhereInput): Promise<ResourceView> {
+    return this.view(ctx, await this.resources.get(ctx, id, scope));
+  }
+
+  async update(ctx: ServiceContext, id: string, patch: ResourceBasePatch, scope: Prisma.ResourceWhereInput): Promise<ResourceView> {
+    return this.view(ctx, await this.resources.update(ctx, id, patch, {}, scope));
+  }
+
+  async delete(ctx: ServiceContext, id: string, scope: Prisma.ResourceWhereInput): Promise<void> {
+    await this.resources.delete(ctx, id, scope);
+  }
+
+  /** Bulk create: every resource or none (one transaction), owned by the caller. */
+  async createMany(ctx: ServiceContext, inputs: readonly ResourceBaseCreate[]): Promise<ResourceView[]> {
+    if (ctx.principal.kind !== "user") throw Errors.UNAUTHENTICATED({ detail: "Authentication credentials were not provided." });
+    if (!ctx.ability.can("create", "Resource")) throw Errors.FORBIDDEN({ detail: "You do not have permission to perform this action." });
+    const ownerId = ctx.principal.id;
+    const rows = await ctx.db.$transaction(
+      inputs.map((input) =>
+        ctx.db.resource.create({
+          data: {
+            type: GEONODE_TYPES[input.type],
+            name: input.name,
+            description: input.description ?? "",
+            tags: input.tags ?? [],
+            extra_metadata: (input.extra_metadata ?? {}) as Prisma.InputJsonValue,
+            owner_id: ownerId,
+          },
+          include: RESOURCE_RELATIONS,
+        }),
+      ),
+    );
+    return this.views(ctx, rows as ResourceRecord[]);
+  }
+
+  /**
+   * Bulk update by id: each must be one the caller may change (404 if they
+   * cannot see it, 403 if they can but may not change it) before any is
+   * written; then all are written in one transaction.
+   */
+  async updateMany(ctx: ServiceContext, patches: readonly { id: string; patch: ResourceBasePatch }[], scope: Prisma.ResourceWhereInput): Promise<ResourceView[]> {
+    const rows: ResourceRecord[] = [];
+    for (const { id } of patches) rows.push(await this.resources.authorize(ctx, id, "change_metadata", scope));
+    const guard = accessibleResources(ctx.ability, "change_metadata");
+    await ctx.db.$transaction(patches.map(({ patch }, i) => ctx.db.resource.updateMany({ where: { AND: [{ id: rows[i]!.id }, guard] }, data: patch as Prisma.ResourceUpdateManyMutationInput })));
+    return Promise.all(rows.map((row) => this.get(ctx, String(row.id), scope)));
+  }
+
+  /** Bulk delete by id: all checked first (404/403), then deleted in one statement. */
+  async deleteMany(ctx: ServiceContext, ids: readonly string[], scope: Prisma.ResourceWhereInput): Promise<number> {
+    const rows: ResourceRecord[] = [];
+    for (const id of ids) rows.push(await this.resources.authorize(ctx, id, "delete", scope));
+    const { count } = await ctx.db.resource.deleteMany({ where: { AND: [{ id: { in: rows.map((r) => r.id) } }, accessibleResources(ctx.ability, "delete")] } });
+    return count;
+  }
+
+  /**
+   * dynamic-rest's `patch-all`: one UPDATE of every resource that matches the
+   * query's filter, that the caller may view and may change; the count is
+   * what was written.
+   */
+  async patchAll(ctx: ServiceContext, query: ListQuery, patch: ResourceBasePatch, scope: Prisma.ResourceWhereInput): Promise<number> {
+    // The compiler's structural filter over this catalog is the Resource model's where.
+    const where = compileListQuery(RESOURCE_BASE_FIELDS, query).where as Prisma.ResourceWhereInput;
+    if (ctx.principal.kind !== "user") throw Errors.UNAUTHENTICATED({ detail: "Authentication credentials were not provided." });
+    const filter = { AND: [where, scope, { access_modifier: { not: "Hidden" as const } }, accessibleResources(ctx.ability, "view"), accessibleResources(ctx.ability, "change_metadata")] };
+    const [result] = await ctx.db.$transaction([ctx.db.resource.updateMany({ where: filter, data: patch as Prisma.ResourceUpdateManyMutationInput })]);
+    return result.count;
+  }
+
+  private async view(ctx: ServiceContext, row: ResourceRecord): Promise<ResourceView> {
+    return (await this.views(ctx, [row]))[0]!;
+  }
+
+  /** The caller's actions on each row: decided on the rows when the rules allow, else by the database. */
+  private async views(ctx: ServiceContext, rows: readonly ResourceRecord[]): Promise<ResourceView[]> {
+    const allowed = new Map<ResourceAction, ReadonlySet<number>>();
+    await Promise.all(
+      RESOURCE_ACTIONS.map(async (action) => {
+        allowed.set(action, decideOnRows(ctx.ability, action, rows) ?? (await this.resources.allowedIds(ctx, action, rows.map((r) => r.id))));
+      }),
+    );
+    return rows.map((row) => ({
+      row,
+      resourceType: row.type,
+      actions: RESOURCE_ACTIONS.filter((action) => allowed.get(action)!.has(row.id)),
+      favorite: false,
+    }));
+  }
+}
