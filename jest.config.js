@@ -9,6 +9,7 @@ const shared = {
     "^@assets/server$": "<rootDir>/packages/server/src/index.ts",
     "^@assets/drf$": "<rootDir>/packages/drf/src/index.ts",
     "^@assets/geotiff$": "<rootDir>/packages/geotiff/src/index.ts",
+    "^@assets/apidatatools$": "<rootDir>/plugins/apidatatools/src/index.ts",
     "^@assets/raster-source$": "<rootDir>/plugins/raster-source/src/index.ts",
     "^@assets/dataset$": "<rootDir>/plugins/dataset/src/index.ts",
     "^@assets/image-asset$": "<rootDir>/plugins/image-asset/src/index.ts",

@@ -2,6 +2,7 @@ import { jest } from "@jest/globals";
 import type { Express } from "express";
 import request from "supertest";
 import { UploadService, issueApiKey, type Database, type UploadState } from "@assets/core";
+import { apidatatoolsPlugin } from "@assets/apidatatools";
 import { createTestApp, userWithKey } from "./helpers/app.js";
 
 /** Unix seconds of the seeded rows, in the reference's range; higher is newer. */
@@ -18,7 +19,7 @@ describe("apidatatools List Uploads API (GET /list-uploads-api)", () => {
   const uuids: Record<string, string> = {};
 
   beforeAll(async () => {
-    ({ db, app } = await createTestApp());
+    ({ db, app } = await createTestApp({ plugins: [apidatatoolsPlugin()] }));
     const a = await userWithKey(db, "alice");
     alice = { id: a.user.id, key: a.key, readKey: (await issueApiKey(db.prisma, a.user.id, { scopes: ["read"] })).secret };
     const b = await userWithKey(db, "bob");

@@ -1,5 +1,6 @@
 import type { Express } from "express";
 import type { Database } from "@assets/core";
+import { apidatatoolsPlugin } from "@assets/apidatatools";
 import { rasterSourcePlugin } from "@assets/raster-source";
 import { createTestApp, userWithKey } from "./app.js";
 
@@ -17,7 +18,7 @@ export interface HostileSeed {
   keyId: number;
 }
 
-/** An app with the raster-source plugin, three callers (superuser root, editor alice, bob) and a few rows. */
+/** An app with the raster-source and apidatatools plugins, three callers (superuser root, editor alice, bob) and a few rows. */
 export async function hostileApp(): Promise<{
   db: Database;
   app: Express;
@@ -27,7 +28,7 @@ export async function hostileApp(): Promise<{
   bobAuth: Record<string, string>;
   seeded: HostileSeed;
 }> {
-  const { db, app } = await createTestApp({ plugins: [rasterSourcePlugin()] });
+  const { db, app } = await createTestApp({ plugins: [rasterSourcePlugin(), apidatatoolsPlugin()] });
   const p = db.prisma;
   const org = await p.organisation.create({ data: { name: "Hostile org" } });
   const group = await p.group.create({ data: { name: "Hostile group", organisation_id: org.id } });

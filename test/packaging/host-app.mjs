@@ -4,11 +4,12 @@
 // request as a host user (provisioned on first sight) and exits non-zero on
 // any surprise.
 import express from "express";
-import { createAssetRouter, createPipeline, openDatabase, migrate, defaultMigrationsDir, LocalDiskStorage } from "@assets/core";
+import { createAssetRouter, createPipeline, openDatabase, migrate, defaultMigrationsDir, issueApiKey, LocalDiskStorage } from "@assets/core";
+import { apidatatoolsPlugin } from "@assets/apidatatools";
 import { rasterSourcePlugin } from "@assets/raster-source";
 
 const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: "./.data/db" });
-const plugins = [rasterSourcePlugin()];
+const plugins = [rasterSourcePlugin(), apidatatoolsPlugin()];
 const applied = await migrate(db, defaultMigrationsDir, plugins);
 
 const pipeline = createPipeline({
@@ -54,7 +55,15 @@ try {
   check(listed.status === 200 && list.data.length === 1 && list.data[0].attributes.name === "First map", `GET /resources: ${JSON.stringify(list)}`);
   const rasters = await fetch(`${base}/api/v4/rastersources/`);
   check(rasters.status === 200, `GET /api/v4/rastersources/: ${rasters.status}`);
-  process.stdout.write(`host app: ${applied.length} migrations applied; created resource ${body.data.id} as a provisioned host user; listed it\n`);
+  // The apidatatools profile plugin: the provisioned user's key lists their (no) uploads in its shape.
+  const ada = await db.prisma.user.findUniqueOrThrow({ where: { username: "ada" } });
+  const { secret } = await issueApiKey(db.prisma, ada.id);
+  const uploads = await fetch(`${base}/list-uploads-api`, { headers: { "x-api-key": secret } });
+  const uploadList = await uploads.json();
+  check(uploads.status === 200 && Array.isArray(uploadList.uploads), `GET /list-uploads-api: ${uploads.status} ${JSON.stringify(uploadList)}`);
+  const refused = await fetch(`${base}/list-uploads-api`);
+  check(refused.status === 401 && (await refused.json()).error === "Unauthorized", `GET /list-uploads-api without a key: ${refused.status}`);
+  process.stdout.write(`host app: ${applied.length} migrations applied; created resource ${body.data.id} as a provisioned host user; listed it; apidatatools listed its uploads\n`);
 } finally {
   server.close();
   await pipeline.close();

@@ -8,7 +8,6 @@ import type { PluginHost } from "./plugins/types.js";
 import { jobResultRoutes, jobRoutes } from "./uploads/job-routes.js";
 import { uploadWriteRoutes } from "./uploads/protocols/upload-write-routes.js";
 import { tusRoutes } from "./uploads/protocols/tus-routes.js";
-import { apidatatoolsRoutes } from "./http/apidatatools-routes.js";
 import { uploadFromRequestRoutes, uploadRequestRoutes } from "./http/upload-request-routes.js";
 import { urlSignerFor } from "./uploads/protocols/signed-url.js";
 import { UploadRequestService } from "./uploads/upload-request-service.js";
@@ -119,7 +118,6 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   router.use("/uploads/tus", authenticate, tusRoutes({ pipeline, directory: options.tusDirectory, signal: options.signal, log }));
   router.use("/uploads", authenticate, body, uploadWriteRoutes(pipeline, uploads, { idempotency: { leaseMs: options.idempotencyLeaseMs } }), uploadFromRequestRoutes(uploadRequests), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }, uploadFieldPolicy));
   router.use("/upload-requests", uploadRequestRoutes({ service: uploadRequests, signer, authenticate, body, log }));
-  router.use("/list-uploads-api", apidatatoolsRoutes({ db: db.prisma, uploads, log }));
   router.use("/jobs", authenticate, jobRoutes(pipeline, uploads));
   router.use("/job-results", authenticate, jobResultRoutes(pipeline, uploads));
   const management = managementRouters();

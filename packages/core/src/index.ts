@@ -44,7 +44,6 @@ export { expectedChecksums } from "./uploads/protocols/checksum-headers.js";
 export { isUniqueViolation } from "./db/errors.js";
 export { UrlSigner, urlSignerFor, type SignedParams } from "./uploads/protocols/signed-url.js";
 export { UploadRequestService, uploadRequestPath, type UploadRequestMetadata, type UploadRequestBytes } from "./uploads/upload-request-service.js";
-export { apidatatoolsRoutes, renderApidatatoolsError, APIDATATOOLS_STATUSES, type ApidatatoolsUpload, type ApidatatoolsStatus } from "./http/apidatatools-routes.js";
 export { tusRoutes, type TusRoutesOptions } from "./uploads/protocols/tus-routes.js";
 export { TusUploadService, type TusUploadServiceOptions, type TusFinished } from "./uploads/protocols/tus-upload-service.js";
 export { ChecksummedFileStore, parseUploadChecksum, TUS_CHECKSUM_ALGORITHMS, type ChunkChecksum, type TusChecksumAlgorithm } from "./uploads/protocols/checksummed-file-store.js";

@@ -1,8 +1,9 @@
 import type { AssetPlugin } from "@assets/core";
+import { apidatatoolsPlugin } from "@assets/apidatatools";
 import { datasetPlugin } from "@assets/dataset";
 import { rasterSourcePlugin } from "@assets/raster-source";
 
-/** The asset-type plugins the standalone server registers. */
+/** The plugins the standalone server registers: asset types and the API profiles of other systems. */
 export function serverPlugins(): AssetPlugin[] {
-  return [rasterSourcePlugin(), datasetPlugin()];
+  return [rasterSourcePlugin(), datasetPlugin(), apidatatoolsPlugin()];
 }

@@ -1,0 +1,75 @@
+import { Router, type Request } from "express";
+import { Errors, serviceContext, type ErrorRenderer, type ListQuery, type Prisma, type ServiceContext, type UploadService, type UploadState } from "@assets/core";
+import { APIDATATOOLS_STATUSES, STATUS_OF, renderUpload } from "./apidatatools-upload.js";
+
+/** The profile lists one page, newest first (it has no paging); older uploads are omitted, as its notes allow. */
+export const APIDATATOOLS_MAX_UPLOADS = 500;
+
+/**
+ * The apidatatools List Uploads API: `GET` with an `x-api-key` header,
+ * optional `x-upload-status` (pending, processing, completed, failed; anything
+ * else is a 400), answering `{ uploads: [...] }` newest first: the caller's own
+ * uploads (a superuser's: everyone's), within their permissions. Expired upload
+ * requests are omitted. Errors are thrown; the core's handler renders them with
+ * {@link renderApidatatoolsError}.
+ */
+export function listUploadsRoutes(uploads: UploadService): Router {
+  const router = Router();
+  router.get("/", async (req, res) => {
+    const ctx = apiKeyContext(req);
+    const states = statesFor(req.get("x-upload-status"));
+    const { rows } = await uploads.list(ctx, listQuery(states), { AND: [notExpired(new Date()), ownedBy(ctx)] });
+    res.status(200).json({ uploads: rows.map(renderUpload) });
+  });
+  router.all("/", () => {
+    throw Errors.METHOD_NOT_ALLOWED({ detail: "The List Uploads API only answers GET", headers: { Allow: "GET" } });
+  });
+  return router;
+}
+
+/** `{ "error": ... }` with the reference's messages for 401 and 5xx, the detail otherwise. */
+export const renderApidatatoolsError: ErrorRenderer = (error) => ({
+  error: error.status === 401 ? "Unauthorized" : error.status >= 500 ? "Failed to retrieve uploads" : error.detail,
+});
+
+const NO_KEY = "Send an API key in the x-api-key header";
+
+/** The profile authenticates by `x-api-key` only: no key (or another credential) is a 401 here, never anonymous. */
+function apiKeyContext(req: Request): ServiceContext {
+  if (!req.get("x-api-key")) throw Errors.UNAUTHENTICATED({ detail: NO_KEY });
+  const ctx = serviceContext(req);
+  if (ctx.principal.kind !== "user") throw Errors.UNAUTHENTICATED({ detail: NO_KEY });
+  return ctx;
+}
+
+function statesFor(header: string | undefined): UploadState[] | null {
+  if (header === undefined || header.trim() === "") return null;
+  const status = header.trim().toLowerCase();
+  if (!(APIDATATOOLS_STATUSES as readonly string[]).includes(status)) {
+    throw Errors.INVALID_PARAMETER({ detail: `Invalid x-upload-status '${header}'; use one of ${APIDATATOOLS_STATUSES.join(", ")}`, source: { header: "x-upload-status" } });
+  }
+  return (Object.keys(STATUS_OF) as UploadState[]).filter((state) => STATUS_OF[state] === status);
+}
+
+function listQuery(states: UploadState[] | null): ListQuery {
+  return {
+    filter: states ? { kind: "condition", field: "state", op: "in", value: states } : null,
+    search: null,
+    sort: [{ field: "created_at", direction: "desc" }],
+    page: { offset: 0, limit: APIDATATOOLS_MAX_UPLOADS },
+  };
+}
+
+/**
+ * "Upload records for the authenticated user": the caller's own uploads, whatever else their
+ * permissions show (superusers: everyone's). Part of the query, so paging and counts agree.
+ */
+function ownedBy(ctx: ServiceContext): Prisma.UploadWhereInput {
+  if (ctx.principal.kind !== "user") throw Errors.UNAUTHENTICATED({ detail: NO_KEY });
+  return ctx.principal.isSuperuser ? {} : { uploader_id: ctx.principal.id };
+}
+
+/** Upload requests past their expiry are dead (the sweeper rejects them soon). */
+function notExpired(now: Date): Prisma.UploadWhereInput {
+  return { OR: [{ state: { not: "requested" } }, { expires_at: null }, { expires_at: { gt: now } }] };
+}
