@@ -10,6 +10,7 @@ const shared = {
     "^@assets/drf$": "<rootDir>/packages/drf/src/index.ts",
     "^@assets/geotiff$": "<rootDir>/packages/geotiff/src/index.ts",
     "^@assets/apidatatools$": "<rootDir>/plugins/apidatatools/src/index.ts",
+    "^@assets/studio$": "<rootDir>/packages/studio/src/index.ts",
     "^@assets/raster-source$": "<rootDir>/plugins/raster-source/src/index.ts",
     "^@assets/dataset$": "<rootDir>/plugins/dataset/src/index.ts",
     "^@assets/image-asset$": "<rootDir>/plugins/image-asset/src/index.ts",

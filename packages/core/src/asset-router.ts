@@ -21,6 +21,7 @@ import { jsonBody } from "./http/json-body.js";
 import { requestLogger, requestLogging } from "./http/logging.js";
 import { rememberApiBase, setServiceContext } from "./http/request-context.js";
 import { resourceRoutes } from "./resources/resource-routes.js";
+import { assetTypeRoutes } from "./resources/asset-type-routes.js";
 import { sendJson } from "./http/send-json.js";
 import { uploadReadRoutes } from "./uploads/upload-routes.js";
 import { managementRouters } from "./management/management-routes.js";
@@ -113,6 +114,7 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   });
 
   const body = jsonBody();
+  router.use("/asset-types", assetTypeRoutes(registry));
   router.use("/resources", authenticate, body, permissionRoutes(new PermissionService(resources)), resourceRoutes(resources, registry, { fields: resourceFields, defaultSort: [{ field: "created_at", direction: "desc" }] }, resourceFieldPolicy));
   // Before the body parser and the other /uploads routers: tus reads its own bodies.
   router.use("/uploads/tus", authenticate, tusRoutes({ pipeline, directory: options.tusDirectory, signal: options.signal, log }));
@@ -129,7 +131,7 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   }
   // A method or path under the router's own prefixes that no route serves is answered here, in
   // JSON:API, rather than by the host's HTML 404; other paths still fall through to the host.
-  const ownPrefixes = ["/resources", "/uploads", "/upload-requests", "/jobs", "/job-results", ...management.map(([path]) => path)];
+  const ownPrefixes = ["/resources", "/asset-types", "/uploads", "/upload-requests", "/jobs", "/job-results", ...management.map(([path]) => path)];
   router.use(ownPrefixes, (req) => {
     throw Errors.NOT_FOUND({ detail: `No route serves ${req.method} ${req.originalUrl.split("?")[0]}` });
   });

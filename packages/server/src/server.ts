@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import express from "express";
 import { pino, type Logger } from "pino";
+import { studioRouter } from "@assets/studio";
 import { createAssetRouter, Errors, renderJsonApiError, type Database, type Pipeline } from "@assets/core";
 import type { ServerConfig } from "./config.js";
 import { openServerDatabase } from "./database.js";
@@ -16,11 +17,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The standalone app: the asset router at `/`, and JSON:API 404s for everything else. */
+/** The standalone app: the studio at `/studio`, the asset router at `/`, and JSON:API 404s for everything else. */
 export function buildApp(pipeline: Pipeline, log: Logger, options: { signingSecret?: string; tusDirectory?: string; signal?: AbortSignal } = {}): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  app.use("/studio", studioRouter());
   app.use("/", createAssetRouter({ pipeline, logger: log, signingSecret: options.signingSecret, tusDirectory: options.tusDirectory, signal: options.signal }));
   app.use((req, res) => {
     res.status(404).json(renderJsonApiError(Errors.NOT_FOUND({ detail: `No route for ${req.method} ${req.path}` }), req));

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { definePlugin, type RasterSource } from "@assets/core";
+import { rasterThumbnailPath } from "./model/raster-thumbnail.js";
 import { LIZARD_PREFIX } from "./api/lizard-urls.js";
 import { lizardRouter } from "./api/lizard-router.js";
 import { renderDrfError } from "@assets/drf";
@@ -39,6 +40,7 @@ export function rasterSourcePlugin(options: RasterSourcePluginOptions = {}) {
         fields: RASTER_SOURCE_FIELDS,
         // The core hands over `resource.raster_source`, the RasterSource row.
         attributes: (record) => rasterSourceAttributes(record as RasterSource),
+        thumbnail: (resource, record) => rasterThumbnailPath(resource.uuid, record as RasterSource),
         accepts: { mimeTypes: ["image/tiff"], extensions: [".tif", ".tiff"] },
         processors: rasterProcessors(options),
         timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,

@@ -10,7 +10,7 @@ export interface JsonApiResource {
   id: string;
   attributes: Record<string, unknown>;
   relationships?: Record<string, { data: { type: string; id: string } | null }>;
-  links?: { self: string };
+  links?: { self: string; thumbnail?: string };
 }
 
 /** Links of one list page: self, and next/prev where they exist. */

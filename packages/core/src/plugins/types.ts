@@ -23,6 +23,12 @@ export interface AssetTypeDefinition {
   /** Extra JSON:API attributes from the type's own record (`resource[relation]`). */
   attributes?: (record: Record<string, unknown>) => Record<string, unknown>;
   /**
+   * A small preview image of the resource, as a path under the API's base (e.g. the raster's PNG
+   * window, an image derivative), rendered as `links.thumbnail`; null when there is none yet.
+   * Clients such as the studio show it in grids, so it should answer a small image quickly.
+   */
+  thumbnail?: (resource: { id: number; uuid: string }, record: Record<string, unknown>) => string | null;
+  /**
    * What uploads of this type may contain: sniffed MIME types (`file-type`) and
    * filename extensions. An upload whose sniffed content is not listed ends
    * `rejected`. Omit to accept anything.

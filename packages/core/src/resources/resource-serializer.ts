@@ -1,6 +1,7 @@
 import type { JsonApiResource } from "../http/jsonapi.js";
 import { ACCESS_MODIFIER_NUMBER } from "./resource-fields.js";
 import type { PluginRegistry } from "../plugins/registry.js";
+import type { AssetTypeDefinition } from "../plugins/types.js";
 import type { ResourceRecord } from "./resource-service.js";
 
 /** Renders a resource as a JSON:API object; type-specific attributes come from the type's plugin. */
@@ -29,6 +30,11 @@ export function serializeResource(row: ResourceRecord, base: string, writable: b
       organisation: { data: row.organisation_id ? { type: "organisation", id: String(row.organisation_id) } : null },
       owner: { data: row.owner_id ? { type: "user", id: String(row.owner_id) } : null },
     },
-    links: { self: `${base}/resources/${row.id}` },
+    links: { self: `${base}/resources/${row.id}`, ...thumbnailLink(type, row, own, base) },
   };
+}
+
+function thumbnailLink(type: AssetTypeDefinition | undefined, row: ResourceRecord, own: Record<string, unknown> | null | undefined, base: string) {
+  const path = own && type?.thumbnail ? type.thumbnail({ id: row.id, uuid: row.uuid }, own) : null;
+  return path ? { thumbnail: `${base}${path}` } : {};
 }

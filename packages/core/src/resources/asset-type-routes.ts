@@ -1,0 +1,24 @@
+import { Router } from "express";
+import { sendJson } from "../http/send-json.js";
+import type { PluginRegistry } from "../plugins/registry.js";
+
+/**
+ * `GET /asset-types`: the types the host registered, so clients (the studio's type filter) can
+ * offer them without knowing the plugins: key, what uploads of it may contain, its size limit.
+ */
+export function assetTypeRoutes(registry: PluginRegistry): Router {
+  const router = Router();
+  router.get("/", (req, res) => {
+    const data = [...registry.types.values()].map((type) => ({
+      type: "asset_type",
+      id: type.key,
+      attributes: {
+        extensions: type.accepts?.extensions ?? [],
+        mime_types: type.accepts?.mimeTypes ?? [],
+        max_upload_size: type.maxUploadSize ?? null,
+      },
+    }));
+    sendJson(req, res, 200, { data, meta: { total_count: data.length } });
+  });
+  return router;
+}

@@ -1,0 +1,155 @@
+// The studio in a real browser (Debian's chromium through playwright-core): sign in with a key,
+// drop two images and a GeoTIFF, watch them reach committed, filter by type, open the detail
+// panel, and check that an anonymous visitor does not see a Private asset. Values are checked
+// against GDAL's truth for the fixture, not against what the page happens to show.
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { chromium, type Browser, type Page } from "playwright-core";
+import sharp from "sharp";
+import { createTestDatabase, type Database } from "@assets/core";
+import { buildApp, seedDemo, serverPlugins } from "@assets/server";
+import { createTestPipeline, testLogger } from "./helpers/app.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const RASTER = fileURLToPath(new URL("../../shared/fixtures/rasters/utm31n_u2_cog.tif", import.meta.url));
+const TRUTH = fileURLToPath(new URL("../../shared/fixtures/rasters/truth.json", import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+// Page functions run in the browser; this program has no DOM lib (it would retype Node's fetch),
+// so the little of the DOM they use is declared here.
+interface PageElement {
+  dataset: Record<string, string | undefined>;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  dispatchEvent(event: unknown): boolean;
+  querySelectorAll(selector: string): PageElement[];
+  nextElementSibling: PageElement | null;
+}
+declare const document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): Iterable<PageElement> & { length: number } };
+declare const DataTransfer: new () => { items: { add(file: unknown): void } };
+declare const DragEvent: new (type: string, init: Record<string, unknown>) => unknown;
+
+interface DroppedFile {
+  name: string;
+  type: string;
+  base64: string;
+}
+
+/** Drops files on the page as a user dragging them from the desktop would (a DataTransfer of Files). */
+async function dropFiles(page: Page, files: DroppedFile[]) {
+  await page.evaluate((list) => {
+    const transfer = new DataTransfer();
+    for (const f of list) transfer.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
+    const target = document.querySelector(".shell")!;
+    target.dispatchEvent(new DragEvent("dragover", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, files);
+}
+
+describe("studio: the media library in a browser", () => {
+  let db: Database;
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+  let key: string;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    // The built app is what the server serves; build it as `npm start` would.
+    await promisify(execFile)(`${root}/node_modules/.bin/vite`, ["build", "--config", "packages/studio/vite.config.ts", "--logLevel", "error"], { cwd: root });
+    db = await createTestDatabase({ plugins: serverPlugins() });
+    const pipeline = await createTestPipeline(db, { plugins: serverPlugins() });
+    server = buildApp(pipeline, testLogger).listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    key = (await seedDemo(db)).apiKey!;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    close = async () => {
+      await pipeline.close();
+      await db.close();
+    };
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+    await close?.();
+  });
+
+  it("redirects /studio to /studio/ so the app's relative URLs resolve, and serves hashed files as immutable", async () => {
+    const res = await fetch(`${base}/studio?type=raster_source`, { redirect: "manual" });
+    expect(res.status).toBe(301);
+    expect(res.headers.get("location")).toBe("/studio/?type=raster_source");
+    const html = await (await fetch(`${base}/studio/`)).text();
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)![1];
+    const asset = await fetch(`${base}/studio/${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+  });
+
+  it("signs in, uploads by drag and drop through tus until committed, filters by type and shows the raster's metadata", async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto(`${base}/studio/`);
+    await page.fill('input[name="key"]', key);
+    await page.click('button[type="submit"]');
+    await expect(page.locator('[data-testid="who"]').textContent()).resolves.toContain("demo");
+
+    const png = (color: string) => sharp({ create: { width: 64, height: 48, channels: 3, background: color } }).png().toBuffer();
+    await dropFiles(page, [
+      { name: "red.png", type: "image/png", base64: (await png("#ff0000")).toString("base64") },
+      { name: "blue.png", type: "image/png", base64: (await png("#0000ff")).toString("base64") },
+      { name: "utm31n.tif", type: "image/tiff", base64: (await readFile(RASTER)).toString("base64") },
+    ]);
+    const rows = page.locator('[data-testid="upload-row"]');
+    await expect(rows.count()).resolves.toBe(3);
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="upload-row"]')].every((r) => r.dataset.phase === "committed"), null, { timeout: 90_000 });
+
+    // Filter by type: only the raster, and the filter is in the URL.
+    await page.selectOption('select[aria-label="Type"]', "raster_source");
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="card"]')].every((c) => c.dataset.type === "raster_source") && document.querySelectorAll('[data-testid="card"]').length === 1);
+    expect(new URL(page.url()).searchParams.get("type")).toBe("raster_source");
+    await page.click('[data-testid="card"]');
+    const metadata = page.locator('[data-testid="metadata"]');
+    await metadata.waitFor();
+    const truth = (JSON.parse(await readFile(TRUTH, "utf8")) as { files: Record<string, unknown>[] }).files.find((f) => f.file === "utm31n_u2_cog.tif")!;
+    const shown = Object.fromEntries(
+      await metadata.evaluate((dl: PageElement) => [...dl.querySelectorAll("dt")].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])),
+    ) as Record<string, string>;
+    expect(shown.projection).toBe(truth.projection);
+    expect(Number(shown.origin_x)).toBe(truth.origin_x);
+    expect(Number(shown.upper_bound_y)).toBe(truth.upper_bound_y);
+    // The raster's preview is a PNG from the Lizard profile's data endpoint, fetched with the key.
+    await page.waitForFunction(() => !!document.querySelector('[data-testid="preview"] img')?.getAttribute("src")?.startsWith("blob:"));
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 150_000);
+
+  it("an anonymous visitor sees Public assets, not Private ones", async () => {
+    const names = async (page: Page) => page.locator(".card-name").allTextContents();
+    const admin = await browser.newPage();
+    await admin.goto(`${base}/studio/`);
+    await admin.fill('input[name="key"]', key);
+    await admin.click('button[type="submit"]');
+    await admin.waitForSelector('[data-testid="card"]');
+    await admin.waitForFunction(() => document.querySelector('[data-testid="total"]')?.textContent?.includes("assets"));
+    const seen = await names(admin);
+    const visitor = await browser.newPage();
+    await visitor.goto(`${base}/studio/`);
+    await visitor.waitForFunction(() => document.querySelector('[data-testid="total"]')?.textContent?.includes("assets"));
+    const anonymous = await names(visitor);
+    // The seed's access modifiers, read from the database rather than the page.
+    const resources = await db.prisma.resource.findMany({ select: { name: true, access_modifier: true } });
+    const publicNames = resources.filter((r) => r.access_modifier === "Public").map((r) => r.name).sort();
+    const privateNames = resources.filter((r) => r.access_modifier === "Private").map((r) => r.name);
+    expect(privateNames.length).toBeGreaterThan(0);
+    expect(seen).toEqual(expect.arrayContaining(privateNames));
+    expect([...anonymous].sort()).toEqual(publicNames);
+    await admin.close();
+    await visitor.close();
+  });
+});
