@@ -77,7 +77,7 @@ describe("hostile images through the pipeline", () => {
     expect(kept.done.attributes.state).toBe("committed");
     const refused = await upload("alpha.png", { default_field_metadata: JSON.stringify({ en: { focal_point: { x: -1, y: 0 } } }) }, "again.png");
     expect(refused.done.attributes.state).toBe("rejected");
-    expect((await storedFor(kept.row.sha256!)).sort()).toEqual([expect.stringMatching(/^derivatives\/.*\/thumbnail\.webp$/), expect.stringMatching(/^objects\//)]);
+    expect((await storedFor(kept.row.sha256!)).sort()).toEqual([expect.stringMatching(/^derivatives\/.*\/thumbnail-400\.webp$/), expect.stringMatching(/^objects\//)]);
   });
 
   it.each([

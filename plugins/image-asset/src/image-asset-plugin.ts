@@ -6,6 +6,7 @@ import { IMAGE_ASSET_TYPE } from "./model/image-asset-type.js";
 import { commitImageUpload } from "./processing/commit.js";
 import { imageAnalysisProcessor, type ImageProcessorOptions } from "./processing/image-processor.js";
 import { deliveryRouter, type DeliveryOptions } from "./delivery/delivery-router.js";
+import { regenerateThumbnails } from "./processing/regenerate-thumbnails.js";
 
 /** Options of {@link imageAssetPlugin}. */
 export interface ImageAssetPluginOptions extends ImageProcessorOptions {
@@ -27,6 +28,10 @@ export function imageAssetPlugin(options: ImageAssetPluginOptions = {}): AssetPl
     migrations: fileURLToPath(new URL("../prisma/migrations", import.meta.url)),
     prefix: options.prefix ?? "/datocms",
     routes: (host) => deliveryRouter(host, options.delivery),
+    // Thumbnails made under another setting are regenerated in the background; a later start picks up what is left.
+    init: async ({ db, log, storage }) => {
+      void regenerateThumbnails({ ...options, db: db.prisma, storage, log }).catch((error: unknown) => log.warn({ err: error }, "thumbnail regeneration stopped"));
+    },
     types: [
       {
         key: IMAGE_ASSET_TYPE,

@@ -15,7 +15,6 @@ export { withSpooledFile, type SpooledFile } from "./processing/spool-file.js";
 export {
   IMAGE_ANALYSIS,
   imageAnalysisProcessor,
-  thumbnailKey,
   type ImageAnalysisResult,
   type ImageProcessorOptions,
   type StoredThumbnail,
@@ -61,3 +60,5 @@ export { commitImageUpload } from "./processing/commit.js";
 export { deliveryRouter, type DeliveryOptions } from "./delivery/delivery-router.js";
 export { findDeliveredAsset, type DeliveredAsset } from "./delivery/delivered-asset.js";
 export { deliverFile } from "./delivery/deliver-image.js";
+export { regenerateThumbnails, type RegenerationOptions, type RegenerationReport } from "./processing/regenerate-thumbnails.js";
+export { thumbnailKey, thumbnailName, encodeThumbnail, DEFAULT_THUMBNAIL_SIDE, type Thumbnail } from "./processing/thumbnail.js";

@@ -52,6 +52,8 @@ export interface AssetTypeDefinition {
 export interface PluginContext {
   db: Database;
   log: Logger;
+  /** Where uploads' bytes and their derivatives live. */
+  storage: StorageDriver;
 }
 
 /**

@@ -77,7 +77,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   let initialized: Promise<void> | undefined;
   const init = () => {
     initialized ??= (async () => {
-      for (const plugin of registry.plugins) await plugin.init?.({ db: options.db, log: log.child({ plugin: plugin.name }) });
+      for (const plugin of registry.plugins) await plugin.init?.({ db: options.db, log: log.child({ plugin: plugin.name }), storage: options.storage });
     })();
     return initialized;
   };

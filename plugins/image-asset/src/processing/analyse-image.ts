@@ -1,10 +1,10 @@
-import { decodedSize, decodeForAnalysis, type RgbaImage } from "./decode-image.js";
+import { decodedSize, decodeForAnalysis } from "./decode-image.js";
 import { DEFAULT_RESOLUTION_THRESHOLDS, orientationOf, resolutionOf, type Orientation, type Resolution, type ResolutionThresholds } from "./derived-attributes.js";
 import { readEmbeddedMetadata, type ExifInfo } from "./embedded-metadata.js";
 import { dominantColors, type PaletteColor } from "./palette.js";
 import { blurhashOf, thumbhashOf } from "./placeholders.js";
 import { assertWithinPixelBudget, probeImage } from "./probe-image.js";
-import sharp from "./sharp.js";
+import { DEFAULT_THUMBNAIL_SIDE, encodeThumbnail, type Thumbnail } from "./thumbnail.js";
 
 /** Limits and sizes of {@link analyseImage}; every field has a default. */
 export interface ImageAnalysisOptions {
@@ -48,14 +48,14 @@ export interface ImageFacts {
 /** The facts of an image and its thumbnail (WebP bytes, a few kB). */
 export interface ImageAnalysis {
   facts: ImageFacts;
-  thumbnail: { data: Buffer; width: number; height: number; mimeType: "image/webp" };
+  thumbnail: Thumbnail;
 }
 
 /** Defaults of {@link ImageAnalysisOptions}. */
 export const DEFAULT_ANALYSIS_OPTIONS: Readonly<Required<ImageAnalysisOptions>> = {
   maxInputPixels: 100_000_000,
   workingSide: 512,
-  thumbnailSide: 400,
+  thumbnailSide: DEFAULT_THUMBNAIL_SIDE,
   paletteSize: 5,
   resolutionThresholds: DEFAULT_RESOLUTION_THRESHOLDS,
   timeoutSeconds: 30,
@@ -73,9 +73,11 @@ export async function analyseImage(path: string, options: ImageAnalysisOptions =
   const probe = await probeImage(path);
   if (!probe) return null;
   // What the one decode will produce (an SVG renders straight at about the working size) must fit the budget.
-  assertWithinPixelBudget(decodedSize(probe, settings.workingSide), settings.maxInputPixels);
+  // A thumbnail larger than the working copy is made from a copy of its size.
+  const workingSide = Math.max(settings.workingSide, settings.thumbnailSide);
+  assertWithinPixelBudget(decodedSize(probe, workingSide), settings.maxInputPixels);
   const image = await decodeForAnalysis(path, probe, {
-    maxSide: settings.workingSide,
+    maxSide: workingSide,
     maxInputPixels: settings.maxInputPixels,
     timeoutSeconds: settings.timeoutSeconds,
   });
@@ -84,7 +86,7 @@ export async function analyseImage(path: string, options: ImageAnalysisOptions =
     thumbhashOf(image),
     dominantColors(image, settings.paletteSize),
     readEmbeddedMetadata(path),
-    thumbnailOf(image, settings.thumbnailSide),
+    encodeThumbnail(image, settings.thumbnailSide),
   ]);
   return {
     facts: {
@@ -109,10 +111,3 @@ export async function analyseImage(path: string, options: ImageAnalysisOptions =
   };
 }
 
-async function thumbnailOf(image: RgbaImage, side: number): Promise<ImageAnalysis["thumbnail"]> {
-  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })
-    .resize(side, side, { fit: "inside", withoutEnlargement: true })
-    .webp({ quality: 75 })
-    .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, mimeType: "image/webp" };
-}

@@ -1,7 +1,8 @@
 import { Readable } from "node:stream";
-import { derivativesPrefix, type Processor, type Upload } from "@assets/core";
+import type { Processor } from "@assets/core";
 import { analyseImage, type ImageAnalysisOptions, type ImageFacts } from "./analyse-image.js";
 import { withSpooledFile } from "./spool-file.js";
+import { thumbnailKey } from "./thumbnail.js";
 
 /** Name of the image analysis step; its result is under this key in `ctx.results`. */
 export const IMAGE_ANALYSIS = "image-analysis";
@@ -30,11 +31,6 @@ export interface StoredThumbnail {
 /** What the image analysis step returns: image facts and a thumbnail, or `is_image: false`. */
 export type ImageAnalysisResult = FileFacts & ((ImageFacts & { thumbnail: StoredThumbnail }) | { is_image: false });
 
-/** Storage key of an upload's thumbnail: beside its content, so identical bytes share it. */
-export function thumbnailKey(upload: Pick<Upload, "sha256" | "uuid">): string {
-  return `${derivativesPrefix(upload.sha256 ?? upload.uuid)}thumbnail.webp`;
-}
-
 /**
  * The pipeline step that turns stored bytes into image facts: the file is copied locally
  * once (streamed, MD5 on the way), analysed, and its thumbnail stored. A file that is not
@@ -54,7 +50,7 @@ export function imageAnalysisProcessor(options: ImageProcessorOptions = {}): Pro
           if (!analysis) return { ...facts, is_image: false };
           await ctx.progress(80);
           const { thumbnail } = analysis;
-          const key = thumbnailKey(ctx.upload);
+          const key = thumbnailKey(ctx.upload, options.thumbnailSide);
           await ctx.storage.put(key, Readable.from([thumbnail.data]), { signal, contentType: thumbnail.mimeType });
           return {
             ...facts,

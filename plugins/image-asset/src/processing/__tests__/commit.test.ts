@@ -73,7 +73,7 @@ describe("commitImageUpload", () => {
       path: `/${upload.uuid}/photo.jpg`, basename: "photo", filename: "photo.jpg", md5: md5sum("photo.jpg"),
       is_image: true, format: "jpg", mime_type: "image/jpeg", width: 300, height: 400, frame_count: 1,
       resolution: "small", orientation: "portrait", notes: "Nyan", author: truth.Artist, copyright: truth.Copyright,
-      default_field_metadata: focal, upload_collection_id: null, thumbnail_key: "derivatives/sha-1/thumbnail.webp",
+      default_field_metadata: focal, upload_collection_id: null, thumbnail_key: "derivatives/sha-1/thumbnail-400.webp",
     });
     expect(resource.image_asset!.size).toBe(BigInt(truth.FileSize as number));
     expect(resource.image_asset!.exif_info).toMatchObject({ model: truth.Model, iso: truth.ISO });

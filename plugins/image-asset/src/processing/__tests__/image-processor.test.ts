@@ -6,7 +6,8 @@ import { pino } from "pino";
 import sharp from "sharp";
 import { type Db, LocalDiskStorage, type ProcessorContext, type Upload } from "@assets/core";
 import { ImageRejectedError } from "../../errors.js";
-import { imageAnalysisProcessor, thumbnailKey, type ImageAnalysisResult } from "../image-processor.js";
+import { imageAnalysisProcessor, type ImageAnalysisResult } from "../image-processor.js";
+import { thumbnailKey } from "../thumbnail.js";
 import { makeFixtures, requireTools, type Fixtures } from "./fixtures.js";
 
 let fixtures: Fixtures;
