@@ -99,6 +99,8 @@ describeFaults("pipeline faults on PostgreSQL + Redis", () => {
     first.kill("SIGKILL");
     await new Promise((resolve) => first.once("exit", resolve));
     expect((await db.prisma.upload.findUniqueOrThrow({ where: { id: uploadId } })).state).toBe("processing");
+    // The job moved with the upload's claim, in its transaction: a crash leaves the two agreeing.
+    expect(await db.prisma.job.findFirstOrThrow({ where: { subject_id: uploadId } })).toMatchObject({ state: "running", attempts: 1 });
 
     await startWorker(redisUrl, queueName, 0);
     const done = await waitFor("the upload to commit", async () => {
@@ -110,7 +112,7 @@ describeFaults("pipeline faults on PostgreSQL + Redis", () => {
     expect(runsOf(uploadId)).toHaveLength(2);
     expect(await db.prisma.resource.count({ where: { type: "slow", name: "victim.bin" } })).toBe(1);
     const job = await db.prisma.job.findFirstOrThrow({ where: { subject_id: uploadId } });
-    expect(job).toMatchObject({ state: "succeeded", progress: 100 });
+    expect(job).toMatchObject({ state: "succeeded", progress: 100, attempts: 2 });
   }, 90_000);
 
   it("Redis restarted during a batch of 50 uploads: all 50 end committed, once each", async () => {

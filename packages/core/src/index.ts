@@ -29,9 +29,9 @@ export type { IngestRequest, IngestResult, UploadIngest } from "./uploads/ingest
 export { createPipeline, type Pipeline, type PipelineOptions } from "./uploads/create-pipeline.js";
 export { IngestService, type StoreRequest, type RegisterRequest } from "./uploads/ingest-service.js";
 export { ObjectStore, objectKey, derivativesPrefix, type StagedBytes, type AbandonedStaging } from "./uploads/object-store.js";
-export { UploadRunner, PROCESS_UPLOAD, exponentialBackoff, type RetryPolicy } from "./uploads/processing/upload-runner.js";
+export { UploadRunner, exponentialBackoff, type RetryPolicy } from "./uploads/processing/upload-runner.js";
 export { Sweeper, DEFAULT_STAGING_GRACE_MS, type SweepReport, type SweeperOptions } from "./uploads/processing/sweeper.js";
-export { UPLOAD_TRANSITIONS, IllegalTransitionError, transitionUpload } from "./uploads/upload-states.js";
+export { UPLOAD_TRANSITIONS, PROCESS_UPLOAD, IllegalTransitionError, transitionUpload } from "./uploads/upload-states.js";
 export { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from "./uploads/upload-limits.js";
 export { sanitizeFilename } from "./uploads/filenames.js";
 export { declaredMimeType, mimeTypeProblem } from "./uploads/declared-mime-type.js";

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { authorize } from "../access/authorize.js";
 import type { Db } from "../db/open-database.js";
 import { Errors } from "../errors/index.js";
-import type { Job, Prisma, Upload } from "../generated/prisma/client.js";
+import type { Job, Prisma } from "../generated/prisma/client.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import type { AssetTypeDefinition } from "../plugins/types.js";
 import { normalizeUuid } from "../query/parse-value.js";
@@ -13,8 +13,7 @@ import { ChecksumMismatchError } from "../storage/hashing-stream.js";
 import type { IngestRequest, IngestResult, UploadIngest } from "./ingest-types.js";
 import type { ObjectStore, StagedBytes } from "./object-store.js";
 import type { UploadLimits } from "./upload-limits.js";
-import { PROCESS_UPLOAD } from "./processing/upload-runner.js";
-import { transitionUpload } from "./upload-states.js";
+import { receiveUpload } from "./upload-states.js";
 
 /**
  * What one request was allowed before its bytes: made by
@@ -46,6 +45,8 @@ export interface StoreRequest {
 /** What to record about staged bytes. `uploadId` completes an existing `requested` upload instead of creating one. */
 export interface RegisterRequest extends Omit<IngestRequest, "body" | "signal" | "expected" | "declaredSize"> {
   uploadId?: number;
+  /** With `uploadId`: completes it only while this reservation of the request is held (see `reserveRequest`). */
+  claim?: string;
   /** The name as the client sent it, kept in metadata when sanitizing changed it. */
   originalFilename?: string;
   /** The request's admission; without one the caller (and `resourceId`) are checked here. */
@@ -206,17 +207,7 @@ export class IngestService implements UploadIngest {
     };
     let result: IngestResult;
     try {
-      result = await this.options.db.$transaction(async (tx) => {
-        let upload: Upload;
-        if (request.uploadId === undefined) {
-          upload = await tx.upload.create({ data: { ...fields, uploader_id: uploaderId, state: "received" } });
-        } else {
-          await transitionUpload(tx, request.uploadId, ["requested"], "received", fields);
-          upload = await tx.upload.findUniqueOrThrow({ where: { id: request.uploadId } });
-        }
-        const job = await tx.job.create({ data: { kind: PROCESS_UPLOAD, subject_id: upload.id, payload: { uploadId: upload.id } } });
-        return { upload, job };
-      });
+      result = await receiveUpload(this.options.db, fields, request.uploadId === undefined ? { uploaderId } : { uploadId: request.uploadId, claim: request.claim });
     } catch (error) {
       await this.options.objects.release(staged.sha256).catch((e: unknown) => this.options.log.error({ err: e }, "could not release stored bytes"));
       throw error;

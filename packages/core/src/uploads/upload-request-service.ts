@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Logger } from "pino";
 import { defineAbilityFor } from "../access/ability.js";
@@ -10,6 +9,7 @@ import { sanitizeFilename } from "./filenames.js";
 import type { IngestService } from "./ingest-service.js";
 import type { IngestResult } from "./ingest-types.js";
 import type { StagedBytes } from "./object-store.js";
+import { createRequestedUpload, releaseRequest, reserveRequest } from "./upload-states.js";
 import type { ServiceContext } from "../services/service-context.js";
 
 /** Dependencies of {@link UploadRequestService}. */
@@ -62,9 +62,7 @@ export class UploadRequestService {
     const uploaderId = this.options.ingest.assertMayUpload(ctx);
     const safe = sanitizeFilename(filename ?? "");
     const expiresAt = new Date(Math.floor((Date.now() + this.options.ttlMs) / 1000) * 1000);
-    const upload = await ctx.db.upload.create({
-      data: { filename: safe, state: "requested", uploader_id: uploaderId, expires_at: expiresAt, metadata: filename && filename !== safe ? { original_filename: filename } : {} },
-    });
+    const upload = await createRequestedUpload(ctx.db, { filename: safe, uploader_id: uploaderId, expires_at: expiresAt, metadata: filename && filename !== safe ? { original_filename: filename } : {} });
     return { ...upload, expires_at: expiresAt };
   }
 
@@ -116,16 +114,16 @@ export class UploadRequestService {
     if (!upload.storage_key || !upload.md5 || !upload.sha256 || upload.size === null) {
       throw Errors.CONFLICT({ detail: "No bytes have arrived for this upload request yet: PUT the file to its URL first", source: { pointer: "/data/attributes/path" } });
     }
-    // Claim the request so a concurrent completion gets a clean 409 instead of racing for the bytes.
-    const token = randomUUID();
-    const claimed = await ctx.db.upload.updateMany({ where: { id: upload.id, state: "requested", storage_key: upload.storage_key, claim_token: null }, data: { claim_token: token } });
-    if (claimed.count === 0) throw Errors.CONFLICT({ detail: "This upload request is being completed by another request" });
+    // Reserve the request so a concurrent completion gets a clean 409 instead of racing for the bytes.
+    const token = await reserveRequest(ctx.db, upload.id, upload.storage_key);
+    if (token === null) throw Errors.CONFLICT({ detail: "This upload request is being completed by another request" });
     const staged: StagedBytes = { tmpKey: upload.storage_key, md5: upload.md5, sha256: upload.sha256, size: Number(upload.size) };
     const originalFilename = (upload.metadata as Record<string, unknown> | null)?.original_filename;
-    let result: IngestResult;
     try {
-      result = await this.options.ingest.register(ctx, staged, {
+      // Moving to `received` releases the reservation in the same statement.
+      return await this.options.ingest.register(ctx, staged, {
         uploadId: upload.id,
+        claim: token,
         filename: upload.filename,
         originalFilename: typeof originalFilename === "string" ? originalFilename : undefined,
         declaredMimeType: upload.mime_type ?? undefined,
@@ -133,15 +131,10 @@ export class UploadRequestService {
       });
     } catch (error) {
       // The bytes may be gone (adopted, then released): have the request take a new PUT rather than point at nothing.
-      await ctx.db.upload
-        .updateMany({ where: { id: upload.id, state: "requested", claim_token: token }, data: { claim_token: null, storage_key: null, md5: null, sha256: null, size: null } })
-        .catch((e: unknown) => ctx.log.error({ err: e, uploadId: upload.id }, "could not reset an upload request after a failed completion"));
+      await releaseRequest(ctx.db, upload.id, token, { storage_key: null, md5: null, sha256: null, size: null }).catch((e: unknown) => ctx.log.error({ err: e, uploadId: upload.id }, "could not reset an upload request after a failed completion"));
       await this.options.ingest.discard(staged).catch(() => undefined);
       throw error;
     }
-    // The runner sets its own claim when it takes the job; drop ours unless it already has.
-    await ctx.db.upload.updateMany({ where: { id: upload.id, claim_token: token }, data: { claim_token: null } });
-    return result;
   }
 
   /** The uploader's own context: the signature stands in for their credentials. */

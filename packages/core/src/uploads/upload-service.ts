@@ -2,7 +2,7 @@ import { accessibleUploads } from "../access/accessible.js";
 import type { ResourceAction } from "../access/ability.js";
 import { authorize } from "../access/authorize.js";
 import type { ObjectStore } from "./object-store.js";
-import { PROCESS_UPLOAD } from "./processing/upload-runner.js";
+import { deleteUpload } from "./upload-states.js";
 import { Errors } from "../errors/index.js";
 import type { Prisma, Upload } from "../generated/prisma/client.js";
 import { listPage, type ListPage } from "../query/list-page.js";
@@ -38,9 +38,7 @@ export class UploadService {
     if (row.state === "committed" && row.resource_id !== null) {
       throw Errors.CONFLICT({ detail: `Upload ${row.id} is committed to resource ${row.resource_id}; delete or change the resource instead` });
     }
-    const { count } = await ctx.db.upload.deleteMany({ where: { id: row.id, state: row.state } });
-    if (!count) throw Errors.CONFLICT({ detail: `Upload ${row.id} changed state meanwhile; try again` });
-    await ctx.db.job.deleteMany({ where: { kind: PROCESS_UPLOAD, subject_id: row.id } });
+    if (!(await deleteUpload(ctx.db, row.id, row.state))) throw Errors.CONFLICT({ detail: `Upload ${row.id} changed state meanwhile; try again` });
     if (row.storage_key?.startsWith("objects/") && row.sha256) await objects.release(row.sha256);
     else if (row.storage_key && !row.storage_key.startsWith("objects/")) await objects.discard({ tmpKey: row.storage_key });
   }

@@ -30,7 +30,7 @@ export function jobUploadId(job: Job): number | null {
   return Number.isSafeInteger(id) ? id : null;
 }
 
-type TaskUpload = Pick<Upload, "uuid" | "state" | "state_detail" | "metadata"> & { resource: { uuid: string } | null };
+type TaskUpload = Pick<Upload, "uuid" | "metadata"> & { resource: { uuid: string } | null };
 
 /** The job's upload if the caller may view it, else null (the task is then a 404). */
 export async function visibleTaskUpload(ctx: ServiceContext, job: Job): Promise<TaskUpload | null> {
@@ -38,22 +38,16 @@ export async function visibleTaskUpload(ctx: ServiceContext, job: Job): Promise<
   if (uploadId === null) return null;
   return ctx.db.upload.findFirst({
     where: { AND: [{ id: uploadId }, accessibleUploads(ctx.ability, "view")] },
-    select: { uuid: true, state: true, state_detail: true, metadata: true, resource: { select: { uuid: true } } },
+    select: { uuid: true, metadata: true, resource: { select: { uuid: true } } },
   });
 }
 
-/** The upload's outcome decides a finished task; the job's state a running one. */
-function statusOf(job: Job, upload: TaskUpload): TaskStatus {
-  if (upload.state === "committed") return "SUCCESS";
-  if (upload.state === "rejected") return "FAILURE";
-  if (upload.state === "retry") return "RETRY";
-  // A job done with an upload not yet committed is still being finished.
-  return job.state === "succeeded" ? "STARTED" : JOB_STATUS[job.state];
-}
-
-/** Lizard's task representation of a job. */
+/**
+ * Lizard's task representation of a job. The job's state is the upload's (the
+ * core's state machine moves both in one transaction), so it alone decides.
+ */
 export function renderTask(req: Request, job: Job, upload: TaskUpload) {
-  const status = statusOf(job, upload);
+  const status = JOB_STATUS[job.state];
   const raw = (upload.metadata as { timestamp?: unknown } | null)?.timestamp;
   const timestamp = formatDateTime(typeof raw === "string" ? parseIsoTimestamp(raw) : null);
   const rasterSource = upload.resource && `${req.protocol}://${req.get("host")}${req.baseUrl}/rastersources/${upload.resource.uuid}/`;
@@ -67,6 +61,6 @@ export function renderTask(req: Request, job: Job, upload: TaskUpload) {
     started: formatDateTime(job.started_at),
     finished: formatDateTime(job.finished_at),
     result: status === "SUCCESS" ? { upload: upload.uuid, raster_source: rasterSource, timestamp } : null,
-    error: status === "FAILURE" ? upload.state_detail || job.error || "The upload was rejected" : null,
+    error: status === "FAILURE" ? job.error || "The upload was rejected" : null,
   };
 }

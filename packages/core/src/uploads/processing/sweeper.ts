@@ -3,8 +3,7 @@ import type { Db } from "../../db/open-database.js";
 import type { StorageDriver } from "../../storage/storage-driver.js";
 import type { JobQueue } from "../../jobs/job-queue.js";
 import type { AbandonedStaging, ObjectStore } from "../object-store.js";
-import { PROCESS_UPLOAD } from "./upload-runner.js";
-import { IllegalTransitionError, transitionUpload } from "../upload-states.js";
+import { IllegalTransitionError, PROCESS_UPLOAD, transitionUpload } from "../upload-states.js";
 
 /** Dependencies of {@link Sweeper}. */
 export interface SweeperOptions {
@@ -105,7 +104,7 @@ export class Sweeper {
     let count = 0;
     for (const upload of expired) {
       try {
-        await transitionUpload(db, upload.id, ["requested"], "rejected", { state_detail: "Expired: the bytes did not arrive before the upload request expired", storage_key: null });
+        await transitionUpload(db, upload.id, ["requested"], "rejected", { data: { state_detail: "Expired: the bytes did not arrive before the upload request expired", storage_key: null } });
       } catch (error) {
         if (error instanceof IllegalTransitionError) continue; // completed meanwhile
         throw error;

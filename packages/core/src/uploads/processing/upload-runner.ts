@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { extname } from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import type { Logger } from "pino";
@@ -9,7 +8,7 @@ import type { StorageDriver } from "../../storage/storage-driver.js";
 import type { JobQueue } from "../../jobs/job-queue.js";
 import type { ObjectStore } from "../object-store.js";
 import { UnrecoverableError, type Processor, type StoredFile } from "./processor.js";
-import { IllegalTransitionError, renewUploadLease, transitionUpload } from "../upload-states.js";
+import { IllegalTransitionError, PROCESS_UPLOAD, claimUpload, renewUploadLease, transitionUpload } from "../upload-states.js";
 
 /** How the runner retries and how long a claim lasts. */
 export interface RetryPolicy {
@@ -36,9 +35,6 @@ export interface UploadRunnerOptions {
   log: Logger;
   retry: RetryPolicy;
 }
-
-/** Job kind of the one job each upload gets. */
-export const PROCESS_UPLOAD = "upload.process";
 
 /** Bytes `file-type` needs to recognise any format it knows. */
 const SNIFF_BYTES = 4100;
@@ -74,7 +70,7 @@ export class UploadRunner {
     const { db, log } = this.options;
     const job = await db.job.findUnique({ where: { id: jobId } });
     if (!job || job.kind !== PROCESS_UPLOAD || job.subject_id === null || job.state === "succeeded" || job.state === "failed") return;
-    const claim = await this.claim(job.subject_id, jobId, job.started_at ?? new Date());
+    const claim = await claimUpload(db, job.subject_id, { ms: this.options.retry.leaseMs, jobStartedAt: job.started_at ?? new Date() });
     if (!claim) return;
     const { upload, token } = claim;
     const jobLog = log.child({ jobId, uploadId: upload.id, attempt: upload.attempts });
@@ -127,40 +123,6 @@ export class UploadRunner {
       clearInterval(heartbeat);
     }
   };
-
-  /**
-   * Takes the upload if it is due: fresh, due for a retry, or abandoned by a
-   * dead worker; its job becomes `running` in the same transaction, so the
-   * two never disagree.
-   */
-  private async claim(uploadId: number, jobId: string, startedAt: Date): Promise<{ upload: Upload; token: string } | null> {
-    const now = new Date();
-    const token = randomUUID();
-    try {
-      return await this.options.db.$transaction(async (tx) => {
-        await transitionUpload(
-          tx,
-          uploadId,
-          ["received", "retry", "processing"],
-          "processing",
-          { attempts: { increment: 1 }, claim_token: token, lease_expires_at: new Date(now.getTime() + this.options.retry.leaseMs), next_attempt_at: null },
-          {
-            OR: [
-              { state: "received" },
-              { state: "retry", OR: [{ next_attempt_at: null }, { next_attempt_at: { lte: now } }] },
-              { state: "processing", OR: [{ lease_expires_at: null }, { lease_expires_at: { lt: now } }] },
-            ],
-          },
-        );
-        const upload = await tx.upload.findUniqueOrThrow({ where: { id: uploadId } });
-        await tx.job.update({ where: { id: jobId }, data: { state: "running", attempts: upload.attempts, started_at: startedAt, error: null } });
-        return { upload, token };
-      });
-    } catch (error) {
-      if (error instanceof IllegalTransitionError) return null;
-      throw error;
-    }
-  }
 
   private renewLease(uploadId: number, token: string): Promise<boolean> {
     return renewUploadLease(this.options.db, uploadId, token, new Date(Date.now() + this.options.retry.leaseMs));
@@ -220,12 +182,12 @@ export class UploadRunner {
   ): Promise<void> {
     this.lastProgress.delete(jobId);
     await this.options.db.$transaction(async (tx) => {
-      await transitionUpload(tx, upload.id, ["processing"], "committed", { state_detail: "", claim_token: null, lease_expires_at: null, mime_type: mimeType }, { claim_token: token });
+      await transitionUpload(tx, upload.id, ["processing"], "committed", { data: { state_detail: "", mime_type: mimeType }, claim: token, job: { progress: 100, error: null } });
       const outcome = await type?.commit?.(tx, { upload, results, log });
       const resourceId = outcome?.resourceId ?? upload.resource_id;
       if (resourceId !== upload.resource_id) await tx.upload.update({ where: { id: upload.id }, data: { resource_id: resourceId } });
       const result: Prisma.InputJsonValue = { upload_id: upload.id, resource_id: resourceId ?? null, results: results as Prisma.InputJsonObject };
-      await tx.job.update({ where: { id: jobId }, data: { state: "succeeded", progress: 100, result, error: null, finished_at: new Date() } });
+      await tx.job.update({ where: { id: jobId }, data: { result } });
     });
   }
 
@@ -243,10 +205,7 @@ export class UploadRunner {
       if (error instanceof UnrecoverableError || upload.attempts >= maxAttempts) {
         const reason = error instanceof UnrecoverableError ? `${step}${message}` : `${step}${message} (gave up after ${upload.attempts} attempts)`;
         // The bytes are released (another upload may share them), so the key goes too.
-        await db.$transaction(async (tx) => {
-          await transitionUpload(tx, upload.id, ["processing"], "rejected", { state_detail: reason, claim_token: null, lease_expires_at: null, storage_key: null }, { claim_token: token });
-          await tx.job.update({ where: { id: jobId }, data: { state: "failed", error: reason, finished_at: new Date() } });
-        });
+        await transitionUpload(db, upload.id, ["processing"], "rejected", { data: { state_detail: reason, storage_key: null }, claim: token, job: { error: reason } });
         if (upload.sha256 && upload.storage_key) await this.options.objects.release(upload.sha256);
         log.info({ reason }, "upload rejected");
         return;
@@ -254,10 +213,7 @@ export class UploadRunner {
       const delay = this.options.retry.backoffMs(upload.attempts);
       const nextAttemptAt = new Date(Date.now() + delay);
       const detail = `Attempt ${upload.attempts} of ${maxAttempts} failed: ${step}${message}; retrying at ${nextAttemptAt.toISOString()}`;
-      await db.$transaction(async (tx) => {
-        await transitionUpload(tx, upload.id, ["processing"], "retry", { state_detail: detail, claim_token: null, lease_expires_at: null, next_attempt_at: nextAttemptAt }, { claim_token: token });
-        await tx.job.update({ where: { id: jobId }, data: { state: "retry", error: `${step}${message}` } });
-      });
+      await transitionUpload(db, upload.id, ["processing"], "retry", { data: { state_detail: detail, next_attempt_at: nextAttemptAt }, claim: token, job: { error: `${step}${message}` } });
       log.warn({ err: error, delay }, "upload processing failed; will retry");
       await this.options.queue.enqueue(jobId, delay).catch((e: unknown) => log.warn({ err: e }, "re-enqueue failed; the sweeper will pick the retry up"));
     } catch (recordError) {

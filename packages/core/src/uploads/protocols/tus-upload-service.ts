@@ -4,8 +4,7 @@ import type { Db } from "../../db/open-database.js";
 import { AppError, Errors } from "../../errors/index.js";
 import type { Job, Prisma, Upload } from "../../generated/prisma/client.js";
 import type { IngestService } from "../ingest-service.js";
-import { PROCESS_UPLOAD } from "../processing/upload-runner.js";
-import { IllegalTransitionError, transitionUpload } from "../upload-states.js";
+import { IllegalTransitionError, PROCESS_UPLOAD, createRequestedUpload, transitionUpload } from "../upload-states.js";
 import type { ServiceContext } from "../../services/service-context.js";
 import type { ChecksummedFileStore, WriteObserver } from "./checksummed-file-store.js";
 import { TusLiveStaging } from "./tus-live-staging.js";
@@ -58,17 +57,14 @@ export class TusUploadService {
       ...(creation.originalFilename && creation.originalFilename !== creation.filename ? { original_filename: creation.originalFilename } : {}),
       protocol: PROTOCOL,
     };
-    return ctx.db.upload.create({
-      data: {
-        uuid: id,
-        filename: creation.filename,
-        type: type?.key ?? null,
-        mime_type: creation.mimeType ?? null,
-        state: "requested",
-        uploader_id: uploaderId,
-        expires_at: new Date(Date.now() + expirationMs),
-        metadata: metadata as Prisma.InputJsonObject,
-      },
+    return createRequestedUpload(ctx.db, {
+      uuid: id,
+      filename: creation.filename,
+      type: type?.key ?? null,
+      mime_type: creation.mimeType ?? null,
+      uploader_id: uploaderId,
+      expires_at: new Date(Date.now() + expirationMs),
+      metadata: metadata as Prisma.InputJsonObject,
     });
   }
 
@@ -92,7 +88,7 @@ export class TusUploadService {
    */
   async terminate(row: Upload): Promise<void> {
     try {
-      await transitionUpload(this.options.db, row.id, ["requested"], "rejected", { state_detail: "Cancelled: the client terminated the resumable upload" });
+      await transitionUpload(this.options.db, row.id, ["requested"], "rejected", { data: { state_detail: "Cancelled: the client terminated the resumable upload" } });
     } catch (error) {
       if (error instanceof IllegalTransitionError) throw Errors.CONFLICT({ detail: `Upload ${row.id} is complete and cannot be terminated; DELETE /uploads/${row.id} removes it` });
       throw error;
@@ -180,7 +176,7 @@ export class TusUploadService {
   }
 
   private async abandon(uploadId: number, id: string, error: AppError): Promise<void> {
-    await transitionUpload(this.options.db, uploadId, ["requested"], "rejected", { state_detail: `Rejected: ${error.detail}` }).catch((e: unknown) => {
+    await transitionUpload(this.options.db, uploadId, ["requested"], "rejected", { data: { state_detail: `Rejected: ${error.detail}` } }).catch((e: unknown) => {
       if (!(e instanceof IllegalTransitionError)) throw e;
     });
     await this.options.store.remove(id).catch(() => undefined);
