@@ -32,7 +32,8 @@ function stale() {
       const dir = join(root, group, name);
       if (!existsSync(join(dir, "tsconfig.build.json"))) continue;
       const built = existsSync(join(dir, "dist", "index.js")) ? statSync(join(dir, "dist", "index.js")).mtimeMs : 0;
-      const inputs = Math.max(newest(join(dir, "src")), newest(join(dir, "package.json")), ...readdirSync(dir).filter((f) => f.startsWith("tsconfig")).map((f) => newest(join(dir, f))));
+      // The studio also builds a browser app from app/ with vite.config.ts.
+      const inputs = Math.max(newest(join(dir, "src")), newest(join(dir, "app")), newest(join(dir, "vite.config.ts")), newest(join(dir, "package.json")), ...readdirSync(dir).filter((f) => f.startsWith("tsconfig")).map((f) => newest(join(dir, f))));
       if (inputs > built) found.push(`${group}/${name}`);
     }
   }

@@ -23,10 +23,11 @@ export interface ImageAssetPluginOptions extends ImageProcessorOptions {
  * at `<prefix>/assets/:id/:filename`.
  */
 export function imageAssetPlugin(options: ImageAssetPluginOptions = {}): AssetPlugin {
+  const prefix = options.prefix ?? "/datocms";
   return definePlugin({
     name: "image-asset",
     migrations: fileURLToPath(new URL("../prisma/migrations", import.meta.url)),
-    prefix: options.prefix ?? "/datocms",
+    prefix,
     routes: (host) => deliveryRouter(host, options.delivery),
     // Thumbnails made under another setting are regenerated in the background; a later start picks up what is left.
     init: async ({ db, log, storage }) => {
@@ -39,9 +40,15 @@ export function imageAssetPlugin(options: ImageAssetPluginOptions = {}): AssetPl
         fields: IMAGE_ASSET_FIELDS,
         // The core hands over `resource.image_asset`, the ImageAsset row.
         attributes: (record) => imageAssetAttributes(record as unknown as ImageAssetRecord),
+        thumbnail: (_resource, record) => imageThumbnailPath(prefix, record as unknown as ImageAssetRecord),
         processors: [imageAnalysisProcessor(options)],
         commit: commitImageUpload,
       },
     ],
   });
+}
+
+/** A grid-sized crop through the delivery route, in the format the browser prefers; none for non-images. */
+function imageThumbnailPath(prefix: string, asset: ImageAssetRecord): string | null {
+  return asset.is_image ? `${prefix}/assets${asset.path}?w=320&h=240&fit=crop&auto=format` : null;
 }
