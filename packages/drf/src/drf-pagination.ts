@@ -1,5 +1,6 @@
 import type { Request } from "express";
-import { assertDjangoPageExists, djangoPageOf, lastDjangoPage, requestUrl, searchParams, type DjangoListQuery, type ListQuery, type Page } from "@assets/core";
+import { requestUrl, searchParams, type ListQuery, type Page } from "@assets/core";
+import { assertDjangoPageExists, djangoPageOf, lastDjangoPage, type DjangoListQuery } from "./django-dialect.js";
 
 /** DRF's `PageNumberPagination` envelope. */
 export interface DrfPage<T> {

@@ -1,13 +1,12 @@
 import {
   and,
   buildCondition,
-  DJANGO_LOOKUP_OPERATORS,
   Errors,
   lookupField,
-  type DjangoLookup,
   type FilterNode,
   type ListOptions,
 } from "@assets/core";
+import { DJANGO_LOOKUP_OPERATORS, type DjangoLookup } from "./django-dialect.js";
 
 /**
  * dynamic-rest's `filter{<field path>[.<operator>]}=value` parameters

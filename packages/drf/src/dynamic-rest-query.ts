@@ -5,14 +5,13 @@ import {
   defaultSort,
   Errors,
   lookupField,
-  parseDjangoPage,
   rejectNulCharacters,
   searchTerms,
-  type DjangoListQuery,
   type FilterNode,
   type ListOptions,
   type SortKey,
 } from "@assets/core";
+import { parseDjangoPage, type DjangoListQuery } from "./django-dialect.js";
 import { mergeFieldSelection, parseFieldSelection, type FieldSelection } from "./dynamic-rest-fields.js";
 import { isTruthy, parseDynamicRestFilters } from "./dynamic-rest-filters.js";
 

@@ -6,4 +6,3 @@ export * from "./build-query.js";
 export * from "./jsonapi-dialect.js";
 export * from "./compile-prisma.js";
 export * from "./list-page.js";
-export * from "./django-dialect.js";

@@ -1,8 +1,18 @@
-import { Errors } from "../errors/index.js";
-import { buildCondition, buildSortKey, defaultSort, rejectNulCharacters } from "./build-query.js";
-import type { ListOptions } from "./field-catalog.js";
-import { parseBooleanFlag } from "./parse-value.js";
-import { and, type FilterNode, type ListQuery, type Operator, type Page, type SortKey } from "./types.js";
+import {
+  and,
+  buildCondition,
+  buildSortKey,
+  defaultSort,
+  Errors,
+  parseBooleanFlag,
+  rejectNulCharacters,
+  type FilterNode,
+  type ListOptions,
+  type ListQuery,
+  type Operator,
+  type Page,
+  type SortKey,
+} from "@assets/core";
 
 /**
  * The Django / Django REST framework dialect (django-filter lookups, DRF's

@@ -1,4 +1,4 @@
-import { AppError } from "../../errors/index.js";
+import { AppError, type FieldCatalog } from "@assets/core";
 import {
   assertDjangoPageExists,
   DJANGO_COMPARE_LOOKUPS,
@@ -8,7 +8,6 @@ import {
   parseDjangoQuery,
   type DjangoListOptions,
 } from "../django-dialect.js";
-import type { FieldCatalog } from "../field-catalog.js";
 
 const fields: FieldCatalog = {
   id: { type: "integer", path: ["id"] },
