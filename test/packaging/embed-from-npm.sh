@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Embedding from npm as a host would: pack @assets/core, @assets/drf, @assets/geotiff, @assets/raster-source,
-# @assets/dataset, @assets/apidatatools, @assets/studio and @assets/server (their prepack builds them), install the tarballs into an
+# @assets/dataset, @assets/apidatatools, @assets/image-asset, @assets/studio and @assets/server (their prepack builds them), install the tarballs into an
 # empty project outside the repository (offline, from npm's cache, which the
 # repository's own install filled), then run host-app.mjs (migrate, serve, a
 # first request) and the installed `assets` command.
@@ -10,7 +10,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 cd "$repo"
-for ws in packages/core packages/drf packages/geotiff plugins/raster-source plugins/dataset plugins/apidatatools packages/studio packages/server; do
+for ws in packages/core packages/drf packages/geotiff plugins/raster-source plugins/dataset plugins/apidatatools plugins/image-asset packages/studio packages/server; do
   npm pack --loglevel=error --workspace "$ws" --pack-destination "$work" >/dev/null
 done
 

@@ -11,7 +11,7 @@ const [lockPath, tarballDir] = process.argv.slice(2);
 const repoLock = JSON.parse(readFileSync(lockPath, "utf8"));
 // The same overrides as the repository (one @prisma/driver-adapter-utils for both adapters; see the README).
 const { overrides } = JSON.parse(readFileSync(join(lockPath, "../package.json"), "utf8"));
-const workspaceDirs = { "@assets/core": "packages/core", "@assets/drf": "packages/drf", "@assets/geotiff": "packages/geotiff", "@assets/raster-source": "plugins/raster-source", "@assets/dataset": "plugins/dataset", "@assets/apidatatools": "plugins/apidatatools", "@assets/studio": "packages/studio", "@assets/server": "packages/server" };
+const workspaceDirs = { "@assets/core": "packages/core", "@assets/drf": "packages/drf", "@assets/geotiff": "packages/geotiff", "@assets/raster-source": "plugins/raster-source", "@assets/dataset": "plugins/dataset", "@assets/apidatatools": "plugins/apidatatools", "@assets/image-asset": "plugins/image-asset", "@assets/studio": "packages/studio", "@assets/server": "packages/server" };
 
 const dependencies = {};
 const packages = {};

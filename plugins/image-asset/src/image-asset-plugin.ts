@@ -7,10 +7,12 @@ import { commitImageUpload } from "./processing/commit.js";
 import { imageAnalysisProcessor, type ImageProcessorOptions } from "./processing/image-processor.js";
 import { deliveryRouter, type DeliveryOptions } from "./delivery/delivery-router.js";
 import { regenerateThumbnails } from "./processing/regenerate-thumbnails.js";
+import { renderDatocmsError } from "./profile/datocms-errors.js";
+import { datocmsRouter } from "./profile/datocms-router.js";
 
 /** Options of {@link imageAssetPlugin}. */
 export interface ImageAssetPluginOptions extends ImageProcessorOptions {
-  /** Mount path of the plugin's routes in the asset router (default `/datocms`). */
+  /** Mount path of the DatoCMS profile inside the asset router (default `/datocms`). */
   prefix?: string;
   /** Image delivery (`<prefix>/assets/:id/:filename`): bounds, queue, caching. */
   delivery?: DeliveryOptions;
@@ -19,16 +21,18 @@ export interface ImageAssetPluginOptions extends ImageProcessorOptions {
 /**
  * The image-asset plugin: DatoCMS-style media assets (any file; images analysed: size,
  * EXIF, placeholders, palette, thumbnail) as the asset type `image_asset`, with its tables
- * (ImageAsset, UploadCollection) and migrations, and image delivery with imgix parameters
- * at `<prefix>/assets/:id/:filename`.
+ * (ImageAsset, UploadCollection) and migrations, and DatoCMS's Content Management API for them
+ * under `prefix` (default `/datocms`), with image delivery (imgix parameters) at
+ * `<prefix>/assets/:id/:filename`.
  */
 export function imageAssetPlugin(options: ImageAssetPluginOptions = {}): AssetPlugin {
   const prefix = options.prefix ?? "/datocms";
   return definePlugin({
     name: "image-asset",
-    migrations: fileURLToPath(new URL("../prisma/migrations", import.meta.url)),
     prefix,
-    routes: (host) => deliveryRouter(host, options.delivery),
+    routes: (host) => datocmsRouter(host, { prefix }, [deliveryRouter(host, options.delivery)]),
+    renderError: renderDatocmsError,
+    migrations: fileURLToPath(new URL("../prisma/migrations", import.meta.url)),
     // Thumbnails made under another setting are regenerated in the background; a later start picks up what is left.
     init: async ({ db, log, storage }) => {
       void regenerateThumbnails({ ...options, db: db.prisma, storage, log }).catch((error: unknown) => log.warn({ err: error }, "thumbnail regeneration stopped"));

@@ -4,12 +4,12 @@ const own = (column: string, type: FieldType, extra: Partial<FieldSpec> = {}): F
 const nullable = (column: string, type: FieldType, extra: Partial<FieldSpec> = {}): FieldSpec => own(column, type, { nullable: true, ...extra });
 
 /**
- * Queryable fields of an image asset by DatoCMS's names, with paths starting at Resource
- * (the core's `created_at`/`updated_at`, aliased `_created_at`/`_updated_at`, and `tags`
- * come from Resource). The DatoCMS profile's `filter[fields]` and `order_by` will query
- * through this table; the core JSON:API already does.
+ * Queryable fields an image asset adds to the core's `/resources` (paths from Resource), named
+ * `image_asset.<column>` so they cannot clash with another type's `size` or `width` (the
+ * raster-source type has both). The DatoCMS profile queries through its own table by DatoCMS's
+ * names (profile/upload-fields.ts).
  */
-export const IMAGE_ASSET_FIELDS: FieldCatalog = {
+export const IMAGE_ASSET_FIELDS: FieldCatalog = Object.fromEntries(Object.entries({
   size: own("size", "bigint"),
   width: nullable("width", "integer"),
   height: nullable("height", "integer"),
@@ -26,5 +26,5 @@ export const IMAGE_ASSET_FIELDS: FieldCatalog = {
   copyright: nullable("copyright", "string", { search: true }),
   notes: nullable("notes", "string", { search: true }),
   smart_tags: own("smart_tags", "string[]", { sortable: false }),
-  "upload_collection.id": nullable("upload_collection_id", "integer"),
-};
+  upload_collection_id: nullable("upload_collection_id", "integer"),
+} satisfies FieldCatalog).map(([name, spec]) => [`image_asset.${name}`, spec]));

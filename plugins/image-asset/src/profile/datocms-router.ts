@@ -1,0 +1,40 @@
+import { Router, type RequestHandler } from "express";
+import { createErrorHandler, Errors, type PluginHost } from "@assets/core";
+import { datocmsErrorHandlers, DatocmsErrors, renderDatocmsError } from "./datocms-errors.js";
+import { uploadReadRoutes } from "./upload-routes.js";
+import { DatocmsUploadService } from "./upload-service.js";
+
+/** Options of the DatoCMS profile. */
+export interface DatocmsProfileOptions {
+  /** Where the profile is mounted inside the asset router (default `/datocms`); uploads' `url`s point under it. */
+  prefix: string;
+}
+
+/** DatoCMS's CMA is version 3; a client that asks for another one is refused rather than misunderstood. */
+const apiVersion: RequestHandler = (req, _res, next) => {
+  const version = req.get("x-api-version");
+  if (version !== undefined && version.trim() !== "3") throw DatocmsErrors.INVALID_API_VERSION(`X-Api-Version '${version}' is not served; use 3`);
+  next();
+};
+
+/** A path under the profile that no route serves. */
+const notFound: RequestHandler = (req) => {
+  throw Errors.NOT_FOUND({ detail: `No route serves ${req.method} ${req.originalUrl.split("?")[0]}` });
+};
+
+/**
+ * The DatoCMS Content Management API profile (`baseUrl: "http://host/datocms"` is the whole
+ * client setup). `before` routers (the delivery route, `GET /assets/:id/:filename`) run first;
+ * every error leaves the profile in DatoCMS's shape.
+ */
+export function datocmsRouter(host: PluginHost, options: DatocmsProfileOptions, before: readonly Router[] = []): Router {
+  const uploads = new DatocmsUploadService();
+  const router = Router();
+  // The delivery route is a CDN's, not the CMA's: its errors keep their statuses (a bad imgix parameter is a 400).
+  for (const routes of before) router.use(routes, createErrorHandler(host.log, renderDatocmsError));
+  router.use(apiVersion);
+  router.use("/uploads", uploadReadRoutes(uploads, options));
+  router.use(notFound);
+  router.use(datocmsErrorHandlers(host.log));
+  return router;
+}

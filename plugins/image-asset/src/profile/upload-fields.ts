@@ -1,0 +1,33 @@
+import type { FieldCatalog, FieldSpec, FieldType } from "@assets/core";
+
+const asset = (column: string, type: FieldType, extra: Partial<FieldSpec> = {}): FieldSpec => ({ type, path: ["image_asset", column], sortable: false, ...extra });
+const sortable = { sortable: true } as const;
+
+/**
+ * The fields of DatoCMS's `GET /uploads` (`filter[fields]`, `filter[query]`, `order_by`) by
+ * DatoCMS's names, with paths from Resource (type `image_asset`) into its ImageAsset row. Only
+ * the fields DatoCMS orders by are sortable.
+ */
+export const DATOCMS_UPLOAD_FIELDS: FieldCatalog = {
+  id: { type: "integer", path: ["id"] },
+  _created_at: { type: "datetime", path: ["created_at"] },
+  _updated_at: { type: "datetime", path: ["updated_at"] },
+  tags: { type: "string[]", path: ["tags"] },
+  smart_tags: asset("smart_tags", "string[]"),
+  size: asset("size", "bigint", sortable),
+  width: asset("width", "integer", { nullable: true }),
+  height: asset("height", "integer", { nullable: true }),
+  resolution: asset("resolution", "enum", { nullable: true, values: ["icon", "small", "medium", "large"], ...sortable }),
+  orientation: asset("orientation", "enum", { nullable: true, values: ["landscape", "portrait", "square"] }),
+  format: asset("format", "string", { nullable: true, ...sortable }),
+  mime_type: asset("mime_type", "string", { nullable: true, ...sortable }),
+  md5: asset("md5", "string"),
+  path: asset("path", "string"),
+  basename: asset("basename", "string", { search: true, ...sortable }),
+  filename: asset("filename", "string", { search: true, ...sortable }),
+  author: asset("author", "string", { nullable: true }),
+  copyright: asset("copyright", "string", { nullable: true }),
+  notes: asset("notes", "string", { nullable: true, search: true }),
+  is_image: asset("is_image", "boolean"),
+  upload_collection: asset("upload_collection_id", "integer", { nullable: true }),
+};

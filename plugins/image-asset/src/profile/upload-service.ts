@@ -1,0 +1,36 @@
+import { accessibleResources, authorize, listPage, parseRowId, type ListQuery, type Prisma, type ResourceAction, type ServiceContext } from "@assets/core";
+import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
+import { DATOCMS_UPLOAD_FIELDS } from "./upload-fields.js";
+import type { UploadRecord } from "./upload-serializer.js";
+
+const INCLUDE = { image_asset: true } as const satisfies Prisma.ResourceInclude;
+
+/** Only the plugin's assets; Hidden ones are left out of lists (they stay readable by id). */
+const LISTED: Prisma.ResourceWhereInput = { type: IMAGE_ASSET_TYPE, access_modifier: { not: "Hidden" } };
+
+/** One page of uploads and the count over all pages. */
+export interface UploadPage {
+  rows: UploadRecord[];
+  total: number;
+}
+
+/**
+ * DatoCMS uploads (Resources of type `image_asset`), read inside the caller's permissions: the
+ * `view` filter is part of every query, so an asset the caller may not read is a 404.
+ */
+export class DatocmsUploadService {
+  async list(ctx: ServiceContext, query: ListQuery): Promise<UploadPage> {
+    return listPage(ctx.db.resource, query, { fields: DATOCMS_UPLOAD_FIELDS, where: [LISTED, accessibleResources(ctx.ability, "view")] }, (args) =>
+      ctx.db.resource.findMany({ ...args, include: INCLUDE }),
+    );
+  }
+
+  /** The upload with this DatoCMS id the caller may view, then do `action` on (404 unseen, 403 seen but not allowed). */
+  async get(ctx: ServiceContext, id: string, action: ResourceAction = "view"): Promise<UploadRecord> {
+    const rowId = parseRowId(id);
+    return authorize(ctx, "Resource", { id: rowId ?? -1, type: IMAGE_ASSET_TYPE }, action, (where) => ctx.db.resource.findFirst({ where, include: INCLUDE }), {
+      notFound: { detail: `Upload '${id}' not found`, source: { parameter: "id" } },
+      forbidden: `You may not ${action.replace("_", " ")} upload '${id}'`,
+    });
+  }
+}
