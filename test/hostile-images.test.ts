@@ -5,43 +5,19 @@
  * storage; files that are not images become plain assets; an SVG takes its size from its viewBox.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import type { Express } from "express";
-import request from "supertest";
-import type { Database, Pipeline } from "@assets/core";
-import { imageAssetPlugin } from "@assets/image-asset";
-import { makeFixtures, type Fixtures } from "../plugins/image-asset/src/processing/__tests__/fixtures.js";
-import { createTestApp, userWithKey } from "./helpers/app.js";
-import { filesUnder, waitForUpload } from "./helpers/pipeline.js";
+import { filesUnder } from "./helpers/pipeline.js";
+import { serveImages, type ImageTestServer } from "./helpers/image-assets.js";
 
-let fixtures: Fixtures;
-let db: Database;
-let app: Express;
-let pipeline: Pipeline & { root: string };
-let auth: Record<string, string>;
-
+let server: ImageTestServer;
 beforeAll(async () => {
-  fixtures = await makeFixtures();
-  ({ db, app, pipeline } = await createTestApp({ plugins: [imageAssetPlugin()] }));
-  ({ auth } = await userWithKey(db, "uploader"));
+  server = await serveImages();
 }, 120_000);
-afterAll(async () => {
-  await db?.close();
-  fixtures?.dispose();
-});
-
-async function upload(name: string, fields: Record<string, string> = {}, filename = name) {
-  const req = request(app).post("/uploads").set(auth).field("type", "image_asset");
-  for (const [field, value] of Object.entries(fields)) req.field(field, value);
-  const res = await req.attach("file", fixtures.path(name), filename);
-  expect(res.status).toBe(202);
-  const done = await waitForUpload(app, auth, res.body.data.id, 60_000);
-  const row = await db.prisma.upload.findUniqueOrThrow({ where: { id: Number(res.body.data.id) } });
-  return { done, row };
-}
+afterAll(() => server?.close());
+const upload: ImageTestServer["upload"] = (...args) => server.upload(...args);
 
 /** Stored files (objects, thumbnails, derivatives) whose key names these bytes. */
 async function storedFor(sha256: string): Promise<string[]> {
-  return (await filesUnder(pipeline.root)).filter((f) => f.includes(sha256));
+  return (await filesUnder(server.pipeline.root)).filter((f) => f.includes(sha256));
 }
 
 describe("hostile images through the pipeline", () => {
@@ -56,11 +32,11 @@ describe("hostile images through the pipeline", () => {
     expect(row.attempts).toBe(1);
     expect(row.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(await storedFor(row.sha256!)).toEqual([]);
-    expect(await db.prisma.imageAsset.count({ where: { sha256: row.sha256 } })).toBe(0);
+    expect(await server.db.prisma.imageAsset.count({ where: { sha256: row.sha256 } })).toBe(0);
   });
 
   it("the bomb is a 60 KB-or-smaller file declaring 50000 x 50000", () => {
-    const header = readFileSync(fixtures.path("bomb.png"));
+    const header = readFileSync(server.fixtures.path("bomb.png"));
     expect(header.length).toBeLessThan(60_000);
     expect([header.readUInt32BE(16), header.readUInt32BE(20)]).toEqual([50_000, 50_000]);
   });
@@ -86,7 +62,7 @@ describe("hostile images through the pipeline", () => {
   ])("commits %s, which is no image, as a plain asset with is_image false", async (name, format) => {
     const { done, row } = await upload(name);
     expect(done.attributes.state).toBe("committed");
-    const asset = await db.prisma.imageAsset.findFirstOrThrow({ where: { sha256: row.sha256 } });
+    const asset = await server.db.prisma.imageAsset.findFirstOrThrow({ where: { sha256: row.sha256 } });
     expect(asset).toMatchObject({ is_image: false, format, width: null, height: null, thumbnail_key: null });
   });
 
@@ -96,19 +72,19 @@ describe("hostile images through the pipeline", () => {
     const local = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0]), Buffer.alloc(12), Buffer.from([name.length, 0, 0, 0]), name]);
     const central = Buffer.concat([Buffer.from([0x50, 0x4b, 0x01, 0x02, 10, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0]), Buffer.alloc(12), Buffer.from([name.length, 0]), Buffer.alloc(12), name]);
     const end = Buffer.concat([Buffer.from([0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 1, 0, 1, 0]), Buffer.from(Uint32Array.of(central.length).buffer), Buffer.from(Uint32Array.of(local.length).buffer), Buffer.from([0, 0])]);
-    writeFileSync(fixtures.path("archive.zip"), Buffer.concat([local, central, end]));
+    writeFileSync(server.fixtures.path("archive.zip"), Buffer.concat([local, central, end]));
     const { done, row } = await upload("archive.zip");
     expect(done.attributes.state).toBe("committed");
     expect(row.mime_type).toBe("application/zip");
-    expect(await db.prisma.imageAsset.findFirstOrThrow({ where: { sha256: row.sha256 } })).toMatchObject({ is_image: false, format: "zip" });
+    expect(await server.db.prisma.imageAsset.findFirstOrThrow({ where: { sha256: row.sha256 } })).toMatchObject({ is_image: false, format: "zip" });
   });
 
   it("takes an SVG's width and height from its viewBox, and a 9000000 x 6000000 one is refused unrendered", async () => {
     const drawing = await upload("drawing.svg");
     expect(drawing.done.attributes.state).toBe("committed");
-    expect(await db.prisma.imageAsset.findFirstOrThrow({ where: { sha256: drawing.row.sha256 } })).toMatchObject({ is_image: true, format: "svg", width: 120, height: 60 });
+    expect(await server.db.prisma.imageAsset.findFirstOrThrow({ where: { sha256: drawing.row.sha256 } })).toMatchObject({ is_image: true, format: "svg", width: 120, height: 60 });
     const huge = await upload("huge.svg");
-    expect(await db.prisma.imageAsset.findFirstOrThrow({ where: { sha256: huge.row.sha256 } })).toMatchObject({ width: 90000, height: 60000 });
+    expect(await server.db.prisma.imageAsset.findFirstOrThrow({ where: { sha256: huge.row.sha256 } })).toMatchObject({ width: 90000, height: 60000 });
     const giant = await upload("giant.svg");
     expect(giant.done.attributes.state).toBe("rejected");
     expect(giant.done.attributes.state_detail).toMatch(/over the budget/);

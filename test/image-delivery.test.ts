@@ -12,10 +12,12 @@ import type { Express } from "express";
 import request from "supertest";
 import type { Database, Pipeline } from "@assets/core";
 import { DerivativeMaker, imageAssetPlugin } from "@assets/image-asset";
-import { makeFixtures, type Fixtures } from "../plugins/image-asset/src/processing/__tests__/fixtures.js";
-import { createTestApp, userWithKey } from "./helpers/app.js";
-import { coreutilsDigests, filesUnder, waitForUpload } from "./helpers/pipeline.js";
+import type { Fixtures } from "../plugins/image-asset/src/processing/__tests__/fixtures.js";
+import { userWithKey } from "./helpers/app.js";
+import { serveImages, type ImageTestServer } from "./helpers/image-assets.js";
+import { coreutilsDigests, filesUnder } from "./helpers/pipeline.js";
 
+let server: ImageTestServer;
 let fixtures: Fixtures;
 let db: Database;
 let app: Express;
@@ -29,27 +31,21 @@ let dir: string;
 const plugin = imageAssetPlugin({ delivery: { maker: (storage) => (maker = new DerivativeMaker({ storage })), limits: { maxOutputSide: 3000 } } });
 
 beforeAll(async () => {
-  fixtures = await makeFixtures();
-  dir = mkdtempSync(join(tmpdir(), "image-delivery-"));
-  ({ db, app, pipeline } = await createTestApp({ plugins: [plugin] }));
-  ({ auth: owner } = await userWithKey(db, "photographer"));
+  server = await serveImages(plugin);
+  ({ fixtures, db, app, pipeline, auth: owner } = server);
   ({ auth: stranger } = await userWithKey(db, "stranger"));
+  dir = mkdtempSync(join(tmpdir(), "image-delivery-"));
 }, 120_000);
 afterAll(async () => {
-  await db?.close();
-  fixtures?.dispose();
-  rmSync(dir, { recursive: true, force: true });
+  await server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Uploads a file as an image asset and returns its committed ImageAsset row. */
-async function uploadAsset(path: string, filename: string, fields: Record<string, string> = {}) {
-  const req = request(app).post("/uploads").set(owner).field("type", "image_asset");
-  for (const [name, value] of Object.entries(fields)) req.field(name, value);
-  const res = await req.attach("file", path, filename);
-  expect(res.status).toBe(202);
-  const done = await waitForUpload(app, owner, res.body.data.id, 60_000);
+/** Uploads a fixture as an image asset and returns its committed ImageAsset row. */
+async function uploadAsset(name: string, fields: Record<string, string> = {}) {
+  const { done, row } = await server.upload(name, fields);
   expect(done.attributes.state).toBe("committed");
-  return db.prisma.imageAsset.findFirstOrThrow({ where: { resource: { uploads: { some: { id: Number(res.body.data.id) } } } }, include: { resource: true } });
+  return db.prisma.imageAsset.findFirstOrThrow({ where: { resource_id: row.resource_id! } });
 }
 
 const get = (path: string, query = "", auth: Record<string, string> = owner) =>
@@ -81,7 +77,7 @@ describe("GET /datocms/assets/:id/:filename", () => {
   let photo: Awaited<ReturnType<typeof uploadAsset>>;
 
   beforeAll(async () => {
-    photo = await uploadAsset(fixtures.path("large.jpg"), "large.jpg");
+    photo = await uploadAsset("large.jpg");
   }, 120_000);
 
   it("serves the original to its owner, with sha256sum's digest as a strong ETag, and 304 on a match", async () => {
@@ -162,7 +158,7 @@ describe("GET /datocms/assets/:id/:filename", () => {
 
   it("crops around the asset's focal point, and fp-x/fp-y override it", async () => {
     // halves.png: left half red, right half blue; focal point in the red half.
-    const halves = await uploadAsset(fixtures.path("halves.png"), "halves.png", {
+    const halves = await uploadAsset("halves.png", {
       default_field_metadata: JSON.stringify({ en: { alt: "halves", title: null, custom_data: {}, focal_point: { x: 0.1, y: 0.5 } } }),
     });
     const red = meanColour((await get(halves.path, "w=16&h=48&fit=crop&crop=focalpoint")).body as Buffer);
@@ -174,7 +170,7 @@ describe("GET /datocms/assets/:id/:filename", () => {
   });
 
   it("keeps every frame of an animation for WebP, as identify counts them", async () => {
-    const animated = await uploadAsset(fixtures.path("animated.gif"), "animated.gif");
+    const animated = await uploadAsset("animated.gif");
     expect(identify((await get(animated.path, "w=20&fm=webp")).body as Buffer)).toMatchObject({ format: "WEBP", width: 20, frames: 3 });
   });
 
@@ -198,7 +194,7 @@ describe("GET /datocms/assets/:id/:filename", () => {
   });
 
   it("serves a file that is not an image as it is, refusing transforms", async () => {
-    const pdf = await uploadAsset(fixtures.path("document.pdf"), "document.pdf");
+    const pdf = await uploadAsset("document.pdf");
     expect(pdf.is_image).toBe(false);
     const res = await get(pdf.path);
     expect(res.status).toBe(200);

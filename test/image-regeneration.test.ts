@@ -7,56 +7,41 @@
 import { execFileSync } from "node:child_process";
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import type { Express } from "express";
-import request from "supertest";
-import type { Database, Pipeline } from "@assets/core";
-import { imageAssetPlugin, regenerateThumbnails } from "@assets/image-asset";
-import { makeFixtures, type Fixtures } from "../plugins/image-asset/src/processing/__tests__/fixtures.js";
-import { createTestApp, testLogger, userWithKey } from "./helpers/app.js";
-import { coreutilsDigests, filesUnder, waitForUpload } from "./helpers/pipeline.js";
+import { regenerateThumbnails } from "@assets/image-asset";
+import { testLogger } from "./helpers/app.js";
+import { serveImages, type ImageTestServer } from "./helpers/image-assets.js";
+import { coreutilsDigests, filesUnder } from "./helpers/pipeline.js";
 
-let fixtures: Fixtures;
-let db: Database;
-let app: Express;
-let pipeline: Pipeline & { root: string };
-let auth: Record<string, string>;
-
+let server: ImageTestServer;
 beforeAll(async () => {
-  fixtures = await makeFixtures();
-  ({ db, app, pipeline } = await createTestApp({ plugins: [imageAssetPlugin()] }));
-  ({ auth } = await userWithKey(db, "uploader"));
+  server = await serveImages();
 }, 120_000);
-afterAll(async () => {
-  await db?.close();
-  fixtures?.dispose();
-});
+afterAll(() => server?.close());
 
 async function upload(name: string, filename = name) {
-  const res = await request(app).post("/uploads").set(auth).field("type", "image_asset").attach("file", fixtures.path(name), filename);
-  expect(res.status).toBe(202);
-  expect((await waitForUpload(app, auth, res.body.data.id, 60_000)).attributes.state).toBe("committed");
+  expect((await server.upload(name, {}, filename)).done.attributes.state).toBe("committed");
 }
 
-const sizeOf = (key: string) => execFileSync("identify", ["-format", "%w %h", join(pipeline.root, key)], { encoding: "utf8" });
+const sizeOf = (key: string) => execFileSync("identify", ["-format", "%w %h", join(server.pipeline.root, key)], { encoding: "utf8" });
 
 it("regenerates every image's thumbnail after the configured side changes, leaving the originals untouched", async () => {
   await upload("large.jpg");
   await upload("large.jpg", "same-bytes.jpg"); // shares its thumbnail with the first
   await upload("photo.jpg"); // EXIF-rotated: displayed 300 x 400
   await upload("document.pdf"); // no image, no thumbnail
-  const before = await db.prisma.imageAsset.findMany({ orderBy: { id: "asc" } });
+  const before = await server.db.prisma.imageAsset.findMany({ orderBy: { id: "asc" } });
   expect(before.filter((a) => a.is_image).map((a) => a.thumbnail_key)).toEqual([
     expect.stringMatching(/\/thumbnail-400\.webp$/),
     expect.stringMatching(/\/thumbnail-400\.webp$/),
     expect.stringMatching(/\/thumbnail-400\.webp$/),
   ]);
   expect(sizeOf(before[0]!.thumbnail_key!)).toMatch(/^400 26[67]$/); // from the 512 px working copy: rounding
-  const originals = before.map((a) => ({ key: a.storage_key, digest: coreutilsDigests(join(pipeline.root, a.storage_key)).sha256, mtime: statSync(join(pipeline.root, a.storage_key)).mtimeMs }));
+  const originals = before.map((a) => ({ key: a.storage_key, digest: coreutilsDigests(join(server.pipeline.root, a.storage_key)).sha256, mtime: statSync(join(server.pipeline.root, a.storage_key)).mtimeMs }));
 
-  const report = await regenerateThumbnails({ db: db.prisma, storage: pipeline.storage, log: testLogger, thumbnailSide: 150, batchSize: 2 });
+  const report = await regenerateThumbnails({ db: server.db.prisma, storage: server.pipeline.storage, log: testLogger, thumbnailSide: 150, batchSize: 2 });
   expect(report).toEqual({ outdated: 3, regenerated: 3, failed: 0 });
 
-  const after = await db.prisma.imageAsset.findMany({ orderBy: { id: "asc" } });
+  const after = await server.db.prisma.imageAsset.findMany({ orderBy: { id: "asc" } });
   expect(after.map((a) => a.thumbnail_key)).toEqual([
     expect.stringMatching(/\/thumbnail-150\.webp$/),
     expect.stringMatching(/\/thumbnail-150\.webp$/),
@@ -69,11 +54,11 @@ it("regenerates every image's thumbnail after the configured side changes, leavi
   const withoutThumbnail = (rows: typeof before) => rows.map((row) => ({ ...row, thumbnail_key: undefined }));
   expect(withoutThumbnail(after)).toEqual(withoutThumbnail(before));
   for (const original of originals) {
-    expect(coreutilsDigests(join(pipeline.root, original.key)).sha256).toBe(original.digest);
-    expect(statSync(join(pipeline.root, original.key)).mtimeMs).toBe(original.mtime);
+    expect(coreutilsDigests(join(server.pipeline.root, original.key)).sha256).toBe(original.digest);
+    expect(statSync(join(server.pipeline.root, original.key)).mtimeMs).toBe(original.mtime);
   }
   // The 400 px thumbnails are gone once no asset uses them.
-  expect((await filesUnder(pipeline.root)).filter((f) => f.endsWith("thumbnail-400.webp"))).toEqual([]);
+  expect((await filesUnder(server.pipeline.root)).filter((f) => f.endsWith("thumbnail-400.webp"))).toEqual([]);
 
-  expect(await regenerateThumbnails({ db: db.prisma, storage: pipeline.storage, log: testLogger, thumbnailSide: 150 })).toEqual({ outdated: 0, regenerated: 0, failed: 0 });
+  expect(await regenerateThumbnails({ db: server.db.prisma, storage: server.pipeline.storage, log: testLogger, thumbnailSide: 150 })).toEqual({ outdated: 0, regenerated: 0, failed: 0 });
 });
