@@ -10,13 +10,11 @@
 // start-up; statistics run in a child on the engine transpiled to JS, so peak RSS excludes tsx.
 // Goals: metadata well under gdalinfo, statistics <= 1.5x gdalinfo -stats in < 150 MB RSS.
 import { spawnSync } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import express from "express";
 import { pino } from "pino";
-import ts from "typescript";
 import {
   LocalDiskStorage,
   createAssetRouter,
@@ -29,6 +27,7 @@ import {
   openDatabase,
 } from "@assets/core";
 import { rasterSourcePlugin } from "../plugins/raster-source/src/index.js";
+import { BIG, BIG_SIZE, FIXTURES, WORK, ensureBigRaster, transpileEngine } from "./geotiff-setup.js";
 import { epsgTransform } from "../packages/geotiff/src/crs.js";
 import {
   type ByteRangeReader,
@@ -37,12 +36,9 @@ import {
   readWindow,
 } from "../packages/geotiff/src/index.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const fixtures = path.resolve(here, "../../shared/fixtures/rasters");
-const work = path.join(here, ".work");
-const big = path.join(work, "big_rd_f4_12000.tif");
-const BIG_SIZE = 603_984_776;
-const COG = path.join(fixtures, "utm31n_u2_cog.tif");
+const work = WORK;
+const big = BIG;
+const COG = path.join(FIXTURES, "utm31n_u2_cog.tif");
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
@@ -54,17 +50,6 @@ function run(cmd: string, args: string[]): { ms: number; stderr: string; stdout:
   const ms = performance.now() - start;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr || r.error}`);
   return { ms, stderr: r.stderr, stdout: r.stdout };
-}
-
-function ensureBigFile(): void {
-  if (existsSync(big) && statSync(big).size === BIG_SIZE) return;
-  mkdirSync(work, { recursive: true });
-  console.log(`creating ${big} with gdal_translate ...`);
-  run("gdal_translate", [
-    "-q", "-of", "GTiff", "-ot", "Float32", "-outsize", "12000", "12000", "-r", "nearest",
-    "-a_ullr", "93486", "434800", "99486", "428800", "-co", "TILED=YES", "-co", "BLOCKXSIZE=512", "-co", "BLOCKYSIZE=512",
-    path.join(fixtures, "rd_f4_nodata-9999.tif"), big,
-  ]);
 }
 
 // Statistics run in a child process on the engine transpiled to plain JS (as deployed), so the
@@ -83,18 +68,9 @@ await reader.close();
 console.log(JSON.stringify({ ms, peakMiB: mem("VmHWM"), baselineMiB, band }));
 `;
 
-/** Transpiles the engine's sources into bench/.work/geotiff-js/ and returns the child script. */
+/** The engine as JS in bench/.work/geotiff-js/ with the statistics child script; returns the script. */
 function buildChild(): string {
-  const src = path.resolve(here, "../packages/geotiff/src");
-  const out = path.join(work, "geotiff-js");
-  mkdirSync(out, { recursive: true });
-  for (const f of readdirSync(src).filter((f) => f.endsWith(".ts"))) {
-    const { outputText } = ts.transpileModule(readFileSync(path.join(src, f), "utf8"), {
-      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-    });
-    writeFileSync(path.join(out, f.replace(/\.ts$/, ".js")), outputText);
-  }
-  writeFileSync(path.join(out, "package.json"), '{ "type": "module" }\n');
+  const out = transpileEngine(path.join(work, "geotiff-js"));
   writeFileSync(path.join(out, "stats-child.js"), CHILD);
   return path.join(out, "stats-child.js");
 }
@@ -140,7 +116,7 @@ async function windowLatency(reader: ByteRangeReader, extent: number[], sizeM: n
 
 async function main(): Promise<void> {
   const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 20);
-  ensureBigFile();
+  ensureBigRaster();
   if (process.argv.includes("--endpoint-only")) return endpointLatency();
   console.log(`file: ${big} (${(BIG_SIZE / 1e6).toFixed(0)} MB, 12000x12000 Float32, 512x512 tiles, no overviews)\n`);
 
