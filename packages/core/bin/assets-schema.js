@@ -82,6 +82,40 @@ export function compose(pluginDirs, out) {
   return [...additions.entries()].flatMap(([model, lines]) => lines.map((l) => `${model}.${l.trim()}`));
 }
 
+const SCALARS = new Set(["String", "Int", "BigInt", "Float", "Decimal", "Boolean", "DateTime", "Json", "Bytes"]);
+
+/**
+ * The tables, columns and relations of a composed schema, as the core's SQL list path reads them
+ * (query/sql/model-map.ts): Prisma's runtime data model has no columns, lists or foreign keys.
+ */
+function modelMap(dir) {
+  const texts = readdirSync(dir).filter((f) => f.endsWith(".prisma")).sort().map((f) => readFileSync(join(dir, f), "utf8").replace(/\/\/.*$/gm, ""));
+  const enums = new Set(texts.flatMap((text) => [...text.matchAll(/^enum\s+(\w+)\s*\{/gm)].map((m) => m[1])));
+  const map = {};
+  for (const text of texts) {
+    for (const [name, { body }] of models(text)) {
+      const fields = {};
+      for (const line of body.split("\n")) {
+        const m = /^\s*(\w+)\s+(\w+)(\[\])?(\?)?(.*)$/.exec(line);
+        if (!m) continue;
+        const [, field, type, list, optional, rest] = m;
+        const kind = SCALARS.has(type) ? "scalar" : enums.has(type) ? "enum" : "object";
+        const entry = { type, kind, list: Boolean(list), optional: Boolean(optional), column: /@map\("([^"]+)"\)/.exec(rest)?.[1] ?? field };
+        if (kind === "object") {
+          const args = /@relation\(([^)]*)\)/.exec(rest)?.[1] ?? "";
+          const list = (key) => new RegExp(`${key}:\\s*\\[([^\\]]*)\\]`).exec(args)?.[1].split(",").map((s) => s.trim());
+          entry.relationName = /^\s*"([^"]+)"/.exec(args)?.[1] ?? /name:\s*"([^"]+)"/.exec(args)?.[1] ?? null;
+          entry.fields = list("fields") ?? null;
+          entry.references = list("references") ?? null;
+        }
+        fields[field] = entry;
+      }
+      map[name] = { table: /@@map\("([^"]+)"\)/.exec(body)?.[1] ?? name, fields };
+    }
+  }
+  return map;
+}
+
 function main(argv) {
   const args = [...argv];
   const generate = !args.includes("--no-generate");
@@ -98,7 +132,18 @@ function main(argv) {
     shell: process.platform === "win32",
     env: { ...process.env, PRISMA_QUERY_ENGINE_LIBRARY: process.env.PRISMA_QUERY_ENGINE_LIBRARY ?? engine, PATH: `${join(process.cwd(), "node_modules", ".bin")}:${process.env.PATH}` },
   });
-  return result.status ?? 1;
+  if (result.status !== 0) return result.status ?? 1;
+  const core = readFileSync(join(out, "core.prisma"), "utf8");
+  const client = resolve(out, /output\s*=\s*"([^"]+)"/.exec(core)[1]);
+  writeFileSync(
+    join(client, "model-map.ts"),
+    "// Written by assets-schema from the composed schema; do not edit.\n" +
+      "/** A column, or a relation (kind \"object\") with its foreign key on this side (`fields`) or on the other. */\n" +
+      "export interface ModelField { type: string; kind: \"scalar\" | \"enum\" | \"object\"; list: boolean; optional: boolean; column: string; " +
+      "relationName?: string | null; fields?: string[] | null; references?: string[] | null }\n" +
+      `export const modelMap: Record<string, { table: string; fields: Record<string, ModelField> }> = ${JSON.stringify(modelMap(out))};\n`,
+  );
+  return 0;
 }
 
 process.exitCode = main(process.argv.slice(2));

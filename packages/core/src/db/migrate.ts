@@ -74,5 +74,7 @@ export async function migrate(db: Database, migrationsDir: string, plugins: read
     );
     ran.push(migration.name);
   }
+  // Tables that migrations just created get the list path's change trigger (count-cache generations).
+  if (ran.length > 0) await db.execScript("SELECT assets_track_list_tables()");
   return ran;
 }

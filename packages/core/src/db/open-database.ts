@@ -5,6 +5,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { registerSqlExecutor } from "./sql-executor.js";
 
 /** The Prisma client type every service receives. */
 export type Db = PrismaClient;
@@ -34,7 +35,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 }
 
 async function openPostgres(url: string): Promise<Database> {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  // One pool for Prisma and for the list path's own statements.
+  const pool = new pg.Pool({ connectionString: url });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  registerSqlExecutor(prisma, { pooled: true, query: async (text, values) => (await pool.query<Record<string, string | null>>(text, [...values])).rows });
   return {
     prisma,
     kind: "postgresql",
@@ -50,6 +54,7 @@ async function openPostgres(url: string): Promise<Database> {
     },
     async close() {
       await prisma.$disconnect();
+      if (!pool.ended) await pool.end(); // when Prisma never connected, the list path may have
     },
   };
 }
@@ -58,6 +63,8 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // PGlite runs one statement at a time and holds other statements while a Prisma transaction is open.
+  registerSqlExecutor(prisma, { pooled: true, query: async (text, values) => (await pglite.query<Record<string, string | null>>(text, [...values])).rows });
   return {
     prisma,
     kind: "pglite",

@@ -59,9 +59,7 @@ export class GroupService {
   async members(ctx: ServiceContext, rawId: string, query: ListQuery): Promise<{ parent: Group; rows: MemberRow[]; total: number }> {
     const group = await this.get(ctx, rawId);
     await requireGroupAdmin(ctx, group, false);
-    const page = await listPage(ctx.db.groupMembership, query, { ...MEMBER_LIST, tieBreaker: "user_id", where: [{ group_id: group.id }] }, (args) =>
-      ctx.db.groupMembership.findMany({ ...args, include: WITH_USERNAME }),
-    );
+    const page = await listPage(ctx.db.groupMembership, query, { ...MEMBER_LIST, tieBreaker: "user_id", where: [{ group_id: group.id }], include: WITH_USERNAME });
     return { parent: group, ...page };
   }
 

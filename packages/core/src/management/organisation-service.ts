@@ -51,9 +51,7 @@ export class OrganisationService {
   async members(ctx: ServiceContext, rawId: string, query: ListQuery): Promise<{ parent: Organisation; rows: MemberRow[]; total: number }> {
     const organisation = await this.get(ctx, rawId);
     requireOrganisationAdmin(ctx, organisation.id, false);
-    const page = await listPage(ctx.db.organisationMembership, query, { ...MEMBER_LIST, tieBreaker: "user_id", where: [{ organisation_id: organisation.id }] }, (args) =>
-      ctx.db.organisationMembership.findMany({ ...args, include: { user: { select: { username: true } } } }),
-    );
+    const page = await listPage(ctx.db.organisationMembership, query, { ...MEMBER_LIST, tieBreaker: "user_id", where: [{ organisation_id: organisation.id }], include: { user: { select: { username: true } } } });
     return { parent: organisation, ...page };
   }
 

@@ -1,6 +1,8 @@
+import type { Prisma } from "../generated/prisma/client.js";
 import { compileListQuery } from "./compile-prisma.js";
 import type { FieldCatalog } from "./field-catalog.js";
 import type { ListQuery } from "./types.js";
+import { sqlCount, sqlListPage } from "./sql/sql-list.js";
 
 /** The Prisma arguments of one page, typed for the model listed. */
 export interface PageArgs<W, O> {
@@ -40,16 +42,32 @@ function hasConditions(where: unknown): boolean {
   return typeof where === "object" && where !== null && Object.keys(where).length > 0;
 }
 
+/** The relations a delegate's `findMany` can include (`{ organisation: { select: { name: true } } }`). */
+export type IncludeOf<D> = NonNullable<Prisma.Args<D, "findMany">["include"]>;
+/** The row type of `findMany({ include: I })` on delegate `D`. */
+export type IncludedRow<D, I> = Prisma.Result<D, { include: I }, "findMany">[number];
+
 /**
  * Runs a canonical list query against a Prisma model: compiles filter, search,
- * sort and page, ANDs in `options.where`, and reads the page and the total
- * count in parallel. Pass `find` to read the page with an `include`/`select`
- * of your own (its row type is then the page's):
+ * sort and page, ANDs in `options.where`, and reads the page and the exact
+ * total count. Relations come with `include` (typed as the delegate's own),
+ * or pass `find` to read the page through Prisma yourself:
  *
  *     listPage(ctx.db.upload, query, { fields: UPLOAD_FIELDS, where: [accessibleUploads(ctx.ability, "view")] })
+ *     listPage(ctx.db.resource, query, { fields, include: { owner: { select: { username: true } } } })
  *     listPage(ctx.db.resource, query, { fields }, (args) => ctx.db.resource.findMany({ ...args, include }))
+ *
+ * Underneath, the SQL list path (`query/sql/`) compiles the same arguments
+ * straight to one parameterised statement on the driver (page, relations and
+ * count, the count remembered while no write changes its tables); a filter it
+ * does not compile goes through Prisma with the same result.
  */
 export function listPage<W, O, R>(delegate: ListDelegate<W, O, R>, query: ListQuery, options: ListPageOptions<NoInfer<W>>): Promise<ListPage<R>>;
+export function listPage<D extends ListDelegate<never, never, unknown>, const I extends IncludeOf<D>>(
+  delegate: D,
+  query: ListQuery,
+  options: ListPageOptions<NonNullable<Prisma.Args<D, "findMany">["where"]>> & { include: I },
+): Promise<ListPage<IncludedRow<D, I>>>;
 export function listPage<W, O, R, F>(
   delegate: ListDelegate<W, O, R>,
   query: ListQuery,
@@ -59,7 +77,7 @@ export function listPage<W, O, R, F>(
 export async function listPage<W, O, R>(
   delegate: ListDelegate<W, O, R>,
   query: ListQuery,
-  options: ListPageOptions<W>,
+  options: ListPageOptions<W> & { include?: unknown },
   find?: (args: PageArgs<W, O>) => PromiseLike<unknown[]>,
 ): Promise<ListPage<unknown>> {
   const compiled = compileListQuery(options.fields, query, options.tieBreaker);
@@ -67,6 +85,17 @@ export async function listPage<W, O, R>(
   // place its structural output is read as the model's own input types.
   const conditions = [compiled.where, ...(options.where ?? [])].filter(hasConditions) as W[];
   const args: PageArgs<W, O> = { where: { AND: conditions } as W, orderBy: compiled.orderBy as O[], skip: compiled.skip, take: compiled.take };
-  const [rows, total] = await Promise.all([find ? find(args) : delegate.findMany(args), delegate.count({ where: args.where })]);
+  if (find) {
+    const [rows, total] = await Promise.all([find(args), countRows(delegate, args.where)]);
+    return { rows, total };
+  }
+  const fast = await sqlListPage(delegate, { ...args, include: options.include });
+  if (fast) return fast;
+  const findMany = delegate.findMany as (args: PageArgs<W, O> & { include?: unknown }) => PromiseLike<R[]>;
+  const [rows, total] = await Promise.all([findMany.call(delegate, { ...args, include: options.include }), delegate.count({ where: args.where })]);
   return { rows, total };
+}
+
+async function countRows<W>(delegate: ListDelegate<W, unknown, unknown>, where: W): Promise<number> {
+  return (await sqlCount(delegate, where)) ?? delegate.count({ where });
 }

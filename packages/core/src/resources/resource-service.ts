@@ -66,16 +66,15 @@ export class ResourceService {
 
   /** Lists what the caller may view; the filter, count and page all run in SQL with the permission filter. */
   async list(ctx: ServiceContext, query: ListQuery, scope: Prisma.ResourceWhereInput = {}): Promise<ResourcePage> {
-    // `writable` is decided on the page's own rows when the `change` rules test only their columns
-    // (always, once grants are resolved to ids); otherwise the database decides, while the count runs.
-    let writable: ReadonlySet<number> = new Set();
-    const page = await listPage(ctx.db.resource, query, { fields: this.options.fields, where: [scope, hiddenExclusion(query), accessibleResources(ctx.ability, "view")] }, (args) =>
-      ctx.db.resource.findMany({ ...args, include: this.include() }).then(async (rows) => {
-        writable = decideOnRows(ctx.ability, "change", rows) ?? (await this.allowedIds(ctx, "change", rows.map((r) => r.id)));
-        return rows as ResourceRecord[];
-      }),
-    );
-    return { ...page, writable };
+    const page = await listPage(ctx.db.resource, query, {
+      fields: this.options.fields,
+      where: [scope, hiddenExclusion(query), accessibleResources(ctx.ability, "view")],
+      include: this.include(),
+    });
+    const rows = page.rows as ResourceRecord[];
+    // `writable` is decided on the page's own rows when the `change` rules test only their columns; otherwise by the database.
+    const writable = decideOnRows(ctx.ability, "change", rows) ?? (await this.allowedIds(ctx, "change", rows.map((r) => r.id)));
+    return { rows, total: page.total, writable };
   }
 
   /** The ids among `ids` on which the caller may do `action`, decided by the database. */

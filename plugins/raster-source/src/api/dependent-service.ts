@@ -49,9 +49,7 @@ function visibleLabelTypes(ctx: ServiceContext): Prisma.LabelTypeWhereInput {
  */
 export class DependentService {
   async listLayers(ctx: ServiceContext, query: ListQuery): Promise<{ rows: LayerView[]; total: number }> {
-    const { rows, total } = await listPage(ctx.db.rasterLayer, query, { fields: RASTER_LAYER_FIELDS, where: [visibleLayers(ctx)] }, (args) =>
-      ctx.db.rasterLayer.findMany({ ...args, include: WITH_SOURCE }),
-    );
+    const { rows, total } = await listPage(ctx.db.rasterLayer, query, { fields: RASTER_LAYER_FIELDS, where: [visibleLayers(ctx)], include: WITH_SOURCE });
     return { rows: await this.withOrganisations(ctx, rows), total };
   }
 
