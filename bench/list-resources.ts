@@ -1,46 +1,55 @@
 /**
- * List-query latency over HTTP against PostgreSQL with 100,000 resources:
- * autocannon (10 connections, 10 s) on three JSON:API list queries, with
- * p50/p99 latency, requests/s and the EXPLAIN ANALYZE of the SQL each runs.
+ * List requests over HTTP beside Directus 12.4, in one run: autocannon (10
+ * connections, 10 s, rounds alternating between the servers) on a filtered,
+ * sorted, counted page of 30 and on a text search, against
  *
- *   node --import tsx bench/list-resources.ts [--duration 10] [--keep]
+ * - Directus (SQLite, `/files`, the peer script's 10,000 seeded files:
+ *   `filter[type][_eq]=image/jpeg&filter[filesize][_gt]=5000&sort=-uploaded_on&limit=30&meta=total_count`
+ *   and `search=`), installed by bench/directus-peer.ts;
+ * - ours on 10,000 resources seeded with the same distribution (type = the
+ *   MIME type, name = the file name, a year of creation times) and the same
+ *   query shape: type equality, a range matching the same share of rows
+ *   (75 % of the JPEGs, as filesize > 5000 does there), newest first, exact
+ *   count; search `filter[query]=` for the same term;
+ * - ours on 100,000 resources (the earlier data set and queries).
+ *
+ * Per query: p50/p99, requests/s, the server's CPU per request (user +
+ * system from /proc/<pid>/stat over the run), PostgreSQL backends' CPU and
+ * transactions (statements) per request; the ratios to Directus last.
+ *
+ *   npm run build && node --import tsx bench/list-resources.ts [--duration 10] [--rounds 3] [--no-directus] [--keep]
  *
  * Needs PostgreSQL at BENCH_DATABASE_URL (default postgresql://root@127.0.0.1:5432/postgres);
- * (re)creates the database `assets_bench_list`. The server runs as its own
- * process (`assets serve`, LOG_LEVEL=warn), so autocannon does not share its
- * event loop. Lists as a superuser, so the numbers are the query engine's own;
- * bench/list-permissions.ts measures what permission filters add.
+ * (re)creates `assets_bench_list` and `assets_bench_list10k`. Our server runs
+ * as its own process, built (`packages/server/dist/cli.js serve`; from source
+ * through tsx when not built), LOG_LEVEL=warn, as a superuser's API key.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { PrismaPg } from "@prisma/adapter-pg";
 import autocannon from "autocannon";
 import pg from "pg";
 import { BenchDatabase } from "./bench-database.js";
-import { pino } from "pino";
-import {
-  PrismaClient,
-  RESOURCE_FIELDS,
-  ResourceService,
-  defineAbilityFor,
-  issueApiKey,
-  loadPrincipal,
-  parseJsonApiQuery,
-  type Principal,
-} from "@assets/core";
+import { DIRECTUS_TOKEN, seedDirectusFiles, startDirectus, type DirectusServer } from "./directus-peer.js";
+import { issueApiKey } from "@assets/core";
 
-const { values: args } = parseArgs({ options: { duration: { type: "string", default: "10" }, keep: { type: "boolean", default: false } } });
-const BENCH_DB = new BenchDatabase("assets_bench_list");
-
-const QUERIES = [
-  { name: "filter + order_by, page of 30", path: "/resources?filter[fields][type][eq]=raster&filter[fields][created_at][gte]=2024-02-01T00:00:00Z&order_by=name_ASC&page[limit]=30" },
-  { name: "filter[query] text search", path: "/resources?filter[query]=rotterdam%20elevation&page[limit]=30" },
-  { name: "deep offset (90,000)", path: "/resources?page[offset]=90000&page[limit]=30" },
-];
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: "string", default: "10" },
+    rounds: { type: "string", default: "3" },
+    keep: { type: "boolean", default: false },
+    "no-directus": { type: "boolean", default: false },
+    /** Another checkout (e.g. a worktree of an earlier commit, with node_modules) to serve the 10k rows too, from source. */
+    before: { type: "string" },
+  },
+});
+const DB_100K = new BenchDatabase("assets_bench_list");
+const DB_10K = new BenchDatabase("assets_bench_list10k");
+const YEAR_MS = 365 * 86400 * 1000;
 
 // Names from a small vocabulary so text search has realistic hit rates; hashtext() stands in for a seeded RNG.
 const SEED_SQL = `
@@ -60,6 +69,33 @@ INSERT INTO "Resource" (uuid, type, name, description, organisation_id, owner_id
   FROM generate_series(1, 100000) g;
 `;
 
+// The peer script's files as resources: MIME type at 50/25/15/10 %, file name, a year of creation times.
+const SEED_10K_SQL = `
+INSERT INTO "User" (uuid, username, is_superuser) VALUES (gen_random_uuid(), 'bench', true);
+INSERT INTO "Resource" (uuid, type, name, description, owner_id, access_modifier, created_at, updated_at)
+  SELECT gen_random_uuid(), t.mime, 'seed-' || g || '.' || t.ext, 'seed ' || g, 1, 'Public', c.at, c.at
+  FROM generate_series(1, 10000) g,
+       LATERAL (SELECT abs(hashtext('t' || g)) % 100 AS p) r,
+       LATERAL (SELECT CASE WHEN r.p < 50 THEN 'image/jpeg' WHEN r.p < 75 THEN 'image/png' WHEN r.p < 90 THEN 'application/pdf' ELSE 'video/mp4' END AS mime,
+                       CASE WHEN r.p < 50 THEN 'jpg' WHEN r.p < 75 THEN 'png' WHEN r.p < 90 THEN 'pdf' ELSE 'mp4' END AS ext) t,
+       LATERAL (SELECT now() - (abs(hashtext('u' || g)) % (365 * 86400)) * interval '1 second' AS at) c;
+`;
+
+interface Target {
+  name: string;
+  url: string;
+  pid: number;
+  headers: Record<string, string>;
+  /** PostgreSQL database it reads (none for Directus). */
+  database?: string;
+}
+
+interface Query {
+  name: string;
+  /** Path per target name; a target without one skips the query. */
+  paths: Record<string, string>;
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {
@@ -67,18 +103,6 @@ async function freePort(): Promise<number> {
       probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
     });
   });
-}
-
-/** The SQL (and parameters) Prisma sends for one list call, captured from its query log. */
-async function capturedSql(principal: Principal, path: string): Promise<{ sql: string; params: unknown[] }[]> {
-  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: BENCH_DB.url() }), log: [{ emit: "event", level: "query" }] });
-  const seen: { sql: string; params: unknown[] }[] = [];
-  client.$on("query", (event) => seen.push({ sql: event.query, params: JSON.parse(event.params) as unknown[] }));
-  const fields = RESOURCE_FIELDS;
-  const query = parseJsonApiQuery(new URLSearchParams(path.split("?")[1]), { fields, defaultSort: [{ field: "created_at", direction: "desc" }] });
-  await new ResourceService({ fields }).list({ db: client, principal, ability: defineAbilityFor(principal), log: pino({ level: "silent" }) }, query);
-  await client.$disconnect();
-  return seen;
 }
 
 /** User + system CPU of a process in ms (`/proc/<pid>/stat`, clock ticks of 10 ms). */
@@ -105,74 +129,196 @@ async function machineBusyMs(): Promise<number> {
   return busy * 10;
 }
 
-async function explain(sql: string, params: unknown[]): Promise<string> {
-  const client = new pg.Client({ connectionString: BENCH_DB.url() });
+
+/** Transactions committed in database `name` so far (autocommit statements each count one). */
+async function commits(name: string): Promise<number> {
+  const client = new pg.Client({ connectionString: DB_100K.url() });
   await client.connect();
   try {
-    const result = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params);
-    return result.rows.map((r) => r["QUERY PLAN"]).join("\n");
+    // Backends report their counters when idle for a moment; wait for that before reading.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const { rows } = await client.query<{ n: string }>("SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = $1", [name]);
+    return Number(rows[0]?.n ?? 0);
   } finally {
     await client.end();
   }
 }
 
-async function main(): Promise<void> {
-  const db = await BENCH_DB.recreate();
-  process.stdout.write(`seeding 100,000 resources into ${BENCH_DB.name} ...\n`);
-  await db.execScript(SEED_SQL);
-  await db.execScript("VACUUM ANALYZE"); // a multi-statement script runs as one transaction, which VACUUM refuses
-  const user = await db.prisma.user.findUniqueOrThrow({ where: { username: "bench" } });
-  const key = await issueApiKey(db.prisma, user.id);
-  const principal = (await loadPrincipal(db.prisma, { id: user.id })) as Principal;
-
-  const root = await mkdtemp(join(tmpdir(), "bench-list-"));
+/** Our built server (or, not built, from source through tsx) on `db`, with a superuser key. */
+async function startOurs(db: BenchDatabase, name: string, root: string, checkout = "."): Promise<{ target: Target; process: ChildProcess }> {
   const port = await freePort();
-  const server = spawn(process.execPath, ["--import", "tsx", "packages/server/src/cli.ts", "serve"], {
-    env: { ...process.env, DATABASE_URL: BENCH_DB.url(), PORT: String(port), DATA_DIR: root, LOG_LEVEL: "warn" },
+  const built = checkout === "." && existsSync("packages/server/dist/cli.js");
+  const argv = built ? ["packages/server/dist/cli.js", "serve"] : ["packages/server/bin/assets.js", "serve"];
+  const child = spawn(process.execPath, argv, {
+    cwd: checkout,
+    env: { ...process.env, DATABASE_URL: db.url(), PORT: String(port), DATA_DIR: root, LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
-    server.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && resolve());
-    server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+    child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && resolve());
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });
+  return { target: { name, url: `http://127.0.0.1:${port}`, pid: child.pid!, headers: {}, database: db.name }, process: child };
+}
 
+async function seeded(db: BenchDatabase, script: string): Promise<string> {
+  const database = await db.recreate();
+  await database.execScript(script);
+  await database.execScript("VACUUM ANALYZE"); // a multi-statement script runs as one transaction, which VACUUM refuses
+  const user = await database.prisma.user.findUniqueOrThrow({ where: { username: "bench" } });
+  const key = await issueApiKey(database.prisma, user.id);
+  await database.close();
+  return key.secret;
+}
+
+interface Run {
+  p50: number;
+  p99: number;
+  rps: number;
+  serverCpu: number;
+  dbCpu: number | null;
+  statements: number | null;
+  machineCpu: number;
+}
+
+async function measure(target: Target, path: string): Promise<Run> {
+  const [cpuBefore, dbBefore, machineBefore, commitsBefore] = [
+    await cpuMs(target.pid),
+    target.database ? await backendCpuMs(target.database) : 0,
+    await machineBusyMs(),
+    target.database ? await commits(target.database) : 0,
+  ];
+  const result = await autocannon({ url: `${target.url}${path}`, connections: 10, duration: Number(args.duration), headers: target.headers });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.name} ${path}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  const served = result.requests.total;
+  const machineCpu = ((await machineBusyMs()) - machineBefore) / served;
+  const serverCpu = ((await cpuMs(target.pid)) - cpuBefore) / served;
+  const dbCpu = target.database ? ((await backendCpuMs(target.database)) - dbBefore) / served : null;
+  // The key lookup is cached after the first request, so what remains per request is the list call's own statements.
+  const statements = target.database ? ((await commits(target.database)) - commitsBefore) / served : null;
+  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, serverCpu, dbCpu, statements, machineCpu };
+}
+
+const median = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function main(): Promise<void> {
   const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
-  process.stdout.write(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${load()}\n\n`);
-  const rows: string[] = [];
-  for (const query of QUERIES) {
-    const [cpuBefore, dbBefore, machineBefore] = [await cpuMs(server.pid!), await backendCpuMs(BENCH_DB.name), await machineBusyMs()];
-    const result = await autocannon({
-      url: `http://127.0.0.1:${port}${query.path}`,
-      connections: 10,
-      duration: Number(args.duration),
-      headers: { authorization: `Bearer ${key.secret}` },
+  process.stdout.write(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${load()}\n`);
+  process.stdout.write("seeding 100,000 and 10,000 resources ...\n");
+  const seedTime = Date.now();
+  const key100k = await seeded(DB_100K, SEED_SQL);
+  const key10k = await seeded(DB_10K, SEED_10K_SQL);
+  const root = await mkdtemp(join(tmpdir(), "bench-list-"));
+  const servers: { target: Target; stop: () => Promise<void> }[] = [];
+  const stopChild = (child: ChildProcess) => () =>
+    new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
     });
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${query.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-    const served = result.requests.total;
-    const machinePerRequest = ((await machineBusyMs()) - machineBefore) / served;
-    const cpuPerRequest = ((await cpuMs(server.pid!)) - cpuBefore) / served;
-    const dbPerRequest = ((await backendCpuMs(BENCH_DB.name)) - dbBefore) / served;
-    const statements = await capturedSql(principal, query.path);
-    // What the machine's CPUs could serve at this cost per request, beside what the goal needs: by Little's law
-    // 10 connections at a mean latency under 25 ms are more than 400 requests/s (and p99 under 25 ms more still).
-    const ceiling = Math.round((cpus().length * 1000) / machinePerRequest);
-    const summary = `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${Math.round(result.requests.average)} req/s, CPU per request: server ${cpuPerRequest.toFixed(1)} ms, PostgreSQL ${dbPerRequest.toFixed(1)} ms, whole machine ${machinePerRequest.toFixed(1)} ms (at most ${ceiling} req/s on ${cpus().length} CPUs), ${statements.length} statements`;
-    rows.push(`| ${query.name} | ${result.latency.p50} | ${result.latency.p99} | ${Math.round(result.requests.average)} | ${cpuPerRequest.toFixed(1)} | ${dbPerRequest.toFixed(1)} | ${machinePerRequest.toFixed(1)} | ${ceiling} | ${statements.length} |`);
-    process.stdout.write(`${query.name}: ${summary} (load average ${load()})\n`);
-    for (const { sql, params } of statements) {
-      process.stdout.write(`\n  ${sql.slice(0, 400)}${sql.length > 400 ? " ..." : ""}\n${(await explain(sql, params)).replace(/^/gm, "    ")}\n`);
+
+  let directus: DirectusServer | null = null;
+  if (!args["no-directus"]) {
+    directus = await startDirectus(await freePort());
+    seedDirectusFiles(10_000);
+    servers.push({ target: { name: "Directus 10k", url: directus.url, pid: directus.process.pid!, headers: { authorization: `Bearer ${DIRECTUS_TOKEN}` } }, stop: directus.stop });
+  }
+  const ourServers: [BenchDatabase, string, string, string?][] = [[DB_10K, "ours 10k", key10k], [DB_100K, "ours 100k", key100k]];
+  if (args.before) ourServers.push([DB_10K, "ours 10k, before", key10k, args.before]);
+  for (const [db, name, key, checkout] of ourServers) {
+    const ours = await startOurs(db, name, await mkdtemp(join(root, "data-")), checkout);
+    ours.target.headers = { authorization: `Bearer ${key}` };
+    servers.push({ target: ours.target, stop: stopChild(ours.process) });
+  }
+
+  // 75 % of a year back: the share of the seeded JPEGs that filesize > 5000 keeps in Directus's data.
+  const cutoff = new Date(seedTime - 0.75 * YEAR_MS).toISOString();
+  const queries: Query[] = [
+    {
+      name: "filter + sort + count, page of 30",
+      paths: {
+        "Directus 10k": "/files?filter[type][_eq]=image/jpeg&filter[filesize][_gt]=5000&sort=-uploaded_on&limit=30&meta=total_count",
+        "ours 10k": `/resources?filter[fields][type][eq]=image%2Fjpeg&filter[fields][created_at][gte]=${cutoff}&order_by=created_at_DESC&page[limit]=30`,
+        "ours 10k, before": `/resources?filter[fields][type][eq]=image%2Fjpeg&filter[fields][created_at][gte]=${cutoff}&order_by=created_at_DESC&page[limit]=30`,
+        "ours 100k": "/resources?filter[fields][type][eq]=raster&filter[fields][created_at][gte]=2024-02-01T00:00:00Z&order_by=name_ASC&page[limit]=30",
+      },
+    },
+    {
+      name: "text search + count, page of 30",
+      paths: {
+        "Directus 10k": "/files?search=seed-12&limit=30&meta=total_count",
+        "ours 10k": "/resources?filter[query]=seed-12&page[limit]=30",
+        "ours 10k, before": "/resources?filter[query]=seed-12&page[limit]=30",
+        "ours 100k": "/resources?filter[query]=rotterdam%20elevation&page[limit]=30",
+      },
+    },
+    { name: "deep offset (90,000)", paths: { "ours 100k": "/resources?page[offset]=90000&page[limit]=30" } },
+  ];
+
+  for (const { target } of servers) {
+    for (const query of queries) {
+      const path = query.paths[target.name];
+      if (!path) continue;
+      const res = await fetch(`${target.url}${path}`, { headers: target.headers });
+      const body = (await res.json()) as { data: unknown[]; meta?: Record<string, unknown> };
+      process.stdout.write(`${target.name} ${query.name}: ${res.status}, ${body.data.length} rows, meta ${JSON.stringify(body.meta)}\n`);
+      await autocannon({ url: `${target.url}${path}`, connections: 10, duration: 2, headers: target.headers }); // warm-up
     }
-    process.stdout.write("\n");
+  }
+
+  const runs = new Map<string, Run[]>();
+  for (let round = 1; round <= Number(args.rounds); round++) {
+    for (const query of queries) {
+      for (const { target } of servers) {
+        const path = query.paths[target.name];
+        if (!path) continue;
+        const run = await measure(target, path);
+        const key = `${query.name}\u0000${target.name}`;
+        runs.set(key, [...(runs.get(key) ?? []), run]);
+        process.stdout.write(
+          `round ${round} ${target.name} ${query.name}: p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.rps.toFixed(0)} req/s, server CPU ${run.serverCpu.toFixed(2)} ms/req` +
+            `${run.dbCpu === null ? "" : `, PostgreSQL ${run.dbCpu.toFixed(2)} ms/req, ${run.statements!.toFixed(2)} statements/req`}, machine ${run.machineCpu.toFixed(2)} ms/req (load ${load()})\n`,
+        );
+      }
+    }
+  }
+  for (const server of servers) await server.stop();
+
+  const rows: string[] = [];
+  const summary = (query: string, server: string) => {
+    const list = runs.get(`${query}\u0000${server}`);
+    if (!list) return null;
+    const pick = (f: (r: Run) => number) => median(list.map(f));
+    return { rps: pick((r) => r.rps), cpu: pick((r) => r.serverCpu), p50: pick((r) => r.p50), p99: pick((r) => r.p99), db: list[0]!.dbCpu === null ? null : pick((r) => r.dbCpu!), statements: list[0]!.statements === null ? null : pick((r) => r.statements!), all: list.map((r) => r.rps.toFixed(0)).join(", ") };
+  };
+  for (const query of queries) {
+    for (const { target } of servers) {
+      const s = summary(query.name, target.name);
+      if (!s) continue;
+      rows.push(`| ${query.name} | ${target.name} | ${s.p50} | ${s.p99} | ${s.rps.toFixed(0)} (${s.all}) | ${s.cpu.toFixed(2)} | ${s.db === null ? "-" : s.db.toFixed(2)} | ${s.statements === null ? "-" : s.statements.toFixed(2)} |`);
+    }
   }
   process.stdout.write(
-    `| query | p50 ms | p99 ms | req/s | server CPU ms/req | PostgreSQL CPU ms/req | machine CPU ms/req | CPU-bound max req/s | statements |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n${rows.join("\n")}\n`,
+    `\nmedians of ${args.rounds} rounds, c=10, ${args.duration} s each, load average ${load()}\n| query | server | p50 ms | p99 ms | req/s (rounds) | server CPU ms/req | PostgreSQL CPU ms/req | statements/req |\n|---|---|---:|---:|---:|---:|---:|---:|\n${rows.join("\n")}\n`,
   );
-
-  server.kill("SIGTERM");
-  await new Promise((resolve) => server.once("exit", resolve));
-  await db.close();
+  if (directus) {
+    process.stdout.write("\nratios to Directus on its 10k rows (goals: filter req/s >= 5x and server CPU <= 1/5; search req/s >= 3x):\n");
+    for (const query of queries.slice(0, 2)) {
+      const peer = summary(query.name, "Directus 10k")!;
+      for (const server of ["ours 10k", "ours 100k", "ours 10k, before"]) {
+        const s = summary(query.name, server);
+        if (!s) continue;
+        process.stdout.write(`  ${query.name}, ${server}: ${(s.rps / peer.rps).toFixed(2)}x the requests/s, ${(s.cpu / peer.cpu).toFixed(2)}x the server CPU per request (1/${(peer.cpu / s.cpu).toFixed(1)})\n`);
+      }
+    }
+  }
   await rm(root, { recursive: true, force: true });
-  if (!args.keep) await BENCH_DB.drop();
+  if (!args.keep) {
+    await DB_100K.drop();
+    await DB_10K.drop();
+  }
 }
 
 await main();
