@@ -1,18 +1,49 @@
+import { fileURLToPath } from "node:url";
 import { definePlugin, type AssetPlugin } from "@assets/core";
 import { renderGeonodeError } from "./api/geonode-errors.js";
 import { geonodeRouter } from "./api/geonode-router.js";
+import { GEONODE_PREFIX } from "./api/geonode-urls.js";
+import { datasetAttributes } from "./model/dataset-attributes.js";
+import { DATASET_FIELDS } from "./model/dataset-fields.js";
+import { DATASET_TYPE, DOCUMENT_TYPE } from "./model/dataset-type.js";
+import type { Dataset } from "@assets/core";
+import { commitDocumentUpload } from "./processing/commit-document.js";
+import { commitDatasetUpload } from "./processing/commit.js";
+import { datasetProcessor, type DatasetProcessorOptions } from "./processing/dataset-processor.js";
 
-/** Where the GeoNode profile is mounted inside the asset router. */
-export const GEONODE_PREFIX = "/api/v2";
+/** Options of {@link datasetPlugin}. */
+export interface DatasetPluginOptions {
+  /** Options of the vector step (zip limits, thumbnails). */
+  vector?: DatasetProcessorOptions;
+  /** Longest time one processing attempt of a dataset upload may take, in ms (default 30 minutes). */
+  timeLimitMs?: number;
+}
+
+const DEFAULT_TIME_LIMIT_MS = 30 * 60_000;
 
 /**
- * The dataset plugin: vector and raster datasets and documents, with a GeoNode REST API v2
- * compatible profile under `/api/v2`.
+ * The dataset plugin: vector datasets (GeoJSON, zipped or multi-part Shapefile, CSV,
+ * FlatGeobuf) summarised in one streaming pass, and documents, as GeoNode resources (tables
+ * Dataset, DatasetAttribute, DatasetFavorite), with a GeoNode REST API v2 profile under `/api/v2`.
  */
-export function datasetPlugin(): AssetPlugin {
+export function datasetPlugin(options: DatasetPluginOptions = {}): AssetPlugin {
+  const attributes = (record: Record<string, unknown>) => datasetAttributes(record as unknown as Dataset);
   return definePlugin({
     name: "dataset",
+    migrations: fileURLToPath(new URL("../prisma/migrations", import.meta.url)),
     prefix: GEONODE_PREFIX,
+    types: [
+      {
+        key: DATASET_TYPE,
+        relation: "dataset",
+        fields: DATASET_FIELDS,
+        attributes,
+        processors: [datasetProcessor(options.vector)],
+        timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
+        commit: commitDatasetUpload,
+      },
+      { key: DOCUMENT_TYPE, relation: "dataset", fields: DATASET_FIELDS, attributes, processors: [], commit: commitDocumentUpload },
+    ],
     routes: (host) => geonodeRouter(host),
     renderError: renderGeonodeError,
   });

@@ -1,4 +1,9 @@
-export { datasetPlugin, GEONODE_PREFIX } from "./dataset-plugin.js";
+export { datasetPlugin, type DatasetPluginOptions } from "./dataset-plugin.js";
+export { GEONODE_PREFIX, geonodeUrls, type GeonodeUrls } from "./api/geonode-urls.js";
+export { DATASET_FIELDS } from "./model/dataset-fields.js";
+export { DATASET_SUBTYPES, DATASET_TYPE, DATE_TYPES, DOCUMENT_TYPE, type DatasetSubtype } from "./model/dataset-type.js";
+export { xsdType } from "./model/attribute-types.js";
+export { executionStatus, renderExecutionRequest, type ExecutionRequestBody, type ExecutionStatus } from "./api/execution-request.js";
 export { geonodeErrorCode, renderGeonodeError } from "./api/geonode-errors.js";
 export { InvalidDatasetError, type DatasetErrorCode } from "./errors.js";
 export type { AttributeType, AttributeValue, DeclaredField, LayerInfo, VectorFeature, VectorLayer } from "./vector-layer.js";

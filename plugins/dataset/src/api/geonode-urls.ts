@@ -1,6 +1,9 @@
 import type { Request } from "express";
 import { baseUrl } from "@assets/core";
 
+/** Where the GeoNode profile is mounted inside the asset router. */
+export const GEONODE_PREFIX = "/api/v2";
+
 /** Absolute URLs a GeoNode answer links to. */
 export interface GeonodeUrls {
   /** Under the `/api/v2` mount: `api("/resources/3")`. */
