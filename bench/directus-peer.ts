@@ -10,6 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitFor } from "./local-server.js";
 
 export const DIRECTUS_ROOT = process.env.DIRECTUS_ROOT ?? join(process.env.TMPDIR ?? tmpdir(), "peers");
 const DIR = join(DIRECTUS_ROOT, "directus");
@@ -37,18 +38,6 @@ export function ensureDirectus(): void {
   process.stdout.write(`installing Directus under ${DIRECTUS_ROOT} with ${PEER_SCRIPT} (about 5 minutes the first time) ...\n`);
   const run = spawnSync("bash", [PEER_SCRIPT], { env: { ...process.env, ROOT: DIRECTUS_ROOT, UPLOAD_RUNS: "1", AC_ROUNDS: "1", AC_DUR: "1" }, stdio: ["ignore", "ignore", "inherit"] });
   if (run.status !== 0 || !installed()) throw new Error("the Directus peer script failed");
-}
-
-async function waitFor(url: string, deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no answer from ${url}`);
 }
 
 /** A fresh Directus (new SQLite database, bootstrapped), started on `port` and answering. */

@@ -11,43 +11,22 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { defaultMigrationsDir, migrate, openDatabase } from "@assets/core";
 import { BenchDatabase } from "./bench-database.js";
 import { startDirectus } from "./directus-peer.js";
+import { freePort, waitFor } from "./local-server.js";
 
 const { values: args } = parseArgs({ options: { rounds: { type: "string", default: "3" }, "no-directus": { type: "boolean", default: false } } });
 const ROUNDS = Number(args.rounds);
 const IDLE_MS = 5000;
 const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
-}
-
 async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-}
-
-async function until(url: string, deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`no answer from ${url}`);
 }
 
 interface Measure {
@@ -59,8 +38,10 @@ interface Measure {
 async function ours(env: Record<string, string>): Promise<Measure> {
   const port = await freePort();
   const started = Date.now();
-  const child = spawn(process.execPath, ["packages/server/dist/cli.js", "serve"], { env: { ...process.env, LOG_LEVEL: "warn", PORT: String(port), ...env }, stdio: "ignore" });
-  await until(`http://127.0.0.1:${port}/health`, Date.now() + 300_000);
+  const vars: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: "warn", PORT: String(port), ...env };
+  if (!vars.DATABASE_URL) delete vars.DATABASE_URL; // embedded: an empty DATABASE_URL is not "unset" to the server
+  const child = spawn(process.execPath, ["packages/server/dist/cli.js", "serve"], { env: vars, stdio: "ignore" });
+  await waitFor(`http://127.0.0.1:${port}/health`, Date.now() + 300_000);
   const startupMs = Date.now() - started;
   await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
   const idleMiB = await rssMiB(child.pid!);

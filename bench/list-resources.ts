@@ -27,13 +27,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
 import { BenchDatabase } from "./bench-database.js";
+import { freePort } from "./local-server.js";
 import { DIRECTUS_TOKEN, seedDirectusFiles, startDirectus, type DirectusServer } from "./directus-peer.js";
 import { issueApiKey } from "@assets/core";
 
@@ -94,15 +94,6 @@ interface Query {
   name: string;
   /** Path per target name; a target without one skips the query. */
   paths: Record<string, string>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
 }
 
 /** User + system CPU of a process in ms (`/proc/<pid>/stat`, clock ticks of 10 ms). */
