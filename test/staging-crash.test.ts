@@ -4,34 +4,12 @@ import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { createTestDatabase, type Database } from "@assets/core";
+import { stallingStream } from "@assets/core/testing";
 import { createTestPipeline } from "./helpers/app.js";
 import { startChildServer, type ChildServer } from "./helpers/child-server.js";
 import { filesUnder } from "./helpers/pipeline.js";
 
 const MiB = 1024 * 1024;
-
-/** A source that sends `size` bytes and then stalls until `end()`, as a live upload whose client is slow. */
-function stallingStream(size: number): Readable & { end(): void } {
-  let sent = 0;
-  let ended = false;
-  let waiting = false;
-  const stream = new Readable({
-    read() {
-      if (sent < size) {
-        const chunk = randomBytes(Math.min(64 * 1024, size - sent));
-        sent += chunk.length;
-        this.push(chunk);
-      } else if (ended) this.push(null);
-      else waiting = true;
-    },
-  });
-  return Object.assign(stream, {
-    end() {
-      ended = true;
-      if (waiting) stream.push(null);
-    },
-  });
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 600; i++) {

@@ -120,7 +120,7 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   router.use("/uploads/tus", authenticate, tusRoutes({ pipeline, directory: options.tusDirectory, signal: options.signal, log }));
   router.use("/uploads", authenticate, body, uploadWriteRoutes(pipeline, uploads, { idempotency: { leaseMs: options.idempotencyLeaseMs } }), uploadFromRequestRoutes(uploadRequests), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }, uploadFieldPolicy));
   router.use("/upload-requests", uploadRequestRoutes({ service: uploadRequests, signer, authenticate, body, log }));
-  router.use("/jobs", authenticate, jobRoutes(pipeline, uploads));
+  router.use("/jobs", authenticate, jobRoutes(pipeline));
   router.use("/job-results", authenticate, jobResultRoutes(pipeline, uploads));
   const management = managementRouters();
   for (const [path, routes] of management) router.use(path, authenticate, body, routes);

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { StorageNotFoundError, type StorageDriver } from "../storage/storage-driver.js";
 import { InvalidStorageKeyError } from "../storage/storage-key.js";
+import { stallingStream } from "./streams.js";
 
 /** What a driver's test file provides to {@link describeStorageContract}. */
 export interface StorageContractFixture {
@@ -33,29 +34,6 @@ function patternSlice(start: number, endExclusive: number): Buffer {
     out[offset - start] = within < 4 ? stamp[within]! : BLOCK[within]!;
   }
   return out;
-}
-
-/** A source that sends `size` bytes, then stalls (as a client that went quiet, or a killed process) until `end()`. */
-function stallingStream(size: number): Readable & { end(): void } {
-  let sent = 0;
-  let ended = false;
-  let waiting = false;
-  const stream = new Readable({
-    read() {
-      if (sent < size) {
-        const chunk = randomBytes(Math.min(CHUNK, size - sent));
-        sent += chunk.length;
-        this.push(chunk);
-      } else if (ended) this.push(null);
-      else waiting = true;
-    },
-  });
-  return Object.assign(stream, {
-    end() {
-      ended = true;
-      if (waiting) stream.push(null);
-    },
-  });
 }
 
 async function until(what: string, probe: () => Promise<boolean>): Promise<void> {

@@ -1,4 +1,5 @@
 import { Router, type Request } from "express";
+import { authorize } from "../access/authorize.js";
 import { Errors } from "../errors/index.js";
 import type { Job } from "../generated/prisma/client.js";
 import type { Pipeline } from "./create-pipeline.js";
@@ -34,25 +35,27 @@ export function serializeJob(job: Job, base: string) {
 }
 
 /** A job the caller may see: one whose upload they may see. Anything else is a 404. */
-async function visibleJob(req: Request, pipeline: Pipeline, uploads: UploadService, id: string): Promise<Job> {
+async function visibleJob(req: Request, pipeline: Pipeline, id: string): Promise<Job> {
   const job = await pipeline.ingest.job(id);
   if (!job || job.subject_id === null) throw Errors.NOT_FOUND({ detail: `Job '${id}' not found` });
-  await uploads.get(serviceContext(req), String(job.subject_id)).catch(() => {
-    throw Errors.NOT_FOUND({ detail: `Job '${id}' not found` });
+  const ctx = serviceContext(req);
+  await authorize(ctx, "Upload", { id: job.subject_id }, "view", (where) => ctx.db.upload.findFirst({ where, select: { id: true } }), {
+    notFound: `Job '${id}' not found`,
+    forbidden: `Job '${id}' not found`,
   });
   return job;
 }
 
 /** `/jobs/:id` (JSON:API) and `/jobs/:id/events` (server-sent events until the job ends). */
-export function jobRoutes(pipeline: Pipeline, uploads: UploadService): Router {
+export function jobRoutes(pipeline: Pipeline): Router {
   const router = Router();
   router.get("/:id", async (req, res) => {
-    const job = await visibleJob(req, pipeline, uploads, req.params.id);
+    const job = await visibleJob(req, pipeline, req.params.id);
     sendJson(req, res, 200, { data: serializeJob(job, baseUrl(req)) });
   });
 
   router.get("/:id/events", async (req, res) => {
-    let job = await visibleJob(req, pipeline, uploads, req.params.id);
+    let job = await visibleJob(req, pipeline, req.params.id);
     res.status(200).set({ "Content-Type": "text/event-stream", "Cache-Control": "no-cache", Connection: "keep-alive", "X-Accel-Buffering": "no" });
     res.flushHeaders();
     let closed = false;
@@ -78,7 +81,7 @@ export function jobRoutes(pipeline: Pipeline, uploads: UploadService): Router {
 export function jobResultRoutes(pipeline: Pipeline, uploads: UploadService): Router {
   const router = Router();
   router.get("/:id", async (req, res) => {
-    const job = await visibleJob(req, pipeline, uploads, req.params.id);
+    const job = await visibleJob(req, pipeline, req.params.id);
     if (!FINAL.has(job.state)) throw Errors.NOT_FOUND({ detail: `Job '${job.id}' has not finished yet (${job.state}, ${job.progress}%)` });
     const upload = await uploads.get(serviceContext(req), String(job.subject_id));
     const ok = job.state === "succeeded";

@@ -10,6 +10,7 @@ import type { IngestService } from "./ingest-service.js";
 import type { IngestResult } from "./ingest-types.js";
 import type { StagedBytes } from "./object-store.js";
 import { createRequestedUpload, releaseRequest, reserveRequest } from "./upload-states.js";
+import { UUID_TEXT, normalizeUuid } from "../query/parse-value.js";
 import type { ServiceContext } from "../services/service-context.js";
 
 /** Dependencies of {@link UploadRequestService}. */
@@ -39,7 +40,8 @@ export interface UploadRequestMetadata {
   default_field_metadata?: Record<string, unknown>;
 }
 
-const UUID = /^\/?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/i;
+/** The uuid at the start of a request's path (`/<uuid>/<filename>`). */
+const REQUEST_PATH = new RegExp(`^/?(${UUID_TEXT})(?:/|$)`, "i");
 
 /** The public id of an upload request, shaped like DatoCMS's S3 path: `/<uuid>/<filename>`. */
 export function uploadRequestPath(upload: Pick<Upload, "uuid" | "filename">): string {
@@ -73,7 +75,8 @@ export class UploadRequestService {
    */
   async receive(uuid: string, bytes: UploadRequestBytes): Promise<StagedBytes> {
     const { db, ingest } = this.options;
-    const row = UUID.test(uuid) ? await db.upload.findUnique({ where: { uuid: uuid.toLowerCase() } }) : null;
+    const id = normalizeUuid(uuid);
+    const row = id ? await db.upload.findUnique({ where: { uuid: id } }) : null;
     const upload = awaitingBytes(row);
     const staged = await ingest.store(await this.uploaderContext(upload, bytes.log), {
       body: bytes.body,
@@ -106,7 +109,8 @@ export class UploadRequestService {
    */
   async complete(ctx: ServiceContext, path: string, metadata: UploadRequestMetadata): Promise<IngestResult> {
     const userId = this.options.ingest.assertMayUpload(ctx);
-    const uuid = UUID.exec(path)?.[1]?.toLowerCase();
+    const match = REQUEST_PATH.exec(path)?.[1];
+    const uuid = match === undefined ? null : normalizeUuid(match);
     // Another user's request is as unknown as a made-up path.
     const row = uuid ? await ctx.db.upload.findFirst({ where: { uuid, uploader_id: userId } }) : null;
     if (!row) throw Errors.NOT_FOUND({ detail: `You have no upload request '${path}'`, source: { pointer: "/data/attributes/path" } });

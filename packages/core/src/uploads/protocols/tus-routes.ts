@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import { AppError, Errors } from "../../errors/index.js";
 import type { Upload } from "../../generated/prisma/client.js";
 import type { Pipeline } from "../create-pipeline.js";
+import { UUID_TEXT, normalizeUuid } from "../../query/parse-value.js";
 import type { ServiceContext } from "../../services/service-context.js";
 import { ChecksummedFileStore, TUS_CHECKSUM_ALGORITHMS, parseUploadChecksum, type ChunkChecksum, type WriteObserver } from "./checksummed-file-store.js";
 import { parseTusCreation, type TusCreation } from "./tus-metadata.js";
@@ -53,7 +54,7 @@ interface TusCall {
   contentLength?: number;
 }
 
-const UPLOAD_PATH = /^\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
+const UPLOAD_PATH = new RegExp(`^/(${UUID_TEXT})/?$`, "i");
 
 /**
  * Resumable uploads, tus 1.0 (`@tus/server` over `@tus/file-store`): creation
@@ -98,7 +99,8 @@ export function tusRoutes(options: TusRoutesOptions): RequestHandler {
       if (req.path !== "/") throw Errors.METHOD_NOT_ALLOWED({ detail: "Create resumable uploads with POST to the tus endpoint itself" });
       ingest.assertMayUpload(call.ctx);
     } else if (req.method === "HEAD" || req.method === "PATCH" || req.method === "DELETE") {
-      const id = UPLOAD_PATH.exec(req.path)?.[1]?.toLowerCase();
+      const match = UPLOAD_PATH.exec(req.path)?.[1];
+      const id = match === undefined ? null : normalizeUuid(match);
       if (!id) throw Errors.NOT_FOUND({ detail: `No resumable upload at ${req.originalUrl}` });
       const row = (call.row = await uploads.find(call.ctx, id));
       if (row.state === "rejected") throw Errors.UPLOAD_GONE({ detail: `Upload ${row.id} takes no more bytes: ${row.state_detail}` });
