@@ -4,11 +4,11 @@ import { defineAbilityFor } from "./access/ability.js";
 import { authenticateRequest, type HostAuthenticate } from "./auth/authenticate.js";
 import { PrincipalCache } from "./auth/principal-cache.js";
 import type { Pipeline } from "./uploads/create-pipeline.js";
-import type { PluginHost } from "./plugins/types.js";
+import type { PluginHost, SignedUploads } from "./plugins/types.js";
 import { jobResultRoutes, jobRoutes } from "./uploads/job-routes.js";
 import { uploadWriteRoutes } from "./uploads/protocols/upload-write-routes.js";
 import { tusRoutes } from "./uploads/protocols/tus-routes.js";
-import { uploadFromRequestRoutes, uploadRequestRoutes } from "./http/upload-request-routes.js";
+import { signedPutUrl, uploadFromRequestRoutes, uploadRequestRoutes } from "./http/upload-request-routes.js";
 import { urlSignerFor } from "./uploads/protocols/signed-url.js";
 import { UploadRequestService } from "./uploads/upload-request-service.js";
 import { RESOURCE_FIELDS } from "./resources/resource-fields.js";
@@ -94,7 +94,14 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
     setServiceContext(req, { db: db.prisma, principal, ability: defineAbilityFor(principal), log: requestLogger(req, log) });
     next();
   };
-  const host: PluginHost = { db, log, storage: pipeline.storage, uploads: pipeline.ingest, limits: pipeline.limits, types: registry.types };
+  const signedUploads: SignedUploads = {
+    async request(ctx, filename, req) {
+      const upload = await uploadRequests.create(ctx, filename);
+      return { upload, url: signedPutUrl(req, signer, upload) };
+    },
+    complete: (ctx, path, metadata, target) => uploadRequests.complete(ctx, path, metadata, target),
+  };
+  const host: PluginHost = { db, log, storage: pipeline.storage, uploads: pipeline.ingest, limits: pipeline.limits, types: registry.types, signedUploads };
 
   const router = Router();
   // Plugins' init runs once, before the first request is served.

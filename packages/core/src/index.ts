@@ -18,6 +18,7 @@ export { createAssetRouter, type AssetRouterOptions } from "./asset-router.js";
 export { createErrorHandler, renderJsonApiError, type ErrorRenderer } from "./http/error-handler.js";
 export { serviceContext, searchParams, baseUrl, requestUrl } from "./http/request-context.js";
 export { sendJson } from "./http/send-json.js";
+export { parseJsonApiBody } from "./http/jsonapi.js";
 export type { QueueHealth } from "./jobs/job-queue.js";
 export { PrismaClient, Prisma } from "./generated/prisma/client.js";
 export type * from "./generated/prisma/client.js";
@@ -43,7 +44,7 @@ export { idempotency, DEFAULT_IDEMPOTENCY_LEASE_MS, type IdempotencyOptions } fr
 export { expectedChecksums } from "./uploads/protocols/checksum-headers.js";
 export { isUniqueViolation } from "./db/errors.js";
 export { UrlSigner, urlSignerFor, type SignedParams } from "./uploads/protocols/signed-url.js";
-export { UploadRequestService, uploadRequestPath, type UploadRequestMetadata, type UploadRequestBytes } from "./uploads/upload-request-service.js";
+export { UploadRequestService, uploadRequestPath, type UploadRequestMetadata, type UploadRequestBytes, type UploadRequestTarget } from "./uploads/upload-request-service.js";
 export { tusRoutes, type TusRoutesOptions } from "./uploads/protocols/tus-routes.js";
 export { TusUploadService, type TusUploadServiceOptions, type TusFinished } from "./uploads/protocols/tus-upload-service.js";
 export { ChecksummedFileStore, parseUploadChecksum, TUS_CHECKSUM_ALGORITHMS, type ChunkChecksum, type TusChecksumAlgorithm } from "./uploads/protocols/checksummed-file-store.js";

@@ -50,8 +50,7 @@ export function uploadRequestRoutes(options: UploadRequestRouteOptions): Router 
   router.post("/", options.authenticate, ...options.body, async (req, res) => {
     const { filename } = parseJsonApiBody(req.body, REQUEST_ATTRIBUTES, "upload_request");
     const upload = await service.create(serviceContext(req), filename);
-    const { expires, signature } = signer.sign("PUT", upload.uuid, upload.expires_at);
-    const url = `${baseUrl(req)}/upload-requests/${upload.uuid}?expires=${expires}&signature=${signature}`;
+    const url = signedPutUrl(req, signer, upload);
     sendJson(req, res, 200, { data: { type: "upload_request", id: uploadRequestPath(upload), attributes: { url, request_headers: {} } } });
   });
 
@@ -93,6 +92,12 @@ export function uploadRequestRoutes(options: UploadRequestRouteOptions): Router 
   });
 
   return router;
+}
+
+/** The signed URL that takes the bytes of an upload request: `PUT /upload-requests/:uuid?expires=&signature=` of this router. */
+export function signedPutUrl(req: Request, signer: UrlSigner, upload: { uuid: string; expires_at: Date }): string {
+  const { expires, signature } = signer.sign("PUT", upload.uuid, upload.expires_at);
+  return `${baseUrl(req)}/upload-requests/${upload.uuid}?expires=${expires}&signature=${signature}`;
 }
 
 /** CORS for the signed PUT: any origin, and the ETag (the md5) readable by the page. */

@@ -1,10 +1,13 @@
-import type { Router } from "express";
+import type { Request, Router } from "express";
+import type { Upload } from "../generated/prisma/client.js";
+import type { ServiceContext } from "../services/service-context.js";
+import type { UploadRequestTarget } from "../uploads/upload-request-service.js";
 import type { FieldCatalog } from "../query/field-catalog.js";
 import type { Database } from "../db/open-database.js";
 import type { Logger } from "pino";
 import type { ErrorRenderer } from "../http/error-handler.js";
 import type { CommitHook, Processor } from "../uploads/processing/processor.js";
-import type { UploadIngest } from "../uploads/ingest-types.js";
+import type { IngestResult, UploadIngest } from "../uploads/ingest-types.js";
 import type { UploadLimits } from "../uploads/upload-limits.js";
 import type { StorageDriver } from "../storage/storage-driver.js";
 
@@ -98,6 +101,16 @@ export interface PluginHost {
   limits: UploadLimits;
   /** Every registered asset type, by key. */
   types: ReadonlyMap<string, AssetTypeDefinition>;
+  /** Upload requests: bytes PUT to a signed, expiring URL, then completed into an upload. */
+  signedUploads: SignedUploads;
+}
+
+/** The core's signed-URL upload mechanism, lent to profiles that speak a three-step upload (DatoCMS's). */
+export interface SignedUploads {
+  /** Records an upload request of the caller and returns it with the absolute URL that takes its bytes (one PUT, no credentials). */
+  request(ctx: ServiceContext, filename: string | undefined, req: Request): Promise<{ upload: Upload; url: string }>;
+  /** Completes the caller's request `path` (`/<uuid>/<filename>`) whose bytes arrived: an upload with a queued job. */
+  complete(ctx: ServiceContext, path: string, metadata: Readonly<Record<string, unknown>>, target?: UploadRequestTarget): Promise<IngestResult>;
 }
 
 /** Identity helper for type checking: `export default definePlugin({ ... })`. */

@@ -40,6 +40,13 @@ export interface UploadRequestMetadata {
   default_field_metadata?: Record<string, unknown>;
 }
 
+/** What a completed request becomes: an upload of `type` (default: chosen by filename), attached to `resourceId` (replacing its file). */
+export interface UploadRequestTarget {
+  type?: string;
+  resourceId?: number;
+}
+
+
 /** The uuid at the start of a request's path (`/<uuid>/<filename>`). */
 const REQUEST_PATH = new RegExp(`^/?(${UUID_TEXT})(?:/|$)`, "i");
 
@@ -107,7 +114,7 @@ export class UploadRequestService {
    * Step 3: turns the caller's request whose bytes arrived into an upload
    * (`received`) with a queued job. `path` is the request's id.
    */
-  async complete(ctx: ServiceContext, path: string, metadata: UploadRequestMetadata): Promise<IngestResult> {
+  async complete(ctx: ServiceContext, path: string, metadata: UploadRequestMetadata | Readonly<Record<string, unknown>>, target: UploadRequestTarget = {}): Promise<IngestResult> {
     const userId = this.options.ingest.assertMayUpload(ctx);
     const match = REQUEST_PATH.exec(path)?.[1];
     const uuid = match === undefined ? null : normalizeUuid(match);
@@ -132,6 +139,8 @@ export class UploadRequestService {
         originalFilename: typeof originalFilename === "string" ? originalFilename : undefined,
         declaredMimeType: upload.mime_type ?? undefined,
         metadata: { ...metadata },
+        type: target.type,
+        resourceId: target.resourceId,
       });
     } catch (error) {
       // The bytes may be gone (adopted, then released): have the request take a new PUT rather than point at nothing.

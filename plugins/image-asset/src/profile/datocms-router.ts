@@ -1,7 +1,9 @@
 import { Router, type RequestHandler } from "express";
 import { createErrorHandler, Errors, type PluginHost } from "@assets/core";
 import { datocmsErrorHandlers, DatocmsErrors, renderDatocmsError } from "./datocms-errors.js";
+import { JobResultService } from "./job-result-service.js";
 import { uploadReadRoutes } from "./upload-routes.js";
+import { uploadWriteRoutes } from "./upload-write-routes.js";
 import { DatocmsUploadService } from "./upload-service.js";
 
 /** Options of the DatoCMS profile. */
@@ -33,6 +35,7 @@ export function datocmsRouter(host: PluginHost, options: DatocmsProfileOptions, 
   // The delivery route is a CDN's, not the CMA's: its errors keep their statuses (a bad imgix parameter is a 400).
   for (const routes of before) router.use(routes, createErrorHandler(host.log, renderDatocmsError));
   router.use(apiVersion);
+  router.use(uploadWriteRoutes(host.signedUploads, uploads, new JobResultService(host.uploads, uploads), options));
   router.use("/uploads", uploadReadRoutes(uploads, options));
   router.use(notFound);
   router.use(datocmsErrorHandlers(host.log));

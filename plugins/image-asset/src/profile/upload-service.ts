@@ -33,4 +33,11 @@ export class DatocmsUploadService {
       forbidden: `You may not ${action.replace("_", " ")} upload '${id}'`,
     });
   }
+
+  /** Deletes an upload the caller may delete (its ImageAsset row goes with the Resource); returns it as it was. */
+  async delete(ctx: ServiceContext, id: string): Promise<UploadRecord> {
+    const upload = await this.get(ctx, id, "delete");
+    await ctx.db.resource.delete({ where: { id: upload.id } });
+    return upload;
+  }
 }

@@ -1,0 +1,72 @@
+import { Router } from "express";
+import { z } from "zod";
+import { parseJsonApiBody, serviceContext, type SignedUploads, uploadRequestPath } from "@assets/core";
+import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
+import { DatocmsErrors } from "./datocms-errors.js";
+import type { JobResultService } from "./job-result-service.js";
+import { sendDatocms } from "./send-datocms.js";
+import { assetsBase } from "./upload-routes.js";
+import { serializeUpload } from "./upload-serializer.js";
+import type { DatocmsUploadService } from "./upload-service.js";
+
+const REQUEST_ATTRIBUTES = z.object({ filename: z.string().max(1024).optional() });
+
+const COLLECTION = z.object({ data: z.object({ type: z.literal("upload_collection"), id: z.string().regex(/^\d{1,9}$/) }).nullable() });
+
+const ATTRIBUTES = z.object({
+  path: z.string().min(1).max(2048),
+  author: z.string().max(1000).nullish(),
+  copyright: z.string().max(1000).nullish(),
+  notes: z.string().max(10_000).nullish(),
+  tags: z.array(z.string().max(200)).max(100).optional(),
+  default_field_metadata: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+});
+const RELATIONSHIPS = z.object({ upload_collection: COLLECTION.optional() });
+
+/** The path and the client attributes of a create, as the commit hook reads them from `Upload.metadata`. */
+function parseCreate(body: unknown): { path: string; metadata: Record<string, unknown> } {
+  const { path, ...attributes } = parseJsonApiBody(body, ATTRIBUTES, "upload");
+  const relationships = RELATIONSHIPS.safeParse((body as { data: { relationships?: unknown } }).data.relationships ?? {});
+  if (!relationships.success) throw DatocmsErrors.INVALID_FIELD("upload_collection", "relationships.upload_collection must be { data: { type: 'upload_collection', id } } or { data: null }");
+  const collection = relationships.data.upload_collection;
+  return {
+    path,
+    metadata: {
+      ...Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined)),
+      ...(collection ? { upload_collection_id: collection.data === null ? null : Number(collection.data.id) } : {}),
+    },
+  };
+}
+
+/**
+ * DatoCMS's three-step create (`POST /upload-requests`, the signed PUT, `POST /uploads`
+ * answering 202 with a job), `GET /job-results/:id` and `DELETE /uploads/:id`.
+ */
+export function uploadWriteRoutes(signed: SignedUploads, uploads: DatocmsUploadService, results: JobResultService, options: { prefix: string }): Router {
+  const router = Router();
+  router.post("/upload-requests", async (req, res) => {
+    const { filename } = parseJsonApiBody(req.body, REQUEST_ATTRIBUTES, "upload_request");
+    const { upload, url } = await signed.request(serviceContext(req), filename, req);
+    sendDatocms(res, 200, { data: { type: "upload_request", id: uploadRequestPath(upload), attributes: { url, request_headers: {} } } });
+  });
+
+  router.post("/uploads", async (req, res) => {
+    const { path, metadata } = parseCreate(req.body);
+    const { job } = await signed.complete(serviceContext(req), path, metadata, { type: IMAGE_ASSET_TYPE });
+    sendDatocms(res, 202, { data: { type: "job", id: job.id } });
+  });
+
+  router.get("/job-results/:id", async (req, res) => {
+    const outcome = await results.find(serviceContext(req), req.params.id);
+    const payload = outcome.ok
+      ? { data: serializeUpload(outcome.upload, assetsBase(req, options.prefix)) }
+      : { data: [{ id: outcome.job.id, type: "api_error", attributes: { code: "INVALID_FIELD", details: { field: "path", message: outcome.reason } } }] };
+    sendDatocms(res, 200, { data: { type: "job_result", id: outcome.job.id, attributes: { status: outcome.ok ? 200 : 422, payload } } });
+  });
+
+  router.delete("/uploads/:id", async (req, res) => {
+    const deleted = await uploads.delete(serviceContext(req), req.params.id);
+    sendDatocms(res, 200, { data: serializeUpload(deleted, assetsBase(req, options.prefix)) });
+  });
+  return router;
+}

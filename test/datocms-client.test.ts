@@ -1,0 +1,99 @@
+/** The official DatoCMS client (`@datocms/cma-client-node`) drives the profile over HTTP, unchanged. */
+import { stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Database } from "@assets/core";
+import { imageAssetPlugin } from "@assets/image-asset";
+import { createTestApp, userWithKey } from "./helpers/app.js";
+import { identify, md5sum, plainFile, solidImage } from "./helpers/datocms.js";
+
+/** The parts of the official client this test uses. Its package is loaded by a computed name: its
+ * declarations reference the DOM library (`/// <reference lib="dom" />`), which would change the
+ * global types of the whole typecheck. */
+interface Upload { id: string; size: number; width: number | null; height: number | null; [attribute: string]: unknown }
+interface Client {
+  uploads: {
+    createFromLocalFile(body: Record<string, unknown>): Promise<Upload>;
+    find(id: string): Promise<Upload>;
+    list(query?: Record<string, unknown>): Promise<Upload[]>;
+    listPagedIterator(query: Record<string, unknown>, options: { perPage: number }): AsyncIterable<Upload>;
+    destroy(id: string): Promise<Upload>;
+  };
+}
+interface ApiErrorLike { response: { status: number }; findError(code: string): unknown }
+const CLIENT_PACKAGE = "@datocms/cma-client-node";
+let ApiError: new (...args: never[]) => ApiErrorLike;
+
+let db: Database;
+let server: Server;
+let dir: string;
+let client: Client;
+const files: Record<string, string> = {};
+
+beforeAll(async () => {
+  const made = await createTestApp({ plugins: [imageAssetPlugin()] });
+  db = made.db;
+  server = made.app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const { key } = await userWithKey(db, "editor");
+  const official = (await import(CLIENT_PACKAGE)) as { buildClient(config: { apiToken: string; baseUrl: string }): Client; ApiError: typeof ApiError };
+  ApiError = official.ApiError;
+  client = official.buildClient({ apiToken: key, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/datocms` });
+  dir = await mkdtemp(join(tmpdir(), "datocms-client-"));
+  files.png = await solidImage(dir, "wide.png", 64, 48);
+  files.jpeg = await solidImage(dir, "tall.jpg", 120, 300, "jpeg");
+  files.pdf = await plainFile(dir, "manual.pdf");
+}, 120_000);
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await db?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("@datocms/cma-client-node against /datocms", () => {
+  const created: Record<string, Upload> = {};
+
+  it("creates uploads from local files through the upload-request flow, with the measured facts", async () => {
+    created.png = await client.uploads.createFromLocalFile({ localPath: files.png, author: "Ada Lovelace", tags: ["cats"] });
+    created.jpeg = await client.uploads.createFromLocalFile({ localPath: files.jpeg, notes: "a tall one" });
+    created.pdf = await client.uploads.createFromLocalFile({ localPath: files.pdf });
+    const truth = identify(files.png);
+    expect(created.png).toMatchObject({ width: truth.width, height: truth.height, format: truth.format, md5: md5sum(files.png), filename: "wide.png", author: "Ada Lovelace", tags: ["cats"], is_image: true });
+    expect(created.pdf).toMatchObject({ is_image: false, md5: md5sum(files.pdf) });
+    expect(created.png.size).toBe((await stat(files.png)).size);
+  }, 60_000);
+
+  it("finds an upload by id", async () => {
+    const found = await client.uploads.find(created.jpeg!.id);
+    expect(found).toMatchObject({ id: created.jpeg!.id, width: 120, height: 300, notes: "a tall one" });
+  });
+
+  it("lists with filter[fields], filter[query] and order_by", async () => {
+    const byMd5 = await client.uploads.list({ filter: { fields: { md5: { eq: md5sum(files.jpeg) } } } });
+    expect(byMd5.map((u) => u.id)).toEqual([created.jpeg!.id]);
+    const byQuery = await client.uploads.list({ filter: { query: "tall" } });
+    expect(byQuery.map((u) => u.id)).toEqual([created.jpeg!.id]);
+    const bySize = await client.uploads.list({ order_by: "size_ASC" });
+    const sizes = await Promise.all([files.png, files.jpeg, files.pdf].map(async (f) => (await stat(f)).size));
+    expect(bySize.map((u) => u.size)).toEqual([...sizes].sort((a, b) => a - b));
+  });
+
+  it("iterates over every page", async () => {
+    const seen: string[] = [];
+    for await (const upload of client.uploads.listPagedIterator({}, { perPage: 1 })) seen.push(upload.id);
+    expect(seen.sort()).toEqual([created.png!.id, created.jpeg!.id, created.pdf!.id].sort());
+  });
+
+  it("destroys an upload, answering it, after which it is a NOT_FOUND", async () => {
+    const destroyed = await client.uploads.destroy(created.pdf!.id);
+    expect(destroyed.id).toBe(created.pdf!.id);
+    const error = await client.uploads.find(created.pdf!.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiErrorLike).response.status).toBe(404);
+    expect((error as ApiErrorLike).findError("NOT_FOUND")).toBeDefined();
+  });
+});
