@@ -73,9 +73,3 @@ export function allowOnly(methods: readonly string[]): RequestHandler {
   };
 }
 
-/** DRF's `?format=` switch: JSON is the only renderer (the browsable `api` format gets JSON too). */
-export const jsonFormatOnly: RequestHandler = (req, _res, next) => {
-  const format = req.query.format;
-  if (format === undefined || format === "json" || format === "api") return next();
-  throw Errors.NOT_FOUND({ detail: "Not found." });
-};

@@ -22,7 +22,7 @@ export {
   type DjangoLookup,
   type DjangoPage,
 } from "./django-dialect.js";
-export { allowOnly, drfErrorHandlers, drfNotFound, invalidFields, jsonFormatOnly, renderDrfError, type FieldErrors } from "./drf-errors.js";
+export { allowOnly, drfErrorHandlers, drfNotFound, invalidFields, renderDrfError, type FieldErrors } from "./drf-errors.js";
 export { drfList, drfPage, type DrfPage, type ListResult } from "./drf-pagination.js";
 export { signedIn, uuidParam } from "./route-params.js";
 export {
@@ -42,3 +42,4 @@ export {
   type FieldSelection,
   type SerializerFields,
 } from "./dynamic-rest-fields.js";
+export { browsableApi } from "./browsable-api.js";

@@ -1,5 +1,6 @@
 import { Router } from "express";
 import type { PluginHost } from "@assets/core";
+import { browsableApi } from "@assets/drf";
 import { executionRoutes } from "./execution-routes.js";
 import { geonodeErrorHandler, geonodeNotFound } from "./geonode-errors.js";
 import { limitRoutes } from "./limit-routes.js";
@@ -7,12 +8,13 @@ import { resourceApiRoutes } from "./resource-api-routes.js";
 import { uploadRoutes } from "./upload-routes.js";
 
 /**
- * GeoNode's REST API v2 profile, mounted at `/api/v2`: uploads, execution requests and the
- * upload limits, then the resource endpoints; every error leaves in GeoNode's shape
- * (`{success, errors, code}`), a path no route serves is its 404.
+ * GeoNode's REST API v2 profile, mounted at `/api/v2` (browsable with `?format=api`, as DRF):
+ * uploads, execution requests and the upload limits, then the resource endpoints; every error
+ * leaves in GeoNode's shape (`{success, errors, code}`), a path no route serves is its 404.
  */
 export function geonodeRouter(host: PluginHost): Router {
   const router = Router();
+  router.use(browsableApi({ name: "GeoNode API v2" }));
   router.use(uploadRoutes(host));
   router.use(executionRoutes(host));
   router.use(limitRoutes(host));

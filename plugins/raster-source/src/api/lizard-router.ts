@@ -2,7 +2,7 @@ import { Router } from "express";
 import { ResourceService, type PluginHost } from "@assets/core";
 import { DependentService } from "./dependent-service.js";
 import { dependentRoutes } from "./dependent-routes.js";
-import { drfErrorHandlers, drfNotFound, jsonFormatOnly } from "@assets/drf";
+import { browsableApi, drfErrorHandlers, drfNotFound } from "@assets/drf";
 import { LIZARD_SOURCE_FIELDS } from "./lizard-dialect.js";
 import { rasterSourceRoutes } from "./rastersource-routes.js";
 import { RasterSourceService } from "./rastersource-service.js";
@@ -15,7 +15,7 @@ export function lizardRouter(host: PluginHost, before: readonly Router[] = []): 
   const resources = new ResourceService({ fields: LIZARD_SOURCE_FIELDS, include: { raster_source: true } });
   const router = Router();
   for (const routes of before) router.use(routes);
-  router.use(jsonFormatOnly);
+  router.use(browsableApi({ name: "Lizard API v4" }));
   router.use(rasterSourceRoutes(new RasterSourceService(resources)));
   router.use(dependentRoutes(new DependentService()));
   router.use(drfNotFound);
