@@ -273,9 +273,9 @@ describe("Lizard API v4: /api/v4/rastersources/ reads", () => {
     });
 
     it("serves page=last (DRF's last_page_strings) as the last page, with its links", async () => {
-      const last = await get("/rastersources/?format=api&ordering=name&page_size=2&page=last");
+      const last = await get("/rastersources/?format=json&ordering=name&page_size=2&page=last");
       expect(last.status).toBe(200);
-      expect(last.body).toMatchObject({ count: 5, next: null, previous: `${API}/rastersources/?format=api&ordering=name&page_size=2&page=2` });
+      expect(last.body).toMatchObject({ count: 5, next: null, previous: `${API}/rastersources/?format=json&ordering=name&page_size=2&page=2` });
       expect(last.body.results.map((r: { name: string }) => r.name)).toEqual([WIND]);
       const onlyPage = await get("/rastersources/?page=last");
       expect(onlyPage.body).toMatchObject({ count: 5, next: null, previous: null });
@@ -284,11 +284,15 @@ describe("Lizard API v4: /api/v4/rastersources/ reads", () => {
     });
 
     it("links pages as the reference's ?format=api&page=205 does: previous and next keep format", async () => {
-      const res = await get("/rastersources/?format=api&page_size=1&page=3");
+      const res = await get("/rastersources/?format=json&page_size=1&page=3");
       expect(res.body).toMatchObject({
-        next: `${API}/rastersources/?format=api&page_size=1&page=4`,
-        previous: `${API}/rastersources/?format=api&page_size=1&page=2`,
+        next: `${API}/rastersources/?format=json&page_size=1&page=4`,
+        previous: `${API}/rastersources/?format=json&page_size=1&page=2`,
       });
+      // The browsable page (format=api) shows the same links, as the reference's pages do.
+      const page = await get("/rastersources/?format=api&page_size=1&page=3");
+      expect(page.headers["content-type"]).toMatch(/^text\/html/);
+      expect(page.text).toContain(`${API}/rastersources/?format=api&#38;page_size=1&#38;page=4`);
     });
 
     it("falls back to the default page size for a page_size that is not a positive integer", async () => {
