@@ -1,5 +1,7 @@
 import { Router } from "express";
 import type { PluginHost } from "@assets/core";
+import { ResourceActionService } from "./resource-action-service.js";
+import { resourceActionRoutes } from "./resource-action-routes.js";
 import { ResourceBaseService } from "./resource-base-service.js";
 import { resourceBaseRoutes } from "./resource-base-routes.js";
 
@@ -8,7 +10,10 @@ import { resourceBaseRoutes } from "./resource-base-routes.js";
  * metadata); `geonodeRouter` mounts them after the upload and execution-request routes.
  */
 export function resourceApiRoutes(_host: PluginHost): Router {
+  const resources = new ResourceBaseService();
   const router = Router();
-  router.use(resourceBaseRoutes(new ResourceBaseService()));
+  // The fixed paths (/resources/resource_types/, /resources/{id}/extra_metadata/ ...) before the detail routes.
+  router.use(resourceActionRoutes(new ResourceActionService(resources)));
+  router.use(resourceBaseRoutes(resources));
   return router;
 }

@@ -55,6 +55,16 @@ export class ResourceBaseService {
     return this.view(ctx, await this.resources.get(ctx, id, scope));
   }
 
+  /** The row of a resource of `scope` the caller may view and do `action` on: 404 if unseen, 403 if not allowed. */
+  async authorize(ctx: ServiceContext, id: string, action: ResourceAction, scope: Prisma.ResourceWhereInput): Promise<ResourceRecord> {
+    return this.resources.authorize(ctx, id, action, scope);
+  }
+
+  /** How many resources of `scope` the caller may view (Hidden ones left out, as in lists). */
+  async count(ctx: ServiceContext, scope: Prisma.ResourceWhereInput): Promise<number> {
+    return ctx.db.resource.count({ where: { AND: [scope, { access_modifier: { not: "Hidden" } }, accessibleResources(ctx.ability, "view")] } });
+  }
+
   async update(ctx: ServiceContext, id: string, patch: ResourceBasePatch, scope: Prisma.ResourceWhereInput): Promise<ResourceView> {
     return this.view(ctx, await this.resources.update(ctx, id, patch, {}, scope));
   }

@@ -1,5 +1,6 @@
 import { GEONODE_PERMISSION, type ResourceAction } from "@assets/core";
 import { renderSelected, type FieldSelection, type SerializerFields } from "@assets/drf";
+import { renderEntries, storedEntries } from "./extra-metadata.js";
 import type { GeonodeUrls } from "./geonode-urls.js";
 import type { ResourceView } from "./resource-view.js";
 
@@ -153,9 +154,8 @@ function fieldValue(view: ResourceView, field: string, urls: GeonodeUrls): unkno
     case "links":
       return [];
     case "extra_metadata":
-      return row.extra_metadata;
     case "metadata":
-      return [];
+      return renderEntries(storedEntries(row.extra_metadata));
     case "attribute_set":
     case "styles":
       return [];
