@@ -34,7 +34,7 @@ function wantsHtml(req: Request, format: unknown): boolean {
 
 const STATUS_TEXT: Record<number, string> = { 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict", 413: "Payload Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable" };
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -46,7 +46,7 @@ function browsable(url: URL): string {
 }
 
 /** Pretty-printed JSON, escaped, with every URL of this host as a link. */
-export function linkedJson(text: string, origin: string): string {
+function linkedJson(text: string, origin: string): string {
   let pretty: string;
   try {
     pretty = JSON.stringify(JSON.parse(text), null, 2);
