@@ -1,5 +1,7 @@
-import { Router, type RequestHandler } from "express";
+import { Router, type Request, type RequestHandler } from "express";
 import { pino, type Logger } from "pino";
+import { z } from "zod";
+import { route, schemaComponent } from "./http/route.js";
 import { defineAbilityFor } from "./access/ability.js";
 import { authenticateRequest, type HostAuthenticate } from "./auth/authenticate.js";
 import { PrincipalCache } from "./auth/principal-cache.js";
@@ -19,7 +21,9 @@ import { Errors } from "./errors/index.js";
 import { createErrorHandler } from "./http/error-handler.js";
 import { jsonBody } from "./http/json-body.js";
 import { requestLogger, requestLogging } from "./http/logging.js";
-import { rememberApiBase, setServiceContext } from "./http/request-context.js";
+import { baseUrl, rememberApiBase, setServiceContext } from "./http/request-context.js";
+import { openApiDocument } from "./http/openapi.js";
+import { referenceRoutes } from "./http/reference-routes.js";
 import { resourceRoutes } from "./resources/resource-routes.js";
 import { assetTypeRoutes } from "./resources/asset-type-routes.js";
 import { sendJson } from "./http/send-json.js";
@@ -28,6 +32,15 @@ import { managementRouters } from "./management/management-routes.js";
 import { resourceFieldPolicy, uploadFieldPolicy } from "./access/field-policy.js";
 import { PermissionService } from "./permissions/permission-service.js";
 import { permissionRoutes } from "./permissions/permission-routes.js";
+
+const reachable = z.enum(["ok", "unreachable"]);
+const HEALTH = schemaComponent(
+  "Health",
+  z.object({ status: z.enum(["ok", "degraded"]), database: z.object({ status: reachable, kind: z.string() }), queue: z.object({ status: reachable, backend: z.string() }) }),
+);
+
+/** Version of the API the OpenAPI documents describe. */
+const API_VERSION = "0.1.0";
 
 /** What a host application passes to `createAssetRouter`. */
 export interface AssetRouterOptions {
@@ -101,9 +114,13 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
     },
     complete: (ctx, path, metadata, target) => uploadRequests.complete(ctx, path, metadata, target),
   };
-  const host: PluginHost = { db, log, storage: pipeline.storage, uploads: pipeline.ingest, limits: pipeline.limits, types: registry.types, signedUploads };
+  const host: Omit<PluginHost, "openApiDocument"> = { db, log, storage: pipeline.storage, uploads: pipeline.ingest, limits: pipeline.limits, types: registry.types, signedUploads };
 
   const router = Router();
+  // Profiles under their own prefix have their own document; the core's leaves them out.
+  const profiles = new Set<Router>();
+  const coreInfo = { title: "Asset API", version: API_VERSION, description: "The core JSON:API: resources, uploads, jobs, management." };
+  const describeCore = (req: Request) => openApiDocument(router, { ...coreInfo, serverUrl: baseUrl(req), skip: profiles });
   // Plugins' init runs once, before the first request is served.
   router.use(async (_req, _res, next) => {
     await pipeline.init();
@@ -113,12 +130,21 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
     rememberApiBase(req);
     next();
   });
-  router.get("/health", async (req, res) => {
-    const checks = await Promise.allSettled([db.prisma.$queryRawUnsafe("SELECT 1"), pipeline.queue.ping()]);
-    const [database, queue] = checks.map((c) => (c.status === "fulfilled" ? "ok" : "unreachable"));
-    const ok = database === "ok" && queue === "ok";
-    sendJson(req, res, ok ? 200 : 503, { status: ok ? "ok" : "degraded", database: { status: database, kind: db.kind }, queue: { status: queue, backend: pipeline.queue.backend } });
+  route(router, {
+    method: "get",
+    path: "/health",
+    summary: "Whether the database and the job queue answer",
+    tags: ["health"],
+    responses: { 200: { description: "Both answer", schema: HEALTH }, 503: { description: "One does not", schema: HEALTH } },
+    handler: async (req, res) => {
+      const checks = await Promise.allSettled([db.prisma.$queryRawUnsafe("SELECT 1"), pipeline.queue.ping()]);
+      const [database, queue] = checks.map((c) => (c.status === "fulfilled" ? "ok" : "unreachable"));
+      const ok = database === "ok" && queue === "ok";
+      sendJson(req, res, ok ? 200 : 503, { status: ok ? "ok" : "degraded", database: { status: database, kind: db.kind }, queue: { status: queue, backend: pipeline.queue.backend } });
+    },
   });
+
+  router.use(referenceRoutes(coreInfo.title, describeCore));
 
   const body = jsonBody();
   router.use("/asset-types", assetTypeRoutes(registry));
@@ -134,7 +160,17 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   for (const plugin of registry.plugins) {
     if (!plugin.routes) continue;
     const profileErrors = plugin.renderError ? [createErrorHandler(log, plugin.renderError)] : [];
-    router.use(plugin.prefix ?? "/", authenticate, body, plugin.routes(host), ...profileErrors);
+    const prefix = plugin.prefix ?? "/";
+    const profile = Router();
+    const info = plugin.api ?? { title: plugin.name, version: API_VERSION };
+    const describe = (req: Request) => openApiDocument(profile, { ...info, serverUrl: `${baseUrl(req)}${prefix === "/" ? "" : prefix}` });
+    // A plugin at the root shares the core's document (and its /openapi.json).
+    if (prefix !== "/") {
+      profiles.add(profile);
+      profile.use(referenceRoutes(info.title, describe));
+    }
+    profile.use(authenticate, body, plugin.routes({ ...host, openApiDocument: prefix === "/" ? describeCore : describe }), ...profileErrors);
+    router.use(prefix, profile);
   }
   // A method or path under the router's own prefixes that no route serves is answered here, in
   // JSON:API, rather than by the host's HTML 404; other paths still fall through to the host.

@@ -19,6 +19,22 @@ export { createErrorHandler, renderJsonApiError, type ErrorRenderer } from "./ht
 export { serviceContext, searchParams, baseUrl, requestUrl } from "./http/request-context.js";
 export { sendJson } from "./http/send-json.js";
 export { parseJsonApiBody } from "./http/jsonapi.js";
+export {
+  route,
+  schemaComponent,
+  declarationOf,
+  type RouteDeclaration,
+  type RouteMethod,
+  type RouteInput,
+  type ResponseSpec,
+  type ParameterSpec,
+  type BodySpec,
+  type SchemaComponent,
+  type SchemaSource,
+} from "./http/route.js";
+export { openApiDocument, mountedRoutes, openApiPath, type OpenApiInfo, type MountedRoute } from "./http/openapi.js";
+export { jsonApiListParameters } from "./http/jsonapi-parameters.js";
+export { JSONAPI_RESOURCE, JSONAPI_ITEM, JSONAPI_LIST, JSONAPI_ERRORS, jsonApiWriteDocument, jsonApiErrors } from "./http/jsonapi-schemas.js";
 export type { QueueHealth } from "./jobs/job-queue.js";
 export { PrismaClient, Prisma } from "./generated/prisma/client.js";
 export type * from "./generated/prisma/client.js";

@@ -4,7 +4,11 @@ import type { ListOptions } from "../query/field-catalog.js";
 import { parseJsonApiQuery } from "../query/jsonapi-dialect.js";
 import type { ListQuery } from "../query/types.js";
 import type { ServiceContext } from "../services/service-context.js";
+import { z } from "zod";
+import { jsonApiListParameters } from "./jsonapi-parameters.js";
+import { JSONAPI_BODY_TYPES, JSONAPI_ITEM, JSONAPI_LIST, JSONAPI_RESOURCE, jsonApiErrors, jsonApiWriteDocument } from "./jsonapi-schemas.js";
 import { listDocument, type JsonApiResource } from "./jsonapi.js";
+import { route } from "./route.js";
 import { baseUrl, searchParams, serviceContext } from "./request-context.js";
 import { sendJson } from "./send-json.js";
 
@@ -41,7 +45,23 @@ export interface Collection<Row> {
   itemParam?: string;
   /** Response headers of a created row (e.g. `Cache-Control: no-store` for a secret shown once). */
   createHeaders?: Record<string, string>;
+  /** What the OpenAPI document says of the collection; the attribute schemas are the ones `create`/`update` parse with. */
+  docs?: CollectionDocs;
 }
+
+/** How a collection describes itself in the OpenAPI document. */
+export interface CollectionDocs {
+  /** Singular noun for summaries ("resource"). */
+  noun: string;
+  /** JSON:API `type` (or types) a write document carries. */
+  type?: string | readonly string[];
+  /** Attributes schema `create` parses (`parseJsonApiBody`). */
+  create?: z.ZodType;
+  /** Attributes schema `update` parses. */
+  update?: z.ZodType;
+  tags?: readonly string[];
+}
+
 
 /** The router of one JSON:API collection; mount it where the collection lives (`mergeParams` keeps a parent's `:id`). */
 export function collectionRouter<Row>(collection: Collection<Row>): Router {
@@ -49,39 +69,84 @@ export function collectionRouter<Row>(collection: Collection<Row>): Router {
   const item = `/:${collection.itemParam ?? "id"}`;
   const itemId = (req: Request) => String(req.params[collection.itemParam ?? "id"]);
   const { list, get, create, update, remove } = collection;
+  const noun = collection.docs?.noun ?? "row";
+  const tags = collection.docs?.tags;
+  const body = (attributes: z.ZodType | undefined) => (attributes ? jsonApiWriteDocument(attributes, collection.docs?.type) : z.object({ data: JSONAPI_RESOURCE.schema }));
 
   if (list) {
-    router.get("/", async (req, res) => {
-      const ctx = serviceContext(req);
-      const query = parseJsonApiQuery(searchParams(req), listOptionsFor(list.options, ctx.principal, list.fieldPolicy));
-      const page = await list.run(ctx, query, req.params);
-      const base = baseUrl(req);
-      sendJson(req, res, 200, listDocument(req, page.rows.map((row) => collection.render(row, base)), query.page, page.total));
+    route(router, {
+      method: "get",
+      path: "/",
+      summary: `List ${noun}s`,
+      tags,
+      parameters: jsonApiListParameters(list.options),
+      responses: { 200: { description: `A page of ${noun}s`, schema: JSONAPI_LIST }, ...jsonApiErrors(400) },
+      handler: async (req, res) => {
+        const ctx = serviceContext(req);
+        const query = parseJsonApiQuery(searchParams(req), listOptionsFor(list.options, ctx.principal, list.fieldPolicy));
+        const page = await list.run(ctx, query, req.params);
+        const base = baseUrl(req);
+        sendJson(req, res, 200, listDocument(req, page.rows.map((row) => collection.render(row, base)), query.page, page.total));
+      },
     });
   }
   if (get) {
-    router.get(item, async (req, res) => {
-      sendJson(req, res, 200, { data: collection.render(await get(serviceContext(req), itemId(req), req.params), baseUrl(req)) });
+    route(router, {
+      method: "get",
+      path: item,
+      summary: `Read a ${noun}`,
+      tags,
+      responses: { 200: { description: `The ${noun}`, schema: JSONAPI_ITEM }, ...jsonApiErrors(404) },
+      handler: async (req, res) => {
+        sendJson(req, res, 200, { data: collection.render(await get(serviceContext(req), itemId(req), req.params), baseUrl(req)) });
+      },
     });
   }
   if (create) {
-    router.post("/", async (req, res) => {
-      const data = collection.render(await create(serviceContext(req), req.body, req.params), baseUrl(req));
-      if (data.links) res.setHeader("Location", data.links.self);
-      for (const [name, value] of Object.entries(collection.createHeaders ?? {})) res.setHeader(name, value);
-      sendJson(req, res, 201, { data });
+    route(router, {
+      method: "post",
+      path: "/",
+      summary: `Create a ${noun}`,
+      tags,
+      body: body(collection.docs?.create),
+      bodyTypes: JSONAPI_BODY_TYPES,
+      validateBody: false,
+      responses: { 201: { description: `The new ${noun}`, schema: JSONAPI_ITEM, headers: { Location: `URL of the new ${noun}` } }, ...jsonApiErrors(400, 403) },
+      handler: async (req, res) => {
+        const data = collection.render(await create(serviceContext(req), req.body, req.params), baseUrl(req));
+        if (data.links) res.setHeader("Location", data.links.self);
+        for (const [name, value] of Object.entries(collection.createHeaders ?? {})) res.setHeader(name, value);
+        sendJson(req, res, 201, { data });
+      },
     });
   }
   if (update) {
-    router.patch(item, async (req, res) => {
-      sendJson(req, res, 200, { data: collection.render(await update(serviceContext(req), itemId(req), req.body, req.params), baseUrl(req)) });
+    route(router, {
+      method: "patch",
+      path: item,
+      summary: `Update a ${noun}`,
+      tags,
+      body: body(collection.docs?.update),
+      bodyTypes: JSONAPI_BODY_TYPES,
+      validateBody: false,
+      responses: { 200: { description: `The updated ${noun}`, schema: JSONAPI_ITEM }, ...jsonApiErrors(400, 403, 404) },
+      handler: async (req, res) => {
+        sendJson(req, res, 200, { data: collection.render(await update(serviceContext(req), itemId(req), req.body, req.params), baseUrl(req)) });
+      },
     });
   }
   if (remove) {
-    router.delete(item, async (req, res) => {
-      const row = await remove(serviceContext(req), itemId(req), req.params);
-      if (row === undefined) res.status(204).end();
-      else sendJson(req, res, 200, { data: collection.render(row, baseUrl(req)) });
+    route(router, {
+      method: "delete",
+      path: item,
+      summary: `Delete a ${noun}`,
+      tags,
+      responses: { 200: { description: `The ${noun}, when deleting keeps it (soft delete)`, schema: JSONAPI_ITEM }, 204: { description: "Deleted" }, ...jsonApiErrors(403, 404) },
+      handler: async (req, res) => {
+        const row = await remove(serviceContext(req), itemId(req), req.params);
+        if (row === undefined) res.status(204).end();
+        else sendJson(req, res, 200, { data: collection.render(row, baseUrl(req)) });
+      },
     });
   }
   return router;

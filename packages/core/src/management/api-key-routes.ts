@@ -13,6 +13,7 @@ type ShownKey = ApiKey & { secret?: string };
 /** `/api-keys`: the caller's keys (superusers: everyone's); the secret appears once, in the POST response. */
 export function apiKeyRoutes(service: ApiKeyService): Router {
   return collectionRouter<ShownKey>({
+    docs: { noun: "API key", type: "api_key", create: apiKeyCreate, tags: ["api-keys"] },
     render: (key, base) => serializeApiKey(key, base, key.secret),
     list: { options: API_KEY_LIST, run: (ctx, query) => service.list(ctx, query) },
     get: (ctx, id) => service.get(ctx, id),

@@ -13,6 +13,7 @@ export function groupRoutes(service: GroupService): Router {
   addMemberRoutes(router, service, "group");
   router.use(
     collectionRouter({
+      docs: { noun: "group", type: "group", create: groupCreate, update: groupPatch, tags: ["groups"] },
       render: serializeGroup,
       list: { options: GROUP_LIST, run: (ctx, query) => service.list(ctx, query) },
       get: (ctx, id) => service.get(ctx, id),

@@ -1,7 +1,10 @@
-import type { Router } from "express";
+import type { Request, Router } from "express";
 import type { z } from "zod";
 import type { Role } from "../generated/prisma/client.js";
+import { jsonApiListParameters } from "../http/jsonapi-parameters.js";
+import { JSONAPI_BODY_TYPES, JSONAPI_ITEM, JSONAPI_LIST, jsonApiErrors, jsonApiWriteDocument } from "../http/jsonapi-schemas.js";
 import { listDocument, parseJsonApiBody } from "../http/jsonapi.js";
+import { route } from "../http/route.js";
 import { baseUrl, searchParams, serviceContext } from "../http/request-context.js";
 import { sendJson } from "../http/send-json.js";
 import { parseJsonApiQuery } from "../query/jsonapi-dialect.js";
@@ -24,28 +27,66 @@ export function addMemberRoutes(router: Router, service: MemberOperations, paren
   const type = `${parentType}_membership`;
   const parent = (id: string) => ({ type: parentType, id: Number(id) });
 
-  router.get("/:id/members", async (req, res) => {
-    const query = parseJsonApiQuery(searchParams(req), MEMBER_LIST);
-    const page = await service.members(serviceContext(req), req.params.id, query);
-    const data = page.rows.map((row) => serializeMember(row, { type: parentType, id: page.parent.id }, baseUrl(req)));
-    sendJson(req, res, 200, listDocument(req, data, query.page, page.total));
+  const tags = [`${parentType}s`];
+  const param = (req: Request, name: string) => String(req.params[name]);
+
+  route(router, {
+    method: "get",
+    path: "/:id/members",
+    summary: `List the ${parentType}'s members`,
+    tags,
+    parameters: jsonApiListParameters(MEMBER_LIST),
+    responses: { 200: { description: "A page of memberships", schema: JSONAPI_LIST }, ...jsonApiErrors(400, 404) },
+    handler: async (req, res) => {
+      const query = parseJsonApiQuery(searchParams(req), MEMBER_LIST);
+      const page = await service.members(serviceContext(req), param(req, "id"), query);
+      const data = page.rows.map((row) => serializeMember(row, { type: parentType, id: page.parent.id }, baseUrl(req)));
+      sendJson(req, res, 200, listDocument(req, data, query.page, page.total));
+    },
   });
 
-  router.post("/:id/members", async (req, res) => {
-    const row = await service.addMember(serviceContext(req), req.params.id, parseJsonApiBody(req.body, memberCreate, type));
-    const data = serializeMember(row, parent(req.params.id), baseUrl(req));
-    if (data.links) res.setHeader("Location", data.links.self);
-    sendJson(req, res, 201, { data });
+  route(router, {
+    method: "post",
+    path: "/:id/members",
+    summary: `Add a member to the ${parentType}`,
+    tags,
+    body: jsonApiWriteDocument(memberCreate, type),
+    bodyTypes: JSONAPI_BODY_TYPES,
+    validateBody: false,
+    responses: { 201: { description: "The membership", schema: JSONAPI_ITEM, headers: { Location: "URL of the membership" } }, ...jsonApiErrors(400, 403, 404, 409) },
+    handler: async (req, res) => {
+      const row = await service.addMember(serviceContext(req), param(req, "id"), parseJsonApiBody(req.body, memberCreate, type));
+      const data = serializeMember(row, parent(param(req, "id")), baseUrl(req));
+      if (data.links) res.setHeader("Location", data.links.self);
+      sendJson(req, res, 201, { data });
+    },
   });
 
-  router.patch("/:id/members/:userId", async (req, res) => {
-    const { role } = parseJsonApiBody(req.body, memberPatch, type);
-    const row = await service.setRole(serviceContext(req), req.params.id, req.params.userId, role);
-    sendJson(req, res, 200, { data: serializeMember(row, parent(req.params.id), baseUrl(req)) });
+  route(router, {
+    method: "patch",
+    path: "/:id/members/:userId",
+    summary: "Change a member's role",
+    tags,
+    body: jsonApiWriteDocument(memberPatch, type),
+    bodyTypes: JSONAPI_BODY_TYPES,
+    validateBody: false,
+    responses: { 200: { description: "The membership", schema: JSONAPI_ITEM }, ...jsonApiErrors(400, 403, 404) },
+    handler: async (req, res) => {
+      const { role } = parseJsonApiBody(req.body, memberPatch, type);
+      const row = await service.setRole(serviceContext(req), param(req, "id"), param(req, "userId"), role);
+      sendJson(req, res, 200, { data: serializeMember(row, parent(param(req, "id")), baseUrl(req)) });
+    },
   });
 
-  router.delete("/:id/members/:userId", async (req, res) => {
-    await service.removeMember(serviceContext(req), req.params.id, req.params.userId);
-    res.status(204).end();
+  route(router, {
+    method: "delete",
+    path: "/:id/members/:userId",
+    summary: `Remove a member from the ${parentType}`,
+    tags,
+    responses: { 204: { description: "Removed" }, ...jsonApiErrors(403, 404) },
+    handler: async (req, res) => {
+      await service.removeMember(serviceContext(req), param(req, "id"), param(req, "userId"));
+      res.status(204).end();
+    },
   });
 }

@@ -13,6 +13,7 @@ export function organisationRoutes(service: OrganisationService): Router {
   addMemberRoutes(router, service, "organisation");
   router.use(
     collectionRouter({
+      docs: { noun: "organisation", type: "organisation", create: organisationInput, update: organisationInput, tags: ["organisations"] },
       render: serializeOrganisation,
       list: { options: ORGANISATION_LIST, run: (ctx, query) => service.list(ctx, query) },
       get: (ctx, id) => service.get(ctx, id),

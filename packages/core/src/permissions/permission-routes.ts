@@ -1,18 +1,22 @@
 import { Router, type Request } from "express";
-import { Errors } from "../errors/index.js";
+import { z } from "zod";
+import { jsonApiErrors } from "../http/jsonapi-schemas.js";
 import { searchParams, serviceContext } from "../http/request-context.js";
+import { route } from "../http/route.js";
 import { sendJson } from "../http/send-json.js";
 import { isCompactSpec } from "./parse-perm-spec.js";
 import { toCompact, toExtended } from "./perm-spec.js";
 import type { EffectivePermissions, PermissionService } from "./permission-service.js";
+import { PERM_SPEC } from "./perm-spec-schema.js";
 
 type Shape = "extended" | "compact";
 
-/** `?format=compact|extended` wins; otherwise a write answers in the shape it was sent in. */
+const FORMAT_QUERY = z.object({ format: z.enum(["extended", "compact"]).optional().describe("Shape of the answer (default: the shape of the body sent, else extended)") });
+
+/** `?format=compact|extended` (checked by FORMAT_QUERY) wins; otherwise a write answers in the shape it was sent in. */
 function responseShape(req: Request): Shape {
   const format = searchParams(req).get("format");
   if (format === "compact" || format === "extended") return format;
-  if (format !== null) throw Errors.INVALID_PARAMETER({ detail: "format must be 'extended' or 'compact'", source: { parameter: "format" } });
   const body = req.body as unknown;
   return typeof body === "object" && body !== null && !Array.isArray(body) && isCompactSpec(body as Record<string, unknown>) ? "compact" : "extended";
 }
@@ -28,26 +32,27 @@ function render(shape: Shape, spec: EffectivePermissions) {
  */
 export function permissionRoutes(service: PermissionService): Router {
   const router = Router();
-
-  router.get("/:id/permissions", async (req, res) => {
-    const shape = responseShape(req);
-    sendJson(req, res, 200, render(shape, await service.get(serviceContext(req), req.params.id)));
-  });
-
-  router.put("/:id/permissions", async (req, res) => {
-    const shape = responseShape(req);
-    sendJson(req, res, 200, render(shape, await service.replace(serviceContext(req), req.params.id, req.body)));
-  });
-
-  router.patch("/:id/permissions", async (req, res) => {
-    const shape = responseShape(req);
-    sendJson(req, res, 200, render(shape, await service.merge(serviceContext(req), req.params.id, req.body)));
-  });
-
-  router.delete("/:id/permissions", async (req, res) => {
-    const shape = responseShape(req);
-    sendJson(req, res, 200, render(shape, await service.reset(serviceContext(req), req.params.id)));
-  });
-
+  const operations = [
+    { method: "get", summary: "The resource's perm_spec", run: (req: Request) => service.get(serviceContext(req), String(req.params.id)) },
+    { method: "put", summary: "Replace the resource's perm_spec", body: true, run: (req: Request) => service.replace(serviceContext(req), String(req.params.id), req.body) },
+    { method: "patch", summary: "Merge grants into the resource's perm_spec", body: true, run: (req: Request) => service.merge(serviceContext(req), String(req.params.id), req.body) },
+    { method: "delete", summary: "Reset the resource's perm_spec to its defaults", run: (req: Request) => service.reset(serviceContext(req), String(req.params.id)) },
+  ] as const;
+  for (const { method, summary, run, ...op } of operations) {
+    route(router, {
+      method,
+      path: "/:id/permissions",
+      summary,
+      tags: ["permissions"],
+      query: FORMAT_QUERY,
+      // The perm_spec parser checks the body with JSON pointers to each subject; the schema documents it.
+      ...("body" in op ? { body: PERM_SPEC.schema, validateBody: false } : {}),
+      responses: { 200: { description: "The perm_spec after the change", schema: PERM_SPEC }, ...jsonApiErrors(400, 403, 404) },
+      handler: async (req, res) => {
+        const shape = responseShape(req);
+        sendJson(req, res, 200, render(shape, await run(req)));
+      },
+    });
+  }
   return router;
 }

@@ -71,8 +71,10 @@ export interface AssetPlugin {
   types?: readonly AssetTypeDefinition[];
   /** Mount path of the plugin's routes inside the asset router, e.g. `/api/v4`. */
   prefix?: string;
-  /** Builds the plugin's own router (route-level middleware only). */
+  /** Builds the plugin's own router (route-level middleware only). Declare routes with `route()` so the profile's OpenAPI document has them. */
   routes?: (host: PluginHost) => Router;
+  /** Title and version of the profile's OpenAPI document (default: the plugin's name). */
+  api?: { title: string; version: string; description?: string };
   /**
    * Renders errors raised under `prefix` before the plugin's router runs
    * (bad credentials, unparsable bodies) in the profile's own shape, e.g. DRF's `{ detail }`.
@@ -103,6 +105,11 @@ export interface PluginHost {
   types: ReadonlyMap<string, AssetTypeDefinition>;
   /** Upload requests: bytes PUT to a signed, expiring URL, then completed into an upload. */
   signedUploads: SignedUploads;
+  /**
+   * The OpenAPI 3.1 document of this plugin's profile (every route under its
+   * `prefix`), as `<prefix>/openapi.json` serves it, for the request's host.
+   */
+  openApiDocument(req: Request): Record<string, unknown>;
 }
 
 /** The core's signed-URL upload mechanism, lent to profiles that speak a three-step upload (DatoCMS's). */

@@ -81,13 +81,17 @@ export function buildSortKey(options: ListOptions, fieldName: string, direction:
   return { field, direction };
 }
 
+/** Page size when an endpoint names none, and the largest one it accepts unless it says otherwise. */
+export const DEFAULT_PAGE_LIMIT = 30;
+export const MAX_PAGE_LIMIT = 500;
+
 /** Parses offset/limit, with the endpoint's default and maximum limit. */
 export function buildPage(
   options: ListOptions,
   raw: { offset?: string; limit?: string },
   names: { offset: string; limit: string },
 ): Page {
-  const maxLimit = options.maxLimit ?? 500;
+  const maxLimit = options.maxLimit ?? MAX_PAGE_LIMIT;
   const parse = (value: string | undefined, parameter: string, fallback: number) => {
     if (value === undefined || value === "") return fallback;
     if (!/^[+-]?\d+$/.test(value)) throw invalid(parameter, `'${value}' is not an integer`);
@@ -96,7 +100,7 @@ export function buildPage(
     return n;
   };
   const offset = parse(raw.offset, names.offset, 0);
-  const limit = parse(raw.limit, names.limit, options.defaultLimit ?? 30);
+  const limit = parse(raw.limit, names.limit, options.defaultLimit ?? DEFAULT_PAGE_LIMIT);
   if (limit > maxLimit) throw invalid(names.limit, `${names.limit} must be at most ${maxLimit}`);
   if (limit === 0) throw invalid(names.limit, `${names.limit} must be at least 1`);
   if (!Number.isSafeInteger(offset)) throw invalid(names.offset, `${names.offset} is too large`);

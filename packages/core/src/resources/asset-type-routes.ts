@@ -1,4 +1,6 @@
 import { Router } from "express";
+import { JSONAPI_LIST } from "../http/jsonapi-schemas.js";
+import { route } from "../http/route.js";
 import { sendJson } from "../http/send-json.js";
 import type { PluginRegistry } from "../plugins/registry.js";
 
@@ -8,17 +10,24 @@ import type { PluginRegistry } from "../plugins/registry.js";
  */
 export function assetTypeRoutes(registry: PluginRegistry): Router {
   const router = Router();
-  router.get("/", (req, res) => {
-    const data = [...registry.types.values()].map((type) => ({
-      type: "asset_type",
-      id: type.key,
-      attributes: {
-        extensions: type.accepts?.extensions ?? [],
-        mime_types: type.accepts?.mimeTypes ?? [],
-        max_upload_size: type.maxUploadSize ?? null,
-      },
-    }));
-    sendJson(req, res, 200, { data, meta: { total_count: data.length } });
+  route(router, {
+    method: "get",
+    path: "/",
+    summary: "The asset types this API accepts",
+    tags: ["asset-types"],
+    responses: { 200: { description: "Every registered type: key, accepted extensions and media types, size limit", schema: JSONAPI_LIST } },
+    handler: (req, res) => {
+      const data = [...registry.types.values()].map((type) => ({
+        type: "asset_type",
+        id: type.key,
+        attributes: {
+          extensions: type.accepts?.extensions ?? [],
+          mime_types: type.accepts?.mimeTypes ?? [],
+          max_upload_size: type.maxUploadSize ?? null,
+        },
+      }));
+      sendJson(req, res, 200, { data, meta: { total_count: data.length } });
+    },
   });
   return router;
 }

@@ -21,6 +21,7 @@ export function resourceRoutes(service: ResourceService, registry: PluginRegistr
   const shown = (record: ResourceRecord, writable = true): ShownResource => ({ record, writable });
 
   return collectionRouter<ShownResource>({
+    docs: { noun: "resource", type: [...creatableTypes], create: resourceAttributes, update: resourcePatch, tags: ["resources"] },
     render: ({ record, writable }, base) => serializeResource(record, base, writable, registry),
     list: {
       options: listOptions,

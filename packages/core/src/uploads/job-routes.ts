@@ -1,4 +1,7 @@
-import { Router, type Request } from "express";
+import { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import { JSONAPI_ITEM, jsonApiErrors } from "../http/jsonapi-schemas.js";
+import { route } from "../http/route.js";
 import { authorize } from "../access/authorize.js";
 import { Errors } from "../errors/index.js";
 import type { Job } from "../generated/prisma/client.js";
@@ -49,32 +52,50 @@ async function visibleJob(req: Request, pipeline: Pipeline, id: string): Promise
 /** `/jobs/:id` (JSON:API) and `/jobs/:id/events` (server-sent events until the job ends). */
 export function jobRoutes(pipeline: Pipeline): Router {
   const router = Router();
-  router.get("/:id", async (req, res) => {
-    const job = await visibleJob(req, pipeline, req.params.id);
-    sendJson(req, res, 200, { data: serializeJob(job, baseUrl(req)) });
+  route(router, {
+    method: "get",
+    path: "/:id",
+    summary: "A job: state, progress, error, result",
+    tags: ["jobs"],
+    responses: { 200: { description: "The job", schema: JSONAPI_ITEM }, ...jsonApiErrors(404) },
+    handler: async (req, res) => {
+      const job = await visibleJob(req, pipeline, String(req.params.id));
+      sendJson(req, res, 200, { data: serializeJob(job, baseUrl(req)) });
+    },
   });
 
-  router.get("/:id/events", async (req, res) => {
-    let job = await visibleJob(req, pipeline, req.params.id);
-    res.status(200).set({ "Content-Type": "text/event-stream", "Cache-Control": "no-cache", Connection: "keep-alive", "X-Accel-Buffering": "no" });
-    res.flushHeaders();
-    let closed = false;
-    req.once("close", () => (closed = true));
-    let last = "";
-    for (;;) {
-      const attributes = serializeJob(job, baseUrl(req)).attributes;
-      const snapshot = JSON.stringify({ id: job.id, ...attributes });
-      if (snapshot !== last) {
-        res.write(`event: ${FINAL.has(job.state) ? job.state : "progress"}\nid: ${job.updated_at.getTime()}\ndata: ${snapshot}\n\n`);
-        last = snapshot;
-      }
-      if (FINAL.has(job.state) || closed) break;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      job = (await pipeline.ingest.job(job.id)) ?? job;
-    }
-    res.end();
+  route(router, {
+    method: "get",
+    path: "/:id/events",
+    summary: "A job's progress as server-sent events, until it ends",
+    description: "Events `progress`, then `succeeded` or `failed`; each `data` is the job's attributes with its id, as JSON.",
+    tags: ["jobs"],
+    responses: { 200: { description: "An event stream", contentType: "text/event-stream", schema: z.string() }, ...jsonApiErrors(404) },
+    handler: (req, res) => streamJob(req, res, pipeline),
   });
   return router;
+}
+
+/** Writes the job's state whenever it changes (the database is polled: it is the truth for every backend). */
+async function streamJob(req: Request, res: Response, pipeline: Pipeline): Promise<void> {
+  let job = await visibleJob(req, pipeline, String(req.params.id));
+  res.status(200).set({ "Content-Type": "text/event-stream", "Cache-Control": "no-cache", Connection: "keep-alive", "X-Accel-Buffering": "no" });
+  res.flushHeaders();
+  let closed = false;
+  req.once("close", () => (closed = true));
+  let last = "";
+  for (;;) {
+    const attributes = serializeJob(job, baseUrl(req)).attributes;
+    const snapshot = JSON.stringify({ id: job.id, ...attributes });
+    if (snapshot !== last) {
+      res.write(`event: ${FINAL.has(job.state) ? job.state : "progress"}\nid: ${job.updated_at.getTime()}\ndata: ${snapshot}\n\n`);
+      last = snapshot;
+    }
+    if (FINAL.has(job.state) || closed) break;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    job = (await pipeline.ingest.job(job.id)) ?? job;
+  }
+  res.end();
 }
 
 /** DatoCMS's `GET /job-results/:id`: 404 until the job is done, then `job_result` with the upload as payload. */

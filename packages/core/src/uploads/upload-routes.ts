@@ -8,6 +8,7 @@ import { collectionRouter } from "../http/collection-router.js";
 /** `/uploads` reads: newest first unless `order_by` says otherwise. */
 export function uploadReadRoutes(service: UploadService, listOptions: ListOptions, fieldPolicy?: FieldReadPolicy): Router {
   return collectionRouter({
+    docs: { noun: "upload", tags: ["uploads"] },
     render: serializeUpload,
     list: { options: listOptions, fieldPolicy, run: (ctx, query) => service.list(ctx, query) },
     get: (ctx, id) => service.get(ctx, id),
