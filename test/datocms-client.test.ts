@@ -14,7 +14,17 @@ import { identify, md5sum, plainFile, solidImage } from "./helpers/datocms.js";
  * declarations reference the DOM library (`/// <reference lib="dom" />`), which would change the
  * global types of the whole typecheck. */
 interface Upload { id: string; size: number; width: number | null; height: number | null; [attribute: string]: unknown }
+interface Collection { id: string; label: string; position: number; parent: { type: string; id: string } | null; children: { type: string; id: string }[] }
 interface Client {
+  uploadCollections: {
+    create(body: { label: string; position?: number; parent?: { type: "upload_collection"; id: string } | null }): Promise<Collection>;
+    update(id: string, body: { label?: string; position?: number; parent?: { type: "upload_collection"; id: string } | null }): Promise<Collection>;
+    list(query?: Record<string, unknown>): Promise<Collection[]>;
+    find(id: string): Promise<Collection>;
+    destroy(id: string): Promise<Collection>;
+  };
+  uploadTags: { list(query?: Record<string, unknown>): Promise<{ id: string; name: string }[]> };
+  uploadSmartTags: { list(query?: Record<string, unknown>): Promise<{ id: string; name: string }[]> };
   uploads: {
     createFromLocalFile(body: Record<string, unknown>): Promise<Upload>;
     find(id: string): Promise<Upload>;
@@ -86,6 +96,32 @@ describe("@datocms/cma-client-node against /datocms", () => {
     const seen: string[] = [];
     for await (const upload of client.uploads.listPagedIterator({}, { perPage: 1 })) seen.push(upload.id);
     expect(seen.sort()).toEqual([created.png!.id, created.jpeg!.id, created.pdf!.id].sort());
+  });
+
+  it("drives upload collections: create a tree, upload into it, move, list by collection, destroy", async () => {
+    const root = await client.uploadCollections.create({ label: "Library" });
+    const shelf = await client.uploadCollections.create({ label: "Shelf", parent: { type: "upload_collection", id: root.id } });
+    const first = await client.uploadCollections.create({ label: "First", parent: { type: "upload_collection", id: root.id }, position: 1 });
+    expect(await client.uploadCollections.find(root.id)).toMatchObject({ label: "Library", parent: null, children: [first, shelf].map((c) => ({ type: "upload_collection", id: c.id })) });
+    const inShelf = await client.uploads.createFromLocalFile({ localPath: files.png, upload_collection: { type: "upload_collection", id: shelf.id } });
+    expect(inShelf.upload_collection).toEqual({ type: "upload_collection", id: shelf.id });
+    const listed = await client.uploads.list({ filter: { fields: { upload_collection: { eq: shelf.id } } } });
+    expect(listed.map((u) => u.id)).toEqual([inShelf.id]);
+    const moved = await client.uploadCollections.update(shelf.id, { position: 1, label: "Top shelf" });
+    expect(moved).toMatchObject({ label: "Top shelf", position: 1 });
+    expect((await client.uploadCollections.find(first.id)).position).toBe(2);
+    expect((await client.uploadCollections.list()).map((c) => c.id).sort()).toEqual([root.id, shelf.id, first.id].sort());
+    const destroyed = await client.uploadCollections.destroy(root.id);
+    expect(destroyed.id).toBe(root.id);
+    expect(await client.uploadCollections.list()).toEqual([]);
+    expect((await client.uploads.find(inShelf.id)).upload_collection).toBeNull();
+    await client.uploads.destroy(inShelf.id);
+  }, 60_000);
+
+  it("lists upload tags (filter[query]) and the empty smart tags", async () => {
+    expect((await client.uploadTags.list()).map((t) => t.name)).toEqual(["cats"]);
+    expect(await client.uploadTags.list({ filter: { query: "dog" } })).toEqual([]);
+    expect(await client.uploadSmartTags.list()).toEqual([]);
   });
 
   it("destroys an upload, answering it, after which it is a NOT_FOUND", async () => {

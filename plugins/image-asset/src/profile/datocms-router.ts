@@ -2,7 +2,11 @@ import { Router, type RequestHandler } from "express";
 import { createErrorHandler, Errors, type PluginHost } from "@assets/core";
 import { datocmsErrorHandlers, DatocmsErrors, renderDatocmsError } from "./datocms-errors.js";
 import { JobResultService } from "./job-result-service.js";
+import { uploadCollectionRoutes } from "./upload-collection-routes.js";
+import { UploadCollectionService } from "./upload-collection-service.js";
 import { uploadReadRoutes } from "./upload-routes.js";
+import { uploadTagRoutes } from "./upload-tag-routes.js";
+import { UploadTagService } from "./upload-tag-service.js";
 import { uploadWriteRoutes } from "./upload-write-routes.js";
 import { DatocmsUploadService } from "./upload-service.js";
 
@@ -37,6 +41,8 @@ export function datocmsRouter(host: PluginHost, options: DatocmsProfileOptions, 
   router.use(apiVersion);
   router.use(uploadWriteRoutes(host.signedUploads, uploads, new JobResultService(host.uploads, uploads), options));
   router.use("/uploads", uploadReadRoutes(uploads, options));
+  router.use("/upload-collections", uploadCollectionRoutes(new UploadCollectionService()));
+  router.use(uploadTagRoutes(new UploadTagService()));
   router.use(notFound);
   router.use(datocmsErrorHandlers(host.log));
   return router;
