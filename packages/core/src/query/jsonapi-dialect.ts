@@ -11,8 +11,9 @@ import { and, type FilterNode, type ListQuery, type Operator, type SortKey } fro
  * `page[offset]`, `page[limit]`.
  */
 
-const FIELD_KEY = /^filter\[fields\]\[([^\]]+)\](?:\[([a-z_]+)\])?(?:\[([a-z_]*)\])?$/;
-const ALIASES: Record<string, Operator> = { any_in: "in", not_eq: "neq" };
+const FIELD_KEY = /^filter\[fields\]\[([^\]]+)\](?:\[([A-Za-z_]+)\])?(?:\[([a-z_]*)\])?$/;
+/** Operator names of this dialect that the canonical table spells otherwise: DatoCMS's camelCase ones among them. */
+const ALIASES: Record<string, Operator> = { any_in: "in", not_eq: "neq", anyIn: "in", notIn: "not_in", allIn: "all_in", notMatches: "not_matches" };
 // String operators that are case-insensitive in this dialect (DatoCMS's text filters are).
 const INSENSITIVE: ReadonlySet<Operator> = new Set(["contains", "starts_with", "ends_with"]);
 
@@ -45,7 +46,7 @@ function collectFieldConditions(params: URLSearchParams): Map<string, PendingCon
     const op = parseOperator(rawOp, key);
     const id = `${field}\u0000${op}`;
     const entry = pending.get(id) ?? { field, op, parameter: `filter[fields][${field}][${rawOp ?? "eq"}]`, values: [], pattern: {} };
-    if (op === "matches") {
+    if (operatorSpec(op).operand === "pattern") {
       if (!sub) entry.pattern.pattern = value;
       else if (["pattern", "case_sensitive", "regexp"].includes(sub)) entry.pattern[sub] = value;
       else throw invalid(key, `Unknown matches option '${sub}'; allowed: pattern, case_sensitive, regexp`);
@@ -60,13 +61,13 @@ function collectFieldConditions(params: URLSearchParams): Map<string, PendingCon
 }
 
 function toCondition(options: ListOptions, entry: PendingCondition): FilterNode {
-  if (entry.op === "matches") {
+  if (operatorSpec(entry.op).operand === "pattern") {
     const { pattern = "", case_sensitive = "false", regexp = "false" } = entry.pattern;
     if (parseBooleanFlag(regexp, `${entry.parameter}[regexp]`)) {
       throw invalid(`${entry.parameter}[regexp]`, "Regular-expression matching is not supported; use a plain pattern");
     }
     const caseSensitive = parseBooleanFlag(case_sensitive, `${entry.parameter}[case_sensitive]`);
-    return buildCondition(options, entry.field, "matches", { pattern, caseSensitive }, entry.parameter);
+    return buildCondition(options, entry.field, entry.op, { pattern, caseSensitive }, entry.parameter);
   }
   const list = operatorSpec(entry.op).operand === "list";
   if (!list && entry.values.length > 1) throw invalid(entry.parameter, `'${entry.op}' takes a single value`);

@@ -57,6 +57,11 @@ function exists(spec: FieldSpec, condition: Condition): PrismaWhere {
   return present ? nest(spec, { not: null }) : nest(spec, { equals: null });
 }
 
+function matches(spec: FieldSpec, condition: Condition): PrismaWhere {
+  const { pattern, caseSensitive } = condition.value as MatchPattern;
+  return nest(spec, { contains: likeLiteral(pattern), ...(caseSensitive ? {} : { mode: "insensitive" }) });
+}
+
 /** Every canonical operator, in the order error messages list them. */
 export const OPERATORS = {
   eq: {
@@ -86,14 +91,9 @@ export const OPERATORS = {
   contains: { operand: "value", types: ["string", "string[]"], scalar: like("contains"), array: (spec, c) => nest(spec, { has: c.value }) },
   starts_with: { operand: "value", types: ["string"], scalar: like("startsWith") },
   ends_with: { operand: "value", types: ["string"], scalar: like("endsWith") },
-  matches: {
-    operand: "pattern",
-    types: ["string"],
-    scalar: (spec, c) => {
-      const { pattern, caseSensitive } = c.value as MatchPattern;
-      return nest(spec, { contains: likeLiteral(pattern), ...(caseSensitive ? {} : { mode: "insensitive" }) });
-    },
-  },
+  matches: { operand: "pattern", types: ["string"], scalar: matches },
+  // NOT around the whole path: through a relation, "no related row matches" (a row without one included).
+  not_matches: { operand: "pattern", types: ["string"], scalar: (spec, c) => orNull(spec, { NOT: matches(spec, c) }) },
   all_in: { operand: "list", types: ["string[]"], array: (spec, c) => nest(spec, { hasEvery: c.value }) },
 } as const satisfies Record<string, OperatorSpec>;
 

@@ -7,6 +7,7 @@
 import { type CommitHook, type Prisma, type Upload, UnrecoverableError, sanitizeFilename } from "@assets/core";
 import { clientMetadata, type ClientMetadata } from "../model/client-metadata.js";
 import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
+import { uploadTypeOf } from "../model/upload-type.js";
 import { IMAGE_ANALYSIS, type ImageAnalysisResult } from "./image-processor.js";
 
 type Tx = Prisma.TransactionClient;
@@ -38,13 +39,13 @@ function fileColumns(upload: Upload, result: ImageAnalysisResult) {
   };
   if (!result.is_image) {
     return {
-      ...common, is_image: false, format: extensionOf(filename), mime_type: upload.mime_type, width: null, height: null,
+      ...common, is_image: false, type: uploadTypeOf(upload.mime_type), format: extensionOf(filename), mime_type: upload.mime_type, width: null, height: null,
       frame_count: null, has_alpha: false, resolution: null, orientation: null, blurhash: null, thumbhash: null,
       colors: [], exif_info: {}, thumbnail_key: null,
     };
   }
   return {
-    ...common, is_image: true, format: result.format, mime_type: result.mime_type, width: result.width, height: result.height,
+    ...common, is_image: true, type: uploadTypeOf(result.mime_type), format: result.format, mime_type: result.mime_type, width: result.width, height: result.height,
     frame_count: result.frame_count, has_alpha: result.has_alpha, resolution: result.resolution, orientation: result.orientation,
     blurhash: result.blurhash, thumbhash: result.thumbhash, colors: result.colors as unknown as Prisma.InputJsonValue,
     exif_info: result.exif_info as Prisma.InputJsonValue, thumbnail_key: result.thumbnail.key,

@@ -1,4 +1,5 @@
 import type { FieldCatalog, FieldSpec, FieldType } from "@assets/core";
+import { UPLOAD_TYPES } from "../model/upload-type.js";
 
 const asset = (column: string, type: FieldType, extra: Partial<FieldSpec> = {}): FieldSpec => ({ type, path: ["image_asset", column], sortable: false, ...extra });
 const sortable = { sortable: true } as const;
@@ -12,6 +13,7 @@ export const DATOCMS_UPLOAD_FIELDS: FieldCatalog = {
   id: { type: "integer", path: ["id"] },
   _created_at: { type: "datetime", path: ["created_at"] },
   _updated_at: { type: "datetime", path: ["updated_at"] },
+  type: asset("type", "enum", { values: UPLOAD_TYPES }),
   tags: { type: "string[]", path: ["tags"] },
   smart_tags: asset("smart_tags", "string[]"),
   size: asset("size", "bigint", sortable),

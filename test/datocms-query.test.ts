@@ -1,0 +1,152 @@
+/**
+ * `GET /datocms/uploads`'s query language (filter[fields] with DatoCMS's operators, filter[query],
+ * locale, order_by), through the core's query engine. Every expectation comes from the files made
+ * here: which asset has which type, tags, texts and pixel size is known by construction, and sizes
+ * are what stat(1) reports.
+ */
+import { stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Express } from "express";
+import request from "supertest";
+import type { Database } from "@assets/core";
+import { imageAssetPlugin } from "@assets/image-asset";
+import { createTestApp, userWithKey } from "./helpers/app.js";
+import { ingestAsset, plainFile, solidImage } from "./helpers/datocms.js";
+
+type Auth = Record<string, string>;
+
+/** What each asset is made of: the truth the filters are checked against. */
+interface Made {
+  file: string;
+  type: string;
+  fields?: Record<string, string>;
+}
+
+let db: Database;
+let app: Express;
+let dir: string;
+let owner: Auth;
+const made: Record<string, Made> = {};
+const ids: Record<string, string> = {};
+const sizes: Record<string, number> = {};
+
+const ASSET_NAMES = ["icon", "tall", "square", "wide", "pdf", "zip", "csv", "mp3"] as const;
+type Name = (typeof ASSET_NAMES)[number];
+
+beforeAll(async () => {
+  ({ db, app } = await createTestApp({ plugins: [imageAssetPlugin()] }));
+  dir = await mkdtemp(join(tmpdir(), "datocms-query-"));
+  ({ auth: owner } = await userWithKey(db, "owner"));
+  const metadata = (value: unknown) => JSON.stringify(value);
+  made.icon = {
+    file: await solidImage(dir, "red-cat.png", 50, 40),
+    type: "image",
+    fields: {
+      author: "Ada Lovelace", notes: "Nyan the cat", tags: "cats,red",
+      default_field_metadata: metadata({ en: { alt: "A red cat", title: "Cat" }, it: { alt: "Un gatto rosso", title: "Gatto" } }),
+    },
+  };
+  made.tall = { file: await solidImage(dir, "tall.jpg", 300, 400, "jpeg"), type: "image", fields: { copyright: "2020 DatoCMS", tags: "cats", default_field_metadata: metadata({ en: { alt: "Tall tower" } }) } };
+  made.square = { file: await solidImage(dir, "square.png", 1500, 1500), type: "image", fields: { notes: "ABC-123 (draft)", tags: "dogs" } };
+  made.wide = { file: await solidImage(dir, "wide.jpg", 2100, 300, "jpeg"), type: "image" };
+  made.pdf = { file: await plainFile(dir, "manual.pdf"), type: "pdfdocument", fields: { author: "Grace Hopper" } };
+  made.zip = { file: await plainFile(dir, "bundle.zip", "not really a zip archive, but declared as one\n"), type: "archive" };
+  made.csv = { file: await plainFile(dir, "sheet.csv", "a,b\n1,2\n3,4\n"), type: "spreadsheet" };
+  made.mp3 = { file: await plainFile(dir, "song.mp3", "ID3 not really audio\n"), type: "audio" };
+  for (const name of ASSET_NAMES) {
+    ids[name] = String(await ingestAsset(app, db, owner, made[name]!.file, made[name]!.fields));
+    sizes[name] = (await stat(made[name]!.file)).size;
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await db?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const get = (query: string) => request(app).get(`/datocms/uploads?${query}`).set(owner).set("X-Api-Version", "3");
+
+/** The names of the assets a query answers, in the order answered. */
+async function names(query: string): Promise<string[]> {
+  const res = await get(`${query}${query ? "&" : ""}page[limit]=500`);
+  if (res.status !== 200) throw new Error(`${query} answered ${res.status}: ${res.text}`);
+  const byId = new Map(Object.entries(ids).map(([name, id]) => [id, name]));
+  return (res.body.data as { id: string }[]).map((u) => byId.get(u.id) ?? `?${u.id}`);
+}
+
+/** The same, as a set (sorted), for filters whose order is not the point. */
+async function matching(query: string): Promise<string[]> {
+  return (await names(query)).sort();
+}
+
+const where = (test: (name: Name) => boolean): string[] => ASSET_NAMES.filter(test).sort();
+
+describe("filter[fields][type]", () => {
+  it.each([
+    ["eq", "image", (n: Name) => made[n]!.type === "image"],
+    ["neq", "image", (n: Name) => made[n]!.type !== "image"],
+    ["in", "pdfdocument,archive", (n: Name) => ["pdfdocument", "archive"].includes(made[n]!.type)],
+    ["notIn", "image,audio", (n: Name) => !["image", "audio"].includes(made[n]!.type)],
+  ])("%s %s", async (op, value, test) => {
+    expect(await matching(`filter[fields][type][${op}]=${value}`)).toEqual(where(test));
+  });
+
+  it("refuses a type DatoCMS does not have, naming the parameter", async () => {
+    const res = await get("filter[fields][type][eq]=picture");
+    expect(res.status).toBe(422);
+    expect(res.body.data[0].attributes).toMatchObject({ code: "INVALID_FILTER_FIELDS_PARAM", details: expect.objectContaining({ parameter: "filter[fields][type][eq]" }) });
+  });
+});
+
+describe("filter[fields][tags] and [smart_tags]", () => {
+  const tags: Partial<Record<Name, string[]>> = { icon: ["cats", "red"], tall: ["cats"], square: ["dogs"] };
+  const has = (n: Name, tag: string) => (tags[n] ?? []).includes(tag);
+  it.each([
+    ["contains", "cats", (n: Name) => has(n, "cats")],
+    ["anyIn", "red,dogs", (n: Name) => has(n, "red") || has(n, "dogs")],
+    ["allIn", "cats,red", (n: Name) => has(n, "cats") && has(n, "red")],
+    ["notIn", "cats", (n: Name) => !has(n, "cats")],
+  ])("tags %s %s", async (op, value, test) => {
+    expect(await matching(`filter[fields][tags][${op}]=${value}`)).toEqual(where(test));
+  });
+
+  it("smart_tags, empty here (no tagging model), match nothing and exclude nothing", async () => {
+    expect(await matching("filter[fields][smart_tags][contains]=cat")).toEqual([]);
+    expect(await matching("filter[fields][smart_tags][notIn]=cat")).toEqual(where(() => true));
+  });
+});
+
+describe("text fields: exists, matches, notMatches", () => {
+  const text = (n: Name, field: string) => made[n]!.fields?.[field];
+  it.each([
+    ["author", "true", (n: Name) => text(n, "author") !== undefined],
+    ["author", "false", (n: Name) => text(n, "author") === undefined],
+    ["copyright", "true", (n: Name) => text(n, "copyright") !== undefined],
+    ["notes", "false", (n: Name) => text(n, "notes") === undefined],
+  ])("%s exists=%s", async (field, flag, test) => {
+    expect(await matching(`filter[fields][${field}][exists]=${flag}`)).toEqual(where(test));
+  });
+
+  it("matches a substring case-insensitively unless case_sensitive is true", async () => {
+    expect(await matching("filter[fields][notes][matches][pattern]=THE CAT")).toEqual(["icon"]);
+    expect(await matching("filter[fields][notes][matches][pattern]=THE CAT&filter[fields][notes][matches][case_sensitive]=true")).toEqual([]);
+    expect(await matching("filter[fields][notes][matches][pattern]=the cat&filter[fields][notes][matches][case_sensitive]=true")).toEqual(["icon"]);
+    // Not a LIKE wildcard: `(` and `%` are themselves.
+    expect(await matching("filter[fields][notes][matches][pattern]=(draft)")).toEqual(["square"]);
+    expect(await matching("filter[fields][author][matches][pattern]=%")).toEqual([]);
+  });
+
+  it("notMatches keeps every asset whose text does not match, those without one included", async () => {
+    expect(await matching("filter[fields][author][notMatches][pattern]=ada")).toEqual(where((n) => !(text(n, "author") ?? "").toLowerCase().includes("ada")));
+    expect(await matching("filter[fields][notes][notMatches][pattern]=cat&filter[fields][type][eq]=image")).toEqual(["square", "tall", "wide"]);
+  });
+});
+
+describe("order_by", () => {
+  it("sorts by size both ways, equal to stat's sizes", async () => {
+    const bySize = [...ASSET_NAMES].sort((a, b) => sizes[a]! - sizes[b]! || Number(ids[a]) - Number(ids[b]));
+    expect(await names("order_by=size_ASC")).toEqual(bySize);
+  });
+});
