@@ -101,6 +101,13 @@ const NOT_YET_DECLARED = new Set<string>([
   "DELETE /datocms/uploads/{id}",
   "GET /datocms/uploads",
   "GET /datocms/uploads/{id}",
+  "GET /datocms/upload-collections",
+  "POST /datocms/upload-collections",
+  "GET /datocms/upload-collections/{id}",
+  "PUT /datocms/upload-collections/{id}",
+  "DELETE /datocms/upload-collections/{id}",
+  "GET /datocms/upload-tags",
+  "GET /datocms/upload-smart-tags",
   "GET /list-uploads-api",
   "ALL /list-uploads-api",
 ]);
