@@ -48,6 +48,7 @@ export function rasterSourcePlugin(options: RasterSourcePluginOptions = {}) {
       },
     ],
     routes: (host) => lizardRouter(host, [rasterDataRoutes(host)]),
+    api: { title: "Lizard API v4", version: "4", description: "Lizard's raster sources, rasters and tasks over the asset pipeline, in Django REST framework's shapes." },
     renderError: renderDrfError,
   });
 }

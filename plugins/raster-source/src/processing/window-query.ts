@@ -1,4 +1,5 @@
 /** Query parameters of `GET /rastersources/{uuid}/data/`, validated into a typed request. */
+import type { ParameterSpec } from "@assets/core";
 import type { ColormapName } from "@assets/geotiff";
 import { fieldError } from "./field-error.js";
 import { parseIsoTimestamp } from "./timestamps.js";
@@ -64,6 +65,20 @@ function parseFormat(params: URLSearchParams, accept: string | undefined): Windo
   if (format !== null && format !== "") throw fieldError("format", `"${format}" is not a valid choice (json, png, octet-stream).`);
   return accept?.includes("application/octet-stream") ? "octet-stream" : "json";
 }
+
+/** What `parseWindowQuery` reads, for the OpenAPI document (kept beside the parser it describes). */
+export const WINDOW_PARAMETERS: readonly ParameterSpec[] = [
+  { name: "bbox", in: "query", required: true, description: "west,south,east,north in `projection`.", schema: { type: "string" } },
+  { name: "width", in: "query", description: `Pixels; default ${DEFAULT_SIZE} along the longer side, the other from the bbox's aspect.`, schema: { type: "integer", minimum: 1 } },
+  { name: "height", in: "query", schema: { type: "integer", minimum: 1 } },
+  { name: "projection", in: "query", description: "EPSG code of bbox and output grid.", schema: { type: "string", default: "EPSG:4326" } },
+  { name: "time", in: "query", description: "ISO 8601 date-time: the nearest step of a temporal source (default the latest).", schema: { type: "string", format: "date-time" } },
+  { name: "band", in: "query", schema: { type: "integer", minimum: 1, default: 1 } },
+  { name: "format", in: "query", description: "Default: float32 bytes when Accept asks application/octet-stream, else JSON.", schema: { type: "string", enum: ["json", "png", "octet-stream", "float32"] } },
+  { name: "colormap", in: "query", description: "PNG colour map.", schema: { type: "string", enum: [...COLORMAPS], default: "viridis" } },
+  { name: "min", in: "query", description: "PNG colour map's low end (default the window's minimum).", schema: { type: "number" } },
+  { name: "max", in: "query", description: "PNG colour map's high end (default the window's maximum).", schema: { type: "number" } },
+];
 
 /**
  * Validates the query. width/height default to 256 along the longer bbox side and keep the

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, schemaComponent, type ListOptions, type ParameterSpec, type ResponseSpec, type SchemaComponent } from "@assets/core";
+import type { DjangoListOptions } from "./django-dialect.js";
+
+/** `{ detail }` or field-keyed lists, as `renderDrfError` writes them. */
+export const DRF_ERROR = schemaComponent(
+  "DrfError",
+  z.union([z.object({ detail: z.string() }), z.record(z.string(), z.array(z.string())).describe("Field-keyed validation errors")]),
+);
+
+/** The error answers of a DRF-shaped route, by status. */
+export function drfErrors(...statuses: number[]): Record<number, ResponseSpec> {
+  const descriptions: Record<number, string> = {
+    400: "Invalid fields or parameters (field-keyed lists)",
+    401: "Authentication credentials were not provided",
+    403: "Not allowed",
+    404: "Not found, or not visible to the caller",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Too large",
+  };
+  return Object.fromEntries(statuses.map((status) => [status, { description: descriptions[status] ?? "Error", schema: DRF_ERROR }]));
+}
+
+/** A row of a DRF-shaped answer, described as an open object: its serializer renders it, not a zod schema. */
+export const DRF_OBJECT = z.looseObject({});
+
+/** DRF's `PageNumberPagination` envelope around rows of `item`, named `name` in the document. */
+export function drfPageSchema(name: string, item: z.ZodType = DRF_OBJECT): SchemaComponent {
+  return schemaComponent(
+    name,
+    z.object({ count: z.number().int(), next: z.string().nullable(), previous: z.string().nullable(), results: z.array(item) }),
+  );
+}
+
+/** `page` and `page_size` as `parseDjangoPage` reads them, with the endpoint's limits. */
+export function drfPageParameters(options: ListOptions): ParameterSpec[] {
+  const max = options.maxLimit ?? MAX_PAGE_LIMIT;
+  return [
+    { name: "page", in: "query", description: "1-based page number, or `last`.", schema: { type: "string", default: "1" } },
+    { name: "page_size", in: "query", description: `Rows per page (above ${max} is clamped).`, schema: { type: "integer", minimum: 1, default: Math.min(options.defaultLimit ?? DEFAULT_PAGE_LIMIT, max) } },
+  ];
+}
+
+/**
+ * The query parameters `parseDjangoQuery` reads for one endpoint, from its
+ * filter declarations: each filter with its lookups (`name__icontains`),
+ * `ordering` over the declared names, the search parameter, `page`, `page_size`.
+ */
+export function djangoListParameters(options: DjangoListOptions): ParameterSpec[] {
+  const filters: ParameterSpec[] = Object.entries(options.filters).map(([name, filter]) => {
+    const type = options.fields[filter.field]?.type;
+    const lookups = filter.lookups.filter((lookup) => lookup !== (filter.default ?? "exact"));
+    return {
+      name,
+      in: "query",
+      description: `${filter.field}${type ? ` (${type})` : ""}, lookup ${filter.default ?? "exact"}${lookups.length ? `; also ${lookups.map((lookup) => `${name}__${lookup}`).join(", ")}` : ""}.`,
+      schema: { type: "string" },
+    };
+  });
+  const ordering = Object.keys(options.ordering ?? {});
+  return [
+    ...filters,
+    ...(options.searchParam ? [{ name: options.searchParam, in: "query" as const, description: "Free-text search.", schema: { type: "string" } }] : []),
+    ...(ordering.length ? [{ name: "ordering", in: "query" as const, description: `Comma-separated, \`-\` for descending: ${ordering.join(", ")}.`, schema: { type: "string" } }] : []),
+    ...drfPageParameters(options),
+  ];
+}
+
