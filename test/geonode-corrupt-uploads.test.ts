@@ -4,6 +4,7 @@ import type { Express } from "express";
 import request from "supertest";
 import type { Database, Pipeline } from "@assets/core";
 import { datasetPlugin } from "@assets/dataset";
+import { rasterSourcePlugin } from "@assets/raster-source";
 import { polygonCollection, tempDir, writeJson } from "../plugins/dataset/src/__tests__/fixtures.js";
 import { ogr2ogr } from "../plugins/dataset/src/__tests__/ogr.js";
 import { writeZeroBomb, writeZip } from "../plugins/dataset/src/__tests__/zips.js";
@@ -47,7 +48,7 @@ describe("GeoNode upload of corrupt files: failed with a reason, nothing left be
   let auth: Record<string, string>;
 
   beforeAll(async () => {
-    ({ db, app, pipeline } = await createTestApp({ plugins: [datasetPlugin()] }));
+    ({ db, app, pipeline } = await createTestApp({ plugins: [rasterSourcePlugin(), datasetPlugin()] }));
     ({ auth } = await userWithKey(db, "uploader"));
   });
   afterAll(async () => {

@@ -2,6 +2,7 @@ import type { Express } from "express";
 import request from "supertest";
 import type { Database, Pipeline } from "@assets/core";
 import { datasetPlugin } from "@assets/dataset";
+import { rasterSourcePlugin } from "@assets/raster-source";
 import { createTestApp, userWithKey } from "./helpers/app.js";
 import { notesPlugin } from "./helpers/pipeline.js";
 
@@ -14,7 +15,7 @@ describe("GeoNode profile: upload limits under /api/v2", () => {
   let auth: Record<string, string>;
 
   beforeAll(async () => {
-    ({ db, app, pipeline } = await createTestApp({ plugins: [notesPlugin, datasetPlugin()], pipeline: { limits: { maxUploadSize: 3 * 1024 ** 3, maxParallelUploads: 7 } } }));
+    ({ db, app, pipeline } = await createTestApp({ plugins: [notesPlugin, rasterSourcePlugin(), datasetPlugin()], pipeline: { limits: { maxUploadSize: 3 * 1024 ** 3, maxParallelUploads: 7 } } }));
     ({ auth } = await userWithKey(db, "uploader"));
   });
   afterAll(async () => {

@@ -2,6 +2,7 @@ import request from "supertest";
 import type { Express } from "express";
 import type { Database } from "@assets/core";
 import { datasetPlugin } from "@assets/dataset";
+import { rasterSourcePlugin } from "@assets/raster-source";
 import { createTestApp, userWithKey } from "./helpers/app.js";
 
 /**
@@ -27,7 +28,7 @@ describe("GeoNode API v2: resource actions", () => {
   };
 
   beforeAll(async () => {
-    ({ db, app } = await createTestApp({ mount: "/cms", plugins: [datasetPlugin()] }));
+    ({ db, app } = await createTestApp({ mount: "/cms", plugins: [rasterSourcePlugin(), datasetPlugin()] }));
     ({ auth: ada, user: { id: adaId } } = await userWithKey(db, "ada"));
     ({ auth: bob, user: { id: bobId } } = await userWithKey(db, "bob"));
     const seed: [string, "dataset" | "document" | "raster_source", "Public" | "Private" | "Hidden", number][] = [

@@ -2,6 +2,7 @@ import request from "supertest";
 import type { Express } from "express";
 import type { Database } from "@assets/core";
 import { datasetPlugin } from "@assets/dataset";
+import { rasterSourcePlugin } from "@assets/raster-source";
 import { createTestApp, userWithKey } from "./helpers/app.js";
 
 /**
@@ -29,7 +30,7 @@ describe("GeoNode API v2: resources", () => {
   const titles = (body: Record<string, unknown>, key = "resources") => (body[key] as { title: string }[]).map((r) => r.title);
 
   beforeAll(async () => {
-    ({ db, app } = await createTestApp({ mount: "/cms", plugins: [datasetPlugin()] }));
+    ({ db, app } = await createTestApp({ mount: "/cms", plugins: [rasterSourcePlugin(), datasetPlugin()] }));
     const { user: adaUser, auth: adaAuth } = await userWithKey(db, "ada");
     const { user: bobUser, auth: bobAuth } = await userWithKey(db, "bob");
     ada = adaAuth;

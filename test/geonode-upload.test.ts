@@ -4,6 +4,7 @@ import type { Express } from "express";
 import request from "supertest";
 import type { Database, Pipeline } from "@assets/core";
 import { datasetPlugin } from "@assets/dataset";
+import { rasterSourcePlugin } from "@assets/raster-source";
 import { polygonCollection, tempDir, writeJson } from "../plugins/dataset/src/__tests__/fixtures.js";
 import { expectClose, geoJsonTypeName, ogr2ogr, ogrFieldStats, ogrinfoSummary } from "../plugins/dataset/src/__tests__/ogr.js";
 import { createTestApp, userWithKey } from "./helpers/app.js";
@@ -31,7 +32,7 @@ describe("GeoNode upload: POST /api/v2/uploads/upload and execution requests, as
   let stranger: Record<string, string>;
 
   beforeAll(async () => {
-    ({ db, app, pipeline } = await createTestApp({ plugins: [datasetPlugin()] }));
+    ({ db, app, pipeline } = await createTestApp({ plugins: [rasterSourcePlugin(), datasetPlugin()] }));
     ({ auth } = await userWithKey(db, "qgis-user"));
     ({ auth: stranger } = await userWithKey(db, "stranger"));
   });

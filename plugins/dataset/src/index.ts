@@ -1,7 +1,9 @@
 export { datasetPlugin, type DatasetPluginOptions } from "./dataset-plugin.js";
 export { GEONODE_PREFIX, geonodeUrls, type GeonodeUrls } from "./api/geonode-urls.js";
 export { DATASET_FIELDS } from "./model/dataset-fields.js";
-export { DATASET_SUBTYPES, DATASET_TYPE, DATE_TYPES, DOCUMENT_TYPE, type DatasetSubtype } from "./model/dataset-type.js";
+export { DATASET_SUBTYPES, DATASET_TYPE, DATE_TYPES, DOCUMENT_TYPE, RASTER_DATASET_TYPE, type DatasetSubtype } from "./model/dataset-type.js";
+export { RASTER_ATTRIBUTE_TYPE, bandName, commitRasterDatasetUpload, rasterColumns } from "./processing/commit-raster.js";
+export { RASTER_THUMBNAIL_SIZE, RASTER_THUMBNAIL_STEP, rasterThumbnailProcessor, thumbnailSize } from "./processing/raster-thumbnail.js";
 export { xsdType } from "./model/attribute-types.js";
 export { executionStatus, renderExecutionRequest, type ExecutionRequestBody, type ExecutionStatus } from "./api/execution-request.js";
 export { geonodeErrorCode, renderGeonodeError } from "./api/geonode-errors.js";

@@ -11,6 +11,9 @@ import { commitRasterUpload } from "./processing/commit.js";
 import { rasterDataRoutes } from "./processing/data-routes.js";
 import { rasterProcessors, type RasterProcessorOptions } from "./processing/processors.js";
 
+/** The plugin's name, for `dependsOn` of plugins built on it. */
+export const RASTER_SOURCE_PLUGIN = "raster-source";
+
 /** Options of {@link rasterSourcePlugin}. */
 export interface RasterSourcePluginOptions extends RasterProcessorOptions {
   /**
@@ -29,7 +32,7 @@ const DEFAULT_TIME_LIMIT_MS = 10 * 60_000;
  */
 export function rasterSourcePlugin(options: RasterSourcePluginOptions = {}) {
   return definePlugin({
-    name: "raster-source",
+    name: RASTER_SOURCE_PLUGIN,
     // Its tables: prisma/schema/raster_source.prisma, composed into the client by assets-schema.
     migrations: fileURLToPath(new URL("../prisma/migrations", import.meta.url)),
     prefix: LIZARD_PREFIX,
@@ -57,3 +60,8 @@ export { RASTER_SOURCE_FIELDS } from "./model/raster-source-fields.js";
 export { rasterSourceAttributes } from "./model/raster-source-attributes.js";
 export { formatInterval, parseInterval } from "./model/interval.js";
 export { DEFAULT_RASTER_BUDGET, type RasterBudget } from "@assets/geotiff";
+// The engine, for plugins built on this one (`dependsOn: [RASTER_SOURCE_PLUGIN]`): its pipeline steps,
+// their result shapes and the adapter from stored files to the GeoTIFF reader.
+export { metadataProcessor, rasterProcessors, statisticsProcessor, type RasterProcessorOptions } from "./processing/processors.js";
+export { METADATA_STEP, STATISTICS_STEP, metadataResult, statisticsResult, type RasterStatisticsResult } from "./processing/results.js";
+export { abortableReader, storageObjectReader, storedFileReader } from "./processing/stored-reader.js";

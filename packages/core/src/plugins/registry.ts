@@ -1,6 +1,7 @@
 import { AppError } from "../errors/index.js";
 import type { FieldCatalog } from "../query/field-catalog.js";
 import { checkPluginFields } from "./check-fields.js";
+import { checkDependencies } from "./dependencies.js";
 import type { AssetPlugin, AssetTypeDefinition } from "./types.js";
 
 /** The plugins of one router, checked once at registration. */
@@ -14,13 +15,7 @@ export class PluginRegistry {
       if (names.has(plugin.name)) throw new AppError("PLUGIN_DUPLICATE", 500, `Plugin '${plugin.name}' is registered twice`);
       names.add(plugin.name);
     }
-    for (const plugin of plugins) {
-      for (const dependency of plugin.dependsOn ?? []) {
-        if (!names.has(dependency)) {
-          throw new AppError("PLUGIN_MISSING_DEPENDENCY", 500, `Plugin '${plugin.name}' needs plugin '${dependency}', which is not registered`);
-        }
-      }
-    }
+    checkDependencies(plugins);
     const types = new Map<string, AssetTypeDefinition>();
     for (const type of plugins.flatMap((p) => p.types ?? [])) {
       if (types.has(type.key)) throw new AppError("PLUGIN_DUPLICATE_TYPE", 500, `Asset type '${type.key}' is defined twice`);

@@ -66,7 +66,12 @@ export interface PluginContext {
  */
 export interface AssetPlugin {
   name: string;
-  /** Other plugins (by name) that must be registered too. */
+  /**
+   * Other plugins (by name) this one builds on: their tables, types or code (imported from their
+   * packages' exports). Each must be registered, and listed before this plugin, since migrations,
+   * `init` and routes run in list order; otherwise registration fails with PLUGIN_MISSING_DEPENDENCY
+   * or PLUGIN_DEPENDENCY_ORDER.
+   */
   dependsOn?: readonly string[];
   types?: readonly AssetTypeDefinition[];
   /** Mount path of the plugin's routes inside the asset router, e.g. `/api/v4`. */

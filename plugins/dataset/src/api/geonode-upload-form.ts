@@ -3,14 +3,15 @@
  * ONE upload: a Shapefile sent as parts (`base_file` = .shp, `dbf_file`, `shx_file`, `prj_file`,
  * optional `xml_file`, `sld_file`, `cpg_file`) is written, as it arrives, into a zip of stored
  * entries (yazl), which the zipped-Shapefile reader then reads; any other `base_file` (GeoJSON,
- * zip, CSV, FlatGeobuf, GeoTIFF) streams as it is. Nothing is buffered.
+ * zip, CSV, FlatGeobuf, GeoTIFF) streams as it is; a GeoTIFF (.tif, .tiff) goes to the
+ * `raster_dataset` type. Nothing is buffered.
  */
 import { PassThrough, type Readable } from "node:stream";
 import { Busboy, type BusboyInstance } from "@fastify/busboy";
 import type { Request } from "express";
 import yazl from "yazl";
 import { AppError, Errors, parsePermSpec, type IngestResult, type RequestedGrant, type ServiceContext, type UploadIngest } from "@assets/core";
-import { DATASET_TYPE } from "../model/dataset-type.js";
+import { DATASET_TYPE, RASTER_DATASET_TYPE } from "../model/dataset-type.js";
 import type { DatasetUploadMetadata } from "../processing/form-metadata.js";
 
 /** The form's file fields and, for a Shapefile's parts, the extension each stands for. */
@@ -24,6 +25,8 @@ const SHAPEFILE_PARTS: Readonly<Record<string, string>> = {
   sld_file: "sld",
 };
 const FILE_FIELDS = new Set([...Object.keys(SHAPEFILE_PARTS), "tif_file"]);
+/** A base_file with one of these extensions is a GeoTIFF: processed by raster-source's steps. */
+const TIFF_EXTENSIONS = new Set(["tif", "tiff"]);
 /** GeoNode's `action` values this profile serves. */
 const ACTIONS = new Set(["upload"]);
 
@@ -108,7 +111,8 @@ export async function ingestGeonodeForm(
     // dataset it replaces is authorized before any byte is stored. Metadata is read when the bytes
     // are registered, after the body ends, i.e. after the last part: fields after the files count.
     const overwrite = form.overwrite ? resolveOverwrite(filename) : Promise.resolve(undefined);
-    state.ingesting = overwrite.then((resourceId) => uploads.ingest(ctx, { body: stream, filename, type: DATASET_TYPE, resourceId, metadata, signal: abort.signal }));
+    const type = TIFF_EXTENSIONS.has(extensionOf(filename)) ? RASTER_DATASET_TYPE : DATASET_TYPE;
+    state.ingesting = overwrite.then((resourceId) => uploads.ingest(ctx, { body: stream, filename, type, resourceId, metadata, signal: abort.signal }));
     state.ingesting.catch(fail);
   };
 

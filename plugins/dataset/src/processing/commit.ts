@@ -24,7 +24,7 @@ export function layerName(filename: string): string {
 }
 
 /** `geonode:<name>`, suffixed with the upload's id when another dataset has the name. */
-async function uniqueAlternate(tx: Tx, name: string, upload: Upload): Promise<string> {
+export async function uniqueAlternate(tx: Tx, name: string, upload: Upload): Promise<string> {
   const alternate = `geonode:${name}`;
   const taken = await tx.dataset.findUnique({ where: { alternate }, select: { id: true } });
   return taken ? `${alternate}_${upload.id}` : alternate;

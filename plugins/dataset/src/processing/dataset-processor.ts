@@ -21,8 +21,10 @@ export interface DatasetProcessorOptions {
 }
 
 /** Where a stored thumbnail is and what it shows. */
-export interface StoredDatasetThumbnail extends Pick<Thumbnail, "width" | "height" | "projection" | "extent"> {
+export interface StoredDatasetThumbnail extends Pick<Thumbnail, "width" | "height" | "extent"> {
   key: string;
+  /** CRS of `extent`, "EPSG:<code>" (a vector thumbnail is drawn in 3857 or 4326, a raster's in its own). */
+  projection: string;
   mime_type: "image/png";
 }
 
