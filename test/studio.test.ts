@@ -28,6 +28,7 @@ interface PageElement {
   dispatchEvent(event: unknown): boolean;
   querySelectorAll(selector: string): PageElement[];
   nextElementSibling: PageElement | null;
+  naturalWidth?: number;
 }
 declare const document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): Iterable<PageElement> & { length: number } };
 declare const DataTransfer: new () => { items: { add(file: unknown): void } };
@@ -125,6 +126,19 @@ describe("studio: the media library in a browser", () => {
     expect(Number(shown.upper_bound_y)).toBe(truth.upper_bound_y);
     // The raster's preview is a PNG from the Lizard profile's data endpoint, fetched with the key.
     await page.waitForFunction(() => !!document.querySelector('[data-testid="preview"] img')?.getAttribute("src")?.startsWith("blob:"));
+
+    // The PNGs went in as image assets (the studio picks the type the API lists for the file).
+    await page.selectOption('select[aria-label="Type"]', "image_asset");
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="card"]')].every((c) => c.dataset.type === "image_asset") && document.querySelectorAll('[data-testid="card"]').length === 2);
+    await page.locator('[data-testid="card"]', { hasText: "red.png" }).click();
+    await page.waitForFunction(() => !!document.querySelector('[data-testid="preview-image"]')?.getAttribute("src")?.startsWith("blob:"));
+    await page.waitForFunction(() => document.querySelector('[data-testid="preview-image"]')?.naturalWidth === 64);
+    // The panel shows the whole image (64 px wide, as made above: naturalWidth), not the grid's
+    // 320x240 crop, and the image's own metadata.
+    const imageMetadata = Object.fromEntries(
+      await metadata.evaluate((dl: PageElement) => [...dl.querySelectorAll("dt")].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])),
+    ) as Record<string, string>;
+    expect([imageMetadata.width, imageMetadata.height, imageMetadata.format]).toEqual(["64", "48", "png"]);
     expect(problems).toEqual([]);
     await page.close();
   }, 150_000);

@@ -21,11 +21,11 @@ export function authHeaders(): Record<string, string> {
   return key ? { Authorization: `Bearer ${key}` } : {};
 }
 
-/** Fetches JSON from the API; a failure throws ApiError with the message the API gave. */
+/** Fetches JSON from the API (a path below its base, or a URL it linked to); a failure throws ApiError with the message the API gave. */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/vnd.api+json, application/json", ...authHeaders(), ...(init.headers as Record<string, string>) };
   if (init.body && typeof init.body === "string") headers["Content-Type"] ??= "application/vnd.api+json";
-  const res = await fetch(`${apiBase}${path}`, { ...init, headers, credentials: "same-origin" });
+  const res = await fetch(/^https?:/.test(path) ? path : `${apiBase}${path}`, { ...init, headers, credentials: "same-origin" });
   const text = await res.text();
   const body = text ? safeJson(text) : null;
   if (!res.ok) throw new ApiError(res.status, errorMessage(body) ?? `${res.status} ${res.statusText}`);

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, apiBase, apiKey, ApiError } from "./api.js";
+import { useAssetTypes } from "./asset-types.js";
 import { Library } from "./library.js";
 import { UploadsView } from "./uploads-view.js";
 import { UploadPanel, useUploader } from "./upload-panel.js";
@@ -16,7 +17,8 @@ export function App() {
   const [tab, setTab] = useState<Tab>(location.hash === "#uploads" ? "uploads" : "library");
   // Bumped when an upload commits, so the grid and the uploads list reload.
   const [generation, setGeneration] = useState(0);
-  const uploader = useUploader(() => setGeneration((g) => g + 1));
+  const types = useAssetTypes();
+  const uploader = useUploader(types, () => setGeneration((g) => g + 1));
 
   const whoAmI = async () => {
     if (!apiKey.get()) return setUser(null);
@@ -70,8 +72,8 @@ export function App() {
           </form>
         )}
       </header>
-      <main>{tab === "library" ? <Library generation={generation} signedIn={!!user} /> : <UploadsView generation={generation} />}</main>
-      <UploadPanel uploader={uploader} />
+      <main>{tab === "library" ? <Library generation={generation} signedIn={!!user} types={types.map((t) => t.id)} /> : <UploadsView generation={generation} />}</main>
+      <UploadPanel uploader={uploader} types={types} />
     </div>
   );
 }

@@ -5,16 +5,12 @@ import { listQuery, readFilters, SORTS, writeFilters, type Filters } from "./fil
 
 const PAGE = 60;
 
-interface AssetTypes {
-  data: { id: string }[];
-}
-
-export function Library({ generation, signedIn }: { generation: number; signedIn: boolean }) {
+/** The asset grid with its filters (kept in the URL), infinite scroll and the detail panel. */
+export function Library({ generation, signedIn, types }: { generation: number; signedIn: boolean; types: string[] }) {
   const [filters, setFilters] = useState<Filters>(readFilters());
   const [items, setItems] = useState<Resource[]>([]);
   const [total, setTotal] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [types, setTypes] = useState<string[]>([]);
   const [selected, setSelected] = useState<string | null>(new URLSearchParams(location.search).get("id"));
   const loading = useRef(false);
   const sentinel = useRef<HTMLDivElement>(null);
@@ -43,10 +39,6 @@ export function Library({ generation, signedIn }: { generation: number; signedIn
     writeFilters(filters);
     void loadMore(true);
   }, [filters, generation, signedIn]);
-
-  useEffect(() => {
-    api<AssetTypes>("/asset-types").then((doc) => setTypes(doc.data.map((t) => t.id)), () => setTypes([]));
-  }, []);
 
   useEffect(() => {
     const target = sentinel.current;
