@@ -31,6 +31,9 @@ interface Client {
     list(query?: Record<string, unknown>): Promise<Upload[]>;
     listPagedIterator(query: Record<string, unknown>, options: { perPage: number }): AsyncIterable<Upload>;
     destroy(id: string): Promise<Upload>;
+    update(id: string, body: Record<string, unknown>): Promise<Upload>;
+    updateFromLocalFile(id: string, body: Record<string, unknown>): Promise<Upload>;
+    references(id: string): Promise<{ id: string; type: string }[]>;
   };
 }
 interface ApiErrorLike { response: { status: number }; findError(code: string): unknown }
@@ -123,6 +126,29 @@ describe("@datocms/cma-client-node against /datocms", () => {
     expect(await client.uploadTags.list({ filter: { query: "dog" } })).toEqual([]);
     expect(await client.uploadSmartTags.list()).toEqual([]);
   });
+
+  it("updates an upload in part (the job polled to its result): texts, tags, a focal point merged into the locale", async () => {
+    const id = created.png!.id;
+    await client.uploads.update(id, { default_field_metadata: { en: { alt: "A red square", title: "Red", custom_data: {}, focal_point: null } } });
+    const updated = await client.uploads.update(id, { author: "Grace Hopper", notes: "moved", tags: ["cats", "red"], default_field_metadata: { en: { focal_point: { x: 0.25, y: 0.75 } } } });
+    expect(updated).toMatchObject({ id, author: "Grace Hopper", notes: "moved", tags: ["cats", "red"], md5: md5sum(files.png) });
+    expect(updated.default_field_metadata).toEqual({ en: { alt: "A red square", title: "Red", custom_data: {}, focal_point: { x: 0.25, y: 0.75 } } });
+    expect(await client.uploads.find(id)).toMatchObject({ author: "Grace Hopper", default_field_metadata: updated.default_field_metadata });
+    const error = await client.uploads.update(id, { default_field_metadata: { en: { focal_point: { x: 1.5, y: 0 } } } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiErrorLike).response.status).toBe(422);
+    expect((error as ApiErrorLike).findError("INVALID_FIELD")).toBeDefined();
+  });
+
+  it("replaces an upload's file through a new upload request (path), keeping its id and attributes", async () => {
+    const replacement = await solidImage(dir, "replacement.png", 90, 70);
+    const before = await client.uploads.find(created.png!.id);
+    const replaced = await client.uploads.updateFromLocalFile(created.png!.id, { localPath: replacement });
+    const truth = identify(replacement);
+    expect(replaced).toMatchObject({ id: created.png!.id, size: (await stat(replacement)).size, md5: md5sum(replacement), width: truth.width, height: truth.height, filename: "replacement.png", author: "Grace Hopper" });
+    expect(replaced.path).not.toBe(before.path);
+    expect(replaced.default_field_metadata).toEqual(before.default_field_metadata);
+  }, 60_000);
 
   it("destroys an upload, answering it, after which it is a NOT_FOUND", async () => {
     const destroyed = await client.uploads.destroy(created.pdf!.id);

@@ -87,6 +87,7 @@ const NOT_YET_DECLARED = new Set<string>([
   "DELETE /datocms/upload-collections/{id}",
   "GET /datocms/upload-tags",
   "GET /datocms/upload-smart-tags",
+  "PUT /datocms/uploads/{id}",
   "GET /list-uploads-api",
   "ALL /list-uploads-api",
 ]);

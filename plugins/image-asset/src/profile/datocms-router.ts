@@ -7,6 +7,8 @@ import { UploadCollectionService } from "./upload-collection-service.js";
 import { uploadReadRoutes } from "./upload-routes.js";
 import { uploadTagRoutes } from "./upload-tag-routes.js";
 import { UploadTagService } from "./upload-tag-service.js";
+import { uploadUpdateRoutes } from "./upload-update-routes.js";
+import { UploadUpdateService } from "./upload-update-service.js";
 import { uploadWriteRoutes } from "./upload-write-routes.js";
 import { DatocmsUploadService } from "./upload-service.js";
 
@@ -40,6 +42,7 @@ export function datocmsRouter(host: PluginHost, options: DatocmsProfileOptions, 
   for (const routes of before) router.use(routes, createErrorHandler(host.log, renderDatocmsError));
   router.use(apiVersion);
   router.use(uploadWriteRoutes(host.signedUploads, uploads, new JobResultService(host.uploads, uploads), options));
+  router.use(uploadUpdateRoutes(new UploadUpdateService(host.signedUploads, uploads)));
   router.use("/uploads", uploadReadRoutes(uploads, options));
   router.use("/upload-collections", uploadCollectionRoutes(new UploadCollectionService()));
   router.use(uploadTagRoutes(new UploadTagService()));

@@ -1,0 +1,105 @@
+/** DatoCMS's `PUT /datocms/uploads/:id` over HTTP: the job it answers, its checks and its permissions. */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Express } from "express";
+import request from "supertest";
+import type { Database } from "@assets/core";
+import { imageAssetPlugin } from "@assets/image-asset";
+import { createTestApp, userWithKey } from "./helpers/app.js";
+import { ingestAsset, solidImage } from "./helpers/datocms.js";
+
+type Auth = Record<string, string>;
+
+let db: Database;
+let app: Express;
+let dir: string;
+let owner: Auth;
+let stranger: Auth;
+let id: string;
+
+beforeAll(async () => {
+  ({ db, app } = await createTestApp({ plugins: [imageAssetPlugin()] }));
+  dir = await mkdtemp(join(tmpdir(), "datocms-update-"));
+  ({ auth: owner } = await userWithKey(db, "owner"));
+  ({ auth: stranger } = await userWithKey(db, "stranger"));
+  const metadata = JSON.stringify({ en: { alt: "A red square", title: "Red" }, it: { alt: "Un quadrato rosso" } });
+  id = String(await ingestAsset(app, db, owner, await solidImage(dir, "red.png", 40, 30), { author: "Ada", default_field_metadata: metadata }));
+}, 120_000);
+
+afterAll(async () => {
+  await db?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const put = (body: unknown, auth: Auth = owner, target = id) => request(app).put(`/datocms/uploads/${target}`).set(auth).set("Content-Type", "application/json").send(JSON.stringify(body));
+const upload = (attributes: Record<string, unknown>, relationships?: Record<string, unknown>) => ({ data: { type: "upload", id, attributes, ...(relationships ? { relationships } : {}) } });
+/** The upload's attributes but `url` (supertest gives each request a server on a port of its own). */
+async function attributes(): Promise<Record<string, unknown>> {
+  const { url: _url, ...rest } = (await request(app).get(`/datocms/uploads/${id}`).set(owner)).body.data.attributes;
+  return rest;
+}
+
+describe("PUT /datocms/uploads/:id", () => {
+  it("answers 202 with a job whose job_result carries the updated upload", async () => {
+    const res = await put(upload({ copyright: "2026 Us", default_field_metadata: { it: { focal_point: { x: 0, y: 1 } } } }));
+    expect(res.status).toBe(202);
+    expect(res.headers["content-type"]).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ data: { type: "job", id: expect.any(String) } });
+    const result = await request(app).get(`/datocms/job-results/${res.body.data.id}`).set(owner);
+    expect(result.status).toBe(200);
+    expect(result.body.data).toMatchObject({ type: "job_result", id: res.body.data.id, attributes: { status: 200, payload: { data: { type: "upload", id } } } });
+    const updated = result.body.data.attributes.payload.data.attributes;
+    // Only what was given changed; the other locale and the other keys of this one stayed.
+    expect(updated).toMatchObject({ copyright: "2026 Us", author: "Ada" });
+    expect(updated.default_field_metadata).toEqual({ en: { alt: "A red square", title: "Red" }, it: { alt: "Un quadrato rosso", focal_point: { x: 0, y: 1 } } });
+    expect(await attributes()).toMatchObject({ copyright: "2026 Us", default_field_metadata: updated.default_field_metadata });
+  });
+
+  it.each([
+    [{ default_field_metadata: { en: { focal_point: { x: -0.1, y: 0.5 } } } }, "default_field_metadata.en.focal_point.x"],
+    [{ default_field_metadata: { en: { focal_point: { x: 0.5 } } } }, "default_field_metadata.en.focal_point.y"],
+    [{ default_field_metadata: { en: { alt: 3 } } }, "default_field_metadata.en.alt"],
+    [{ tags: "cats" }, "tags"],
+  ])("refuses %j with 422 INVALID_FIELD naming %s, changing nothing", async (given, field) => {
+    const before = await attributes();
+    const res = await put(upload(given));
+    expect(res.status).toBe(422);
+    expect(res.body.data[0].attributes).toMatchObject({ code: "INVALID_FIELD", details: expect.objectContaining({ field }) });
+    expect(await attributes()).toEqual(before);
+  });
+
+  it("sets and clears the upload collection; a collection that does not exist is a 422", async () => {
+    const made = await request(app).post("/datocms/upload-collections").set(owner).send({ data: { type: "upload_collection", attributes: { label: "Cats" } } });
+    expect(made.status).toBe(201);
+    const collection = made.body.data.id as string;
+    const link = (value: unknown) => put(upload({}, { upload_collection: { data: value } }));
+    expect((await link({ type: "upload_collection", id: collection })).status).toBe(202);
+    let found = await request(app).get(`/datocms/uploads/${id}`).set(owner);
+    expect(found.body.data.relationships.upload_collection).toEqual({ data: { type: "upload_collection", id: collection } });
+    const missing = await link({ type: "upload_collection", id: "999999" });
+    expect(missing.status).toBe(422);
+    expect(missing.body.data[0].attributes.details.field).toBe("upload_collection");
+    expect((await link(null)).status).toBe(202);
+    found = await request(app).get(`/datocms/uploads/${id}`).set(owner);
+    expect(found.body.data.relationships.upload_collection).toEqual({ data: null });
+  });
+
+  it("is a 404 to a caller who may not read the upload, and so is the job of someone else's update", async () => {
+    const before = await attributes();
+    const res = await put(upload({ notes: "mine now" }), stranger);
+    expect(res.status).toBe(404);
+    expect(res.body.data[0].attributes.code).toBe("NOT_FOUND");
+    expect(await attributes()).toEqual(before);
+    const job = (await put(upload({ notes: "owner's note" }))).body.data.id as string;
+    expect((await request(app).get(`/datocms/job-results/${job}`).set(stranger)).status).toBe(404);
+    // The core's own /jobs does not serve the profile's update jobs (they have no upload).
+    expect((await request(app).get(`/jobs/${job}`).set(owner)).status).toBe(404);
+  });
+
+  it("refuses a path that is not one of the caller's upload requests with a 404", async () => {
+    const res = await put(upload({ path: "/00000000-0000-4000-8000-000000000000/x.png" }));
+    expect(res.status).toBe(404);
+    expect(res.body.data[0].attributes.code).toBe("NOT_FOUND");
+  });
+});
