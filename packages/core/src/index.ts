@@ -2,7 +2,7 @@ export * from "./errors/index.js";
 export * from "./query/index.js";
 export * from "./auth/index.js";
 export * from "./access/index.js";
-export { openDatabase, type Database, type Db, type DatabaseTarget } from "./db/open-database.js";
+export { openDatabase, type Database, type Db, type DatabaseTarget, type OpenDatabaseOptions } from "./db/open-database.js";
 export { migrate, type MigratingPlugin } from "./db/migrate.js";
 export { defaultMigrationsDir } from "./db/paths.js";
 export { createTestDatabase, type TestDatabaseOptions } from "./testing/test-database.js";

@@ -4,7 +4,8 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaClient } from "../generated/prisma/client.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { prismaClientClass, type PrismaClientClass } from "./prisma-client.js";
 import { registerSqlExecutor } from "./sql-executor.js";
 
 /** The Prisma client type every service receives. */
@@ -12,6 +13,16 @@ export type Db = PrismaClient;
 
 /** Where the database lives: a PostgreSQL URL, or a PGlite directory (undefined = in memory). */
 export type DatabaseTarget = { url: string } | { dataDir?: string };
+
+/** How to open it. */
+export interface OpenDatabaseOptions {
+  /**
+   * The directory of the Prisma client `assets-schema` generated for the host (core + its plugins' models).
+   * Default: the one it wrote into the host's `node_modules/.prisma/client`, else the core's own client,
+   * which knows the core's models only.
+   */
+  prismaClient?: string;
+}
 
 /** An open database: the Prisma client plus raw multi-statement SQL for migrations. */
 export interface Database {
@@ -29,12 +40,13 @@ export interface Database {
  * Opens PostgreSQL when given a URL, or an embedded PGlite otherwise. Both run
  * the same migrations and the same queries; PGlite allows one process only.
  */
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  if ("url" in target) return openPostgres(target.url);
-  return openPglite(target.dataDir);
+export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const PrismaClient = prismaClientClass(options.prismaClient);
+  if ("url" in target) return openPostgres(PrismaClient, target.url);
+  return openPglite(PrismaClient, target.dataDir);
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(PrismaClient: PrismaClientClass, url: string): Promise<Database> {
   // One pool for Prisma and for the list path's own statements.
   const pool = new pg.Pool({ connectionString: url });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
@@ -59,9 +71,16 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+/**
+ * PostgreSQL's shared buffers live in PGlite's WebAssembly memory, which never shrinks: its default
+ * 128 MB was 130 MiB of an idle embedded server's RSS. One process with one connection and an
+ * embedded-sized database reads through the OS page cache as well with 16 MB.
+ */
+const PGLITE_SETTINGS = ["-c", "shared_buffers=16MB"];
+
+async function openPglite(PrismaClient: PrismaClientClass, dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   // PGlite runs one statement at a time and holds other statements while a Prisma transaction is open.
   registerSqlExecutor(prisma, { pooled: true, query: async (text, values) => (await pglite.query<Record<string, string | null>>(text, [...values])).rows });

@@ -1,6 +1,18 @@
-import { modelMap, type ModelField } from "../../generated/prisma/model-map.js";
+import { modelMap as bundled, type ModelField } from "../../generated/prisma/model-map.js";
 
 export type { ModelField } from "../../generated/prisma/model-map.js";
+
+/** Tables and fields per model, as assets-schema writes them beside a client. */
+export type ModelMap = Record<string, { table: string; fields: Record<string, ModelField> }>;
+
+// The bundled client's models, joined by those of a host's client when one is opened.
+const modelMap: ModelMap = { ...bundled };
+
+/** Adds the models of a client generated for a host (the core's are the same in every composition). */
+export function registerModelMap(map: ModelMap): void {
+  Object.assign(modelMap, map);
+  joins.clear();
+}
 
 /** One model of the composed schema: its table and fields (written by assets-schema beside the client). */
 export interface SqlModel {
