@@ -88,8 +88,6 @@ const NOT_YET_DECLARED = new Set<string>([
   "GET /datocms/upload-tags",
   "GET /datocms/upload-smart-tags",
   "PUT /datocms/uploads/{id}",
-  "GET /list-uploads-api",
-  "ALL /list-uploads-api",
 ]);
 
 interface OpenApi {
@@ -129,7 +127,8 @@ describe("OpenAPI documents", () => {
     for (const [prefix, document] of documents) {
       for (const [path, item] of Object.entries(document.paths)) {
         for (const method of Object.keys(item)) {
-          const key = `${method.toUpperCase()} ${MOUNT}${prefix}${path}`;
+          // A document's `/` is its server URL itself.
+          const key = `${method.toUpperCase()} ${MOUNT}${prefix}${path === "/" && prefix ? "" : path}`;
           expect(documented.has(key) ? `${key} twice` : key).toBe(key);
           documented.set(key, prefix);
         }

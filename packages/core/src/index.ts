@@ -29,7 +29,6 @@ export {
   type ResponseSpec,
   type ParameterSpec,
   type BodySpec,
-  type SchemaComponent,
   type SchemaSource,
 } from "./http/route.js";
 export { openApiDocument, mountedRoutes, openApiPath, type OpenApiInfo, type MountedRoute } from "./http/openapi.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, schemaComponent, type ListOptions, type ParameterSpec, type ResponseSpec, type SchemaComponent } from "@assets/core";
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, schemaComponent, type ListOptions, type ParameterSpec, type ResponseSpec } from "@assets/core";
 import type { DjangoListOptions } from "./django-dialect.js";
 
 /** `{ detail }` or field-keyed lists, as `renderDrfError` writes them. */
@@ -26,7 +26,7 @@ export function drfErrors(...statuses: number[]): Record<number, ResponseSpec> {
 export const DRF_OBJECT = z.looseObject({});
 
 /** DRF's `PageNumberPagination` envelope around rows of `item`, named `name` in the document. */
-export function drfPageSchema(name: string, item: z.ZodType = DRF_OBJECT): SchemaComponent {
+export function drfPageSchema(name: string, item: z.ZodType = DRF_OBJECT) {
   return schemaComponent(
     name,
     z.object({ count: z.number().int(), next: z.string().nullable(), previous: z.string().nullable(), results: z.array(item) }),

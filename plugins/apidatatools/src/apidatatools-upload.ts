@@ -1,4 +1,5 @@
-import type { Upload, UploadState } from "@assets/core";
+import { z } from "zod";
+import { schemaComponent, type Upload, type UploadState } from "@assets/core";
 
 /** apidatatools' upload statuses. */
 export const APIDATATOOLS_STATUSES = ["pending", "processing", "completed", "failed"] as const;
@@ -25,6 +26,21 @@ export interface ApidatatoolsUpload {
   created_at: number;
   expires_at: number | null;
 }
+
+/** {@link ApidatatoolsUpload} for the OpenAPI document. */
+export const APIDATATOOLS_UPLOAD = schemaComponent(
+  "ApidatatoolsUpload",
+  z.object({
+    upload_id: z.string(),
+    user_id: z.string().nullable(),
+    status: z.enum(APIDATATOOLS_STATUSES),
+    filename: z.string(),
+    s3_key: z.string().nullable(),
+    file_size: z.number().int().nullable(),
+    created_at: z.number().int().describe("Unix seconds"),
+    expires_at: z.number().int().nullable().describe("Unix seconds"),
+  }) satisfies z.ZodType<ApidatatoolsUpload>,
+);
 
 const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 

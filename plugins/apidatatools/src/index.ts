@@ -14,6 +14,7 @@ export function apidatatoolsPlugin() {
     name: "apidatatools",
     prefix: APIDATATOOLS_PREFIX,
     routes: () => listUploadsRoutes(new UploadService()),
+    api: { title: "apidatatools List Uploads API", version: "1" },
     renderError: renderApidatatoolsError,
   });
 }

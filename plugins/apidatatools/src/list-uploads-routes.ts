@@ -1,6 +1,10 @@
 import { Router, type Request } from "express";
-import { Errors, serviceContext, type ErrorRenderer, type ListQuery, type Prisma, type ServiceContext, type UploadService, type UploadState } from "@assets/core";
-import { APIDATATOOLS_STATUSES, STATUS_OF, renderUpload } from "./apidatatools-upload.js";
+import { z } from "zod";
+import { Errors, route, schemaComponent, serviceContext, type ErrorRenderer, type ListQuery, type Prisma, type ServiceContext, type UploadService, type UploadState } from "@assets/core";
+import { APIDATATOOLS_STATUSES, APIDATATOOLS_UPLOAD, STATUS_OF, renderUpload } from "./apidatatools-upload.js";
+
+/** `{ "error": ... }`, as {@link renderApidatatoolsError} writes it. */
+const ERROR = schemaComponent("ApidatatoolsError", z.object({ error: z.string() }));
 
 /** The profile lists one page, newest first (it has no paging); older uploads are omitted, as its notes allow. */
 export const APIDATATOOLS_MAX_UPLOADS = 500;
@@ -15,11 +19,29 @@ export const APIDATATOOLS_MAX_UPLOADS = 500;
  */
 export function listUploadsRoutes(uploads: UploadService): Router {
   const router = Router();
-  router.get("/", async (req, res) => {
-    const ctx = apiKeyContext(req);
-    const states = statesFor(req.get("x-upload-status"));
-    const { rows } = await uploads.list(ctx, listQuery(states), { AND: [notExpired(new Date()), ownedBy(ctx)] });
-    res.status(200).json({ uploads: rows.map(renderUpload) });
+  route(router, {
+    method: "get",
+    path: "/",
+    summary: "The caller's uploads, newest first",
+    description: `At most ${APIDATATOOLS_MAX_UPLOADS}; expired upload requests are omitted.`,
+    tags: ["uploads"],
+    signedIn: true,
+    parameters: [
+      { name: "x-api-key", in: "header", required: true, description: "The caller's API key (the only credential this profile takes)" },
+      { name: "x-upload-status", in: "header", description: "Only uploads in this status", schema: { type: "string", enum: [...APIDATATOOLS_STATUSES] } },
+    ],
+    responses: {
+      200: { description: "The uploads", schema: z.object({ uploads: z.array(APIDATATOOLS_UPLOAD) }) },
+      400: { description: "An unknown x-upload-status", schema: ERROR },
+      401: { description: "No API key, or not a valid one", schema: ERROR },
+      405: { description: "Any method but GET", schema: ERROR },
+    },
+    handler: async (req, res) => {
+      const ctx = apiKeyContext(req);
+      const states = statesFor(req.get("x-upload-status"));
+      const { rows } = await uploads.list(ctx, listQuery(states), { AND: [notExpired(new Date()), ownedBy(ctx)] });
+      res.status(200).json({ uploads: rows.map(renderUpload) });
+    },
   });
   router.all("/", () => {
     throw Errors.METHOD_NOT_ALLOWED({ detail: "The List Uploads API only answers GET", headers: { Allow: "GET" } });

@@ -71,7 +71,7 @@ export function collectionRouter<Row>(collection: Collection<Row>): Router {
   const { list, get, create, update, remove } = collection;
   const noun = collection.docs?.noun ?? "row";
   const tags = collection.docs?.tags;
-  const body = (attributes: z.ZodType | undefined) => (attributes ? jsonApiWriteDocument(attributes, collection.docs?.type) : z.object({ data: JSONAPI_RESOURCE.schema }));
+  const body = (attributes: z.ZodType | undefined) => (attributes ? jsonApiWriteDocument(attributes, collection.docs?.type) : z.object({ data: JSONAPI_RESOURCE }));
 
   if (list) {
     route(router, {

@@ -17,13 +17,13 @@ export const JSONAPI_RESOURCE = schemaComponent(
 );
 
 /** `{ data: resource }`. */
-export const JSONAPI_ITEM = schemaComponent("JsonApiItem", z.object({ data: JSONAPI_RESOURCE.schema, included: z.array(JSONAPI_RESOURCE.schema).optional() }));
+export const JSONAPI_ITEM = schemaComponent("JsonApiItem", z.object({ data: JSONAPI_RESOURCE, included: z.array(JSONAPI_RESOURCE).optional() }));
 
 /** A list page: `{ data, meta: { total_count }, links }` (see `listDocument`). */
 export const JSONAPI_LIST = schemaComponent(
   "JsonApiList",
   z.object({
-    data: z.array(JSONAPI_RESOURCE.schema),
+    data: z.array(JSONAPI_RESOURCE),
     meta: z.object({ total_count: z.number().int() }),
     links: z.object({ self: z.string(), next: z.string().nullable(), prev: z.string().nullable() }).optional(),
   }),

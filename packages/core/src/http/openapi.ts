@@ -1,6 +1,6 @@
 import type { Router } from "express";
 import { z } from "zod";
-import { bodySpecOf, declarationOf, type DeclaredRoute, type ParameterSpec, type SchemaSource } from "./route.js";
+import { bodySpecOf, declarationOf, type DeclaredRoute, type ParameterSpec } from "./route.js";
 
 /** What a document says about itself. */
 export interface OpenApiInfo {
@@ -80,38 +80,77 @@ export function openApiPath(expressPath: string): string {
 
 type JsonSchema = Record<string, unknown>;
 
-/** Turns zod schemas into JSON Schema 2020-12 (OpenAPI 3.1's dialect), hoisting shared parts into components. */
+const INPUT = "Input";
+const COMPONENT_REF = /(#\/components\/schemas\/[^"]+)Input"/g;
+
+/**
+ * Turns zod schemas into JSON Schema 2020-12 (OpenAPI 3.1's dialect). Named
+ * schemas (`schemaComponent`) become components; one read as a request body
+ * (zod's input: before transforms, extra keys allowed) is `<name>Input` until
+ * `finish` finds it equal to its response form, or alone, and merges the names.
+ */
 class SchemaWriter {
-  readonly components: Record<string, JsonSchema> = {};
-  private readonly named = new Map<string, z.ZodType>();
+  private readonly components: Record<string, JsonSchema> = {};
 
   convert(schema: z.ZodType, io: "input" | "output"): JsonSchema {
-    const json = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as JsonSchema;
+    const json = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any", override: openObjects }) as JsonSchema;
     delete json.$schema;
-    const defs = json.$defs as Record<string, JsonSchema> | undefined;
+    const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
     delete json.$defs;
-    const rewritten = rewriteRefs(json) as JsonSchema;
-    for (const [name, def] of Object.entries(defs ?? {})) this.components[name] ??= rewriteRefs(def) as JsonSchema;
-    return rewritten;
+    const suffix = io === "input" ? INPUT : "";
+    const write = (value: unknown) => rewriteRefs(value, suffix) as JsonSchema;
+    for (const [name, def] of Object.entries(defs)) {
+      const component = write(def);
+      const known = this.components[name + suffix];
+      if (known && JSON.stringify(known) !== JSON.stringify(component)) throw new TypeError(`Two different schemas are named '${name}' in one document`);
+      this.components[name + suffix] = component;
+    }
+    return write(json);
   }
 
-  source(source: SchemaSource, io: "input" | "output"): JsonSchema {
-    if (!("component" in source)) return this.convert(source, io);
-    const known = this.named.get(source.component);
-    if (known && known !== source.schema) throw new TypeError(`Two schemas are named '${source.component}' in one document`);
-    if (!known) {
-      this.named.set(source.component, source.schema);
-      this.components[source.component] = this.convert(source.schema, io);
+  /** The components, and the document with input names merged where they can be. */
+  finish<T>(document: T): { document: T; components: Record<string, JsonSchema> } {
+    let text = JSON.stringify(document);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const name of Object.keys(this.components).filter((n) => n.endsWith(INPUT))) {
+        const base = name.slice(0, -INPUT.length);
+        const input = JSON.stringify(this.components[name]).replace(COMPONENT_REF, '$1"');
+        if (this.components[base] !== undefined && JSON.stringify(this.components[base]) !== input) continue;
+        this.components[base] = JSON.parse(input) as JsonSchema;
+        delete this.components[name];
+        const ref = `"#/components/schemas/${name}"`;
+        text = text.replaceAll(ref, `"#/components/schemas/${base}"`);
+        for (const [other, schema] of Object.entries(this.components)) {
+          const replaced = JSON.stringify(schema).replaceAll(ref, `"#/components/schemas/${base}"`);
+          this.components[other] = JSON.parse(replaced) as JsonSchema;
+        }
+        changed = true;
+      }
     }
-    return { $ref: `#/components/schemas/${source.component}` };
+    return { document: JSON.parse(text) as T, components: this.components };
   }
 }
 
-function rewriteRefs(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(rewriteRefs);
+/**
+ * A plain `z.object` strips unknown keys, so zod writes its output as closed
+ * (`additionalProperties: false`); answers are rendered, not parsed, and may
+ * grow fields, so only a strict object stays closed in the document.
+ */
+function openObjects(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  const def = (ctx.zodSchema as { _zod: { def: { type: string; catchall?: unknown } } })._zod.def;
+  if (def.type === "object" && def.catchall === undefined) delete ctx.jsonSchema.additionalProperties;
+}
+
+/** Points zod's `#/$defs/<name>` references at `#/components/schemas/<name><suffix>`. */
+function rewriteRefs(value: unknown, suffix: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => rewriteRefs(item, suffix));
   if (typeof value !== "object" || value === null) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [key, key === "$ref" && typeof inner === "string" ? inner.replace(/^#\/\$defs\//, "#/components/schemas/") : rewriteRefs(inner)]),
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      key === "$ref" && typeof inner === "string" ? inner.replace(/^#\/\$defs\/(.+)$/, (_m, name: string) => `#/components/schemas/${name}${suffix}`) : rewriteRefs(inner, suffix),
+    ]),
   );
 }
 
@@ -146,7 +185,7 @@ function operationOf(writer: SchemaWriter, method: string, path: string, decl: D
     Object.entries(decl.responses).map(([status, spec]) => {
       const response: JsonSchema = { description: spec.description };
       if (spec.headers) response.headers = Object.fromEntries(Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: "string" } }]));
-      if (spec.schema || spec.contentType) response.content = { [spec.contentType ?? "application/json"]: spec.schema ? { schema: writer.source(spec.schema, "output") } : {} };
+      if (spec.schema || spec.contentType) response.content = { [spec.contentType ?? "application/json"]: spec.schema ? { schema: writer.convert(spec.schema, "output") } : {} };
       return [status, response];
     }),
   );
@@ -162,7 +201,7 @@ function operationOf(writer: SchemaWriter, method: string, path: string, decl: D
           requestBody: {
             required: body.required ?? true,
             ...(body.description ? { description: body.description } : {}),
-            content: Object.fromEntries((body.contentTypes ?? ["application/json"]).map((type) => [type, { schema: writer.source(body.schema, "input") }])),
+            content: Object.fromEntries((body.contentTypes ?? ["application/json"]).map((type) => [type, { schema: writer.convert(body.schema, "input") }])),
           },
         }
       : {}),
@@ -186,13 +225,14 @@ export function openApiDocument(router: Router, info: OpenApiInfo): Record<strin
     // Express answers with the first route that matches; a later one at the same path and method never runs.
     item[key] ??= operationOf(writer, method, path, declaration);
   }
+  const { document, components } = writer.finish(paths);
   return {
     openapi: "3.1.0",
     info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
-    paths,
+    paths: document,
     components: {
-      schemas: writer.components,
+      schemas: components,
       securitySchemes: {
         apiKey: { type: "apiKey", in: "header", name: "X-Api-Key", description: "An API key (POST /api-keys)." },
         bearer: { type: "http", scheme: "bearer", description: "An API key as a bearer token." },

@@ -5,19 +5,17 @@ import { Errors } from "../errors/index.js";
 /** HTTP methods a declared route may answer. */
 export type RouteMethod = "get" | "post" | "put" | "patch" | "delete" | "options" | "head";
 
-/** A schema that the OpenAPI document names once under `components.schemas` and references elsewhere. */
-export interface SchemaComponent {
-  component: string;
-  schema: z.ZodType;
+/**
+ * Names a zod schema for the OpenAPI document: wherever it is used, whole or
+ * nested in another schema, the document has it once under
+ * `components.schemas.<name>` and refers to it (zod's `id` metadata).
+ */
+export function schemaComponent<T extends z.ZodType>(name: string, schema: T): T {
+  return schema.meta({ id: name });
 }
 
-/** Declares a named component: the same zod schema everywhere, one entry in the document. */
-export function schemaComponent(component: string, schema: z.ZodType): SchemaComponent {
-  return { component, schema };
-}
-
-/** A request or response schema: a zod schema, or a named component. */
-export type SchemaSource = z.ZodType | SchemaComponent;
+/** A request or response schema (named with `schemaComponent` or not). */
+export type SchemaSource = z.ZodType;
 
 /** One documented response of an operation. */
 export interface ResponseSpec {

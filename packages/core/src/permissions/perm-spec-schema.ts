@@ -18,4 +18,4 @@ export const COMPACT_PERM_SPEC = schemaComponent(
 );
 
 /** Either shape: a write answers in the one it was sent in, unless `?format=` says otherwise. */
-export const PERM_SPEC = schemaComponent("PermSpec", z.union([EXTENDED_PERM_SPEC.schema, COMPACT_PERM_SPEC.schema]));
+export const PERM_SPEC = schemaComponent("PermSpec", z.union([EXTENDED_PERM_SPEC, COMPACT_PERM_SPEC]));

@@ -46,7 +46,7 @@ export function permissionRoutes(service: PermissionService): Router {
       tags: ["permissions"],
       query: FORMAT_QUERY,
       // The perm_spec parser checks the body with JSON pointers to each subject; the schema documents it.
-      ...("body" in op ? { body: PERM_SPEC.schema, validateBody: false } : {}),
+      ...("body" in op ? { body: PERM_SPEC, validateBody: false } : {}),
       responses: { 200: { description: "The perm_spec after the change", schema: PERM_SPEC }, ...jsonApiErrors(400, 403, 404) },
       handler: async (req, res) => {
         const shape = responseShape(req);
