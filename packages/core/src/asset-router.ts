@@ -114,7 +114,7 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
     },
     complete: (ctx, path, metadata, target) => uploadRequests.complete(ctx, path, metadata, target),
   };
-  const host: Omit<PluginHost, "openApiDocument"> = { db, log, storage: pipeline.storage, uploads: pipeline.ingest, limits: pipeline.limits, types: registry.types, signedUploads };
+  const host: Omit<PluginHost, "openApiDocument"> = { db, log, storage: pipeline.storage, uploads: pipeline.ingest, limits: pipeline.limits, types: registry.types, signedUploads, jobs: pipeline.jobs };
 
   const router = Router();
   // Profiles under their own prefix have their own document; the core's leaves them out.

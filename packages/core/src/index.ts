@@ -7,6 +7,7 @@ export { migrate, type MigratingPlugin } from "./db/migrate.js";
 export { defaultMigrationsDir } from "./db/paths.js";
 export { createTestDatabase, type TestDatabaseOptions } from "./testing/test-database.js";
 export type { ServiceContext } from "./services/service-context.js";
+export { userServiceContext } from "./services/user-context.js";
 export * from "./plugins/types.js";
 export { PluginRegistry } from "./plugins/registry.js";
 export * from "./resources/resource-fields.js";
@@ -46,6 +47,8 @@ export { createPipeline, type Pipeline, type PipelineOptions } from "./uploads/c
 export { IngestService, type StoreRequest, type RegisterRequest } from "./uploads/ingest-service.js";
 export { ObjectStore, objectKey, derivativesPrefix, type StagedBytes, type AbandonedStaging } from "./uploads/object-store.js";
 export { UploadRunner, exponentialBackoff, type RetryPolicy } from "./uploads/processing/upload-runner.js";
+export { JobRunner, type JobRunnerOptions } from "./uploads/processing/job-runner.js";
+export type { EnqueueJob, JobKind, JobRunContext, PluginJobs } from "./uploads/processing/job-kind.js";
 export { Sweeper, DEFAULT_STAGING_GRACE_MS, type SweepReport, type SweeperOptions } from "./uploads/processing/sweeper.js";
 export { UPLOAD_TRANSITIONS, PROCESS_UPLOAD, IllegalTransitionError, transitionUpload } from "./uploads/upload-states.js";
 export { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from "./uploads/upload-limits.js";

@@ -3,11 +3,15 @@ import type { FieldCatalog } from "../query/field-catalog.js";
 import { checkPluginFields } from "./check-fields.js";
 import { checkDependencies } from "./dependencies.js";
 import type { AssetPlugin, AssetTypeDefinition } from "./types.js";
+import type { JobKind } from "../uploads/processing/job-kind.js";
+import { PROCESS_UPLOAD } from "../uploads/upload-states.js";
 
 /** The plugins of one router, checked once at registration. */
 export class PluginRegistry {
   readonly plugins: readonly AssetPlugin[];
   readonly types: ReadonlyMap<string, AssetTypeDefinition>;
+  /** Every plugin's job kinds, by `kind`. */
+  readonly jobKinds: ReadonlyMap<string, JobKind>;
 
   constructor(plugins: readonly AssetPlugin[]) {
     const names = new Set<string>();
@@ -21,9 +25,15 @@ export class PluginRegistry {
       if (types.has(type.key)) throw new AppError("PLUGIN_DUPLICATE_TYPE", 500, `Asset type '${type.key}' is defined twice`);
       types.set(type.key, type);
     }
+    const jobKinds = new Map<string, JobKind>();
+    for (const kind of plugins.flatMap((p) => p.jobs ?? [])) {
+      if (jobKinds.has(kind.kind) || kind.kind === PROCESS_UPLOAD) throw new AppError("PLUGIN_DUPLICATE_JOB_KIND", 500, `Job kind '${kind.kind}' is defined twice`);
+      jobKinds.set(kind.kind, kind);
+    }
     checkPluginFields(plugins);
     this.plugins = plugins;
     this.types = types;
+    this.jobKinds = jobKinds;
   }
 
   /** The resource catalog extended with every type's own fields. */

@@ -7,6 +7,7 @@ import type { Database } from "../db/open-database.js";
 import type { Logger } from "pino";
 import type { ErrorRenderer } from "../http/error-handler.js";
 import type { CommitHook, Processor } from "../uploads/processing/processor.js";
+import type { JobKind, PluginJobs } from "../uploads/processing/job-kind.js";
 import type { IngestResult, UploadIngest } from "../uploads/ingest-types.js";
 import type { UploadLimits } from "../uploads/upload-limits.js";
 import type { StorageDriver } from "../storage/storage-driver.js";
@@ -74,6 +75,11 @@ export interface AssetPlugin {
    */
   dependsOn?: readonly string[];
   types?: readonly AssetTypeDefinition[];
+  /**
+   * Kinds of jobs the plugin runs through the pipeline's queue (its routes enqueue them with
+   * `host.jobs.enqueue`); each `kind` is unique across plugins.
+   */
+  jobs?: readonly JobKind[];
   /** Mount path of the plugin's routes inside the asset router, e.g. `/api/v4`. */
   prefix?: string;
   /** Builds the plugin's own router (route-level middleware only). Declare routes with `route()` so the profile's OpenAPI document has them. */
@@ -110,6 +116,8 @@ export interface PluginHost {
   types: ReadonlyMap<string, AssetTypeDefinition>;
   /** Upload requests: bytes PUT to a signed, expiring URL, then completed into an upload. */
   signedUploads: SignedUploads;
+  /** The pipeline's jobs: enqueue the plugins' own kinds, read any job. */
+  jobs: PluginJobs;
   /**
    * The OpenAPI 3.1 document of this plugin's profile (every route under its
    * `prefix`), as `<prefix>/openapi.json` serves it, for the request's host.

@@ -11,6 +11,7 @@ import { ObjectStore } from "./object-store.js";
 import { Sweeper } from "./processing/sweeper.js";
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from "./upload-limits.js";
 import { UploadRunner, exponentialBackoff, type RetryPolicy } from "./processing/upload-runner.js";
+import { JobRunner } from "./processing/job-runner.js";
 
 /** How to build the upload pipeline. */
 export interface PipelineOptions {
@@ -40,6 +41,8 @@ export interface Pipeline {
   readonly objects: ObjectStore;
   readonly ingest: IngestService;
   readonly runner: UploadRunner;
+  /** Runs every job the queue delivers (uploads through {@link runner}, the plugins' kinds) and enqueues plugin jobs. */
+  readonly jobs: JobRunner;
   readonly sweeper: Sweeper;
   readonly limits: UploadLimits;
   readonly registry: PluginRegistry;
@@ -71,6 +74,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const db = options.db.prisma;
   const objects = new ObjectStore(db, options.storage);
   const runner = new UploadRunner({ db, storage: options.storage, objects, types: registry.types, queue, log, retry });
+  const jobs = new JobRunner({ db, storage: options.storage, queue, log, retry, kinds: registry.jobKinds, uploads: runner });
   const ingest = new IngestService({ db, objects, types: registry.types, queue, limits, log });
   const sweeper = new Sweeper({ db, storage: options.storage, objects, queue, log, stagingGraceMs: options.stagingGraceMs });
   let closing: Promise<void> | undefined;
@@ -88,13 +92,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     objects,
     ingest,
     runner,
+    jobs,
     sweeper,
     limits,
     registry,
     init,
     startWorker: async (concurrency = 2) => {
       await init();
-      await queue.consume(runner.run, concurrency);
+      await queue.consume(jobs.run, concurrency);
     },
     startSweeper: () => sweeper.start(options.sweepIntervalMs ?? 15_000, options.staleAfterMs ?? 60_000),
     close() {

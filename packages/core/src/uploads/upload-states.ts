@@ -124,7 +124,7 @@ export async function receiveUpload(db: Db, data: UploadChanges & NewUpload, rec
       if (count === 0) throw new IllegalTransitionError(receipt.uploadId, ["requested"], "received");
       upload = await tx.upload.findUniqueOrThrow({ where: { id: receipt.uploadId } });
     }
-    const job = await tx.job.create({ data: { kind: PROCESS_UPLOAD, subject_id: upload.id, payload: { uploadId: upload.id }, state: JOB_STATE.received } });
+    const job = await tx.job.create({ data: { kind: PROCESS_UPLOAD, subject_id: upload.id, user_id: upload.uploader_id, payload: { uploadId: upload.id }, state: JOB_STATE.received } });
     return { upload, job };
   });
 }

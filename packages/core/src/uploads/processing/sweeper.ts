@@ -88,14 +88,28 @@ export class Sweeper {
       orderBy: { id: "asc" },
       take: BATCH,
     });
-    if (stale.length === 0) return 0;
-    const jobs = await db.job.findMany({
+    const jobs = stale.length === 0 ? [] : await db.job.findMany({
       where: { kind: PROCESS_UPLOAD, subject_id: { in: stale.map((u) => u.id) }, state: { notIn: ["succeeded", "failed"] } },
       select: { id: true },
     });
-    for (const job of jobs) await queue.enqueue(job.id);
+    // Plugin jobs (kinds other than uploads) waiting this long lost their queue message; one in
+    // `retry` only once past the longest backoff (10 minutes), so a retry never runs early.
+    const pluginJobs = await db.job.findMany({
+      where: {
+        kind: { not: PROCESS_UPLOAD },
+        OR: [
+          { state: "queued", updated_at: { lte: new Date(now - staleMs) } },
+          { state: "retry", updated_at: { lte: new Date(now - Math.max(staleMs, 10 * 60_000)) } },
+        ],
+      },
+      select: { id: true },
+      orderBy: { created_at: "asc" },
+      take: BATCH,
+    });
+    for (const job of [...jobs, ...pluginJobs]) await queue.enqueue(job.id);
     if (jobs.length) this.options.log.info({ count: jobs.length }, "re-queued unfinished uploads");
-    return jobs.length;
+    if (pluginJobs.length) this.options.log.info({ count: pluginJobs.length }, "re-queued waiting plugin jobs");
+    return jobs.length + pluginJobs.length;
   }
 
   private async expire(): Promise<number> {
