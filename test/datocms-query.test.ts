@@ -144,9 +144,42 @@ describe("text fields: exists, matches, notMatches", () => {
   });
 });
 
+/** The classes of the images made above (longer side 50, 400, 1500, 2100 px; the thresholds are 128/1024/2048). */
+const RESOLUTION: Partial<Record<Name, string>> = { icon: "icon", tall: "small", square: "medium", wide: "large" };
+const ORIENTATION: Partial<Record<Name, string>> = { icon: "landscape", tall: "portrait", square: "square", wide: "landscape" };
+const RANK = ["icon", "small", "medium", "large"];
+
+describe("resolution and orientation", () => {
+  it.each([
+    ["resolution", "eq", "large", (n: Name) => RESOLUTION[n] === "large"],
+    ["resolution", "in", "icon,medium", (n: Name) => ["icon", "medium"].includes(RESOLUTION[n] ?? "")],
+    ["resolution", "neq", "icon", (n: Name) => RESOLUTION[n] !== "icon"],
+    ["orientation", "eq", "landscape", (n: Name) => ORIENTATION[n] === "landscape"],
+    ["orientation", "notIn", "landscape,square", (n: Name) => !["landscape", "square"].includes(ORIENTATION[n] ?? "")],
+  ])("%s %s %s", async (field, op, value, test) => {
+    expect(await matching(`filter[fields][${field}][${op}]=${value}`)).toEqual(where(test));
+  });
+});
+
 describe("order_by", () => {
+  const rank = (n: Name) => (RESOLUTION[n] === undefined ? RANK.length : RANK.indexOf(RESOLUTION[n]!));
+
   it("sorts by size both ways, equal to stat's sizes", async () => {
     const bySize = [...ASSET_NAMES].sort((a, b) => sizes[a]! - sizes[b]! || Number(ids[a]) - Number(ids[b]));
     expect(await names("order_by=size_ASC")).toEqual(bySize);
+  });
+
+  it("sorts resolution by size class (icon < small < medium < large, not alphabetically), then by a second key", async () => {
+    // Two keys: resolution ascending (files without one last, as PostgreSQL puts NULLs), then size descending among equals.
+    const expected = [...ASSET_NAMES].sort((a, b) => rank(a) - rank(b) || sizes[b]! - sizes[a]!);
+    expect(await names("order_by=resolution_ASC,size_DESC")).toEqual(expected);
+    expect(await names("filter[fields][type][eq]=image&order_by=resolution_DESC")).toEqual(["wide", "square", "tall", "icon"]);
+  });
+
+  it("sorts by two keys of the asset: format, then filename descending", async () => {
+    const format = (n: Name) => made[n]!.file.split(".").pop()!.replace("jpeg", "jpg");
+    const filename = (n: Name) => made[n]!.file.split("/").pop()!;
+    const expected = [...ASSET_NAMES].sort((a, b) => format(a).localeCompare(format(b)) || filename(b).localeCompare(filename(a)));
+    expect(await names("order_by=format_ASC,filename_DESC")).toEqual(expected);
   });
 });
