@@ -4,16 +4,19 @@ import { ResourceActionService } from "./resource-action-service.js";
 import { resourceActionRoutes } from "./resource-action-routes.js";
 import { ResourceBaseService } from "./resource-base-service.js";
 import { resourceBaseRoutes } from "./resource-base-routes.js";
+import { ResourceFileService } from "./resource-file-service.js";
+import { resourceFileRoutes } from "./resource-file-routes.js";
 
 /**
  * GeoNode's resource endpoints (`/resources`, `/datasets`, `/documents` lists and details, bulk,
  * metadata); `geonodeRouter` mounts them after the upload and execution-request routes.
  */
-export function resourceApiRoutes(_host: PluginHost): Router {
+export function resourceApiRoutes(host: PluginHost): Router {
   const resources = new ResourceBaseService();
   const router = Router();
   // The fixed paths (/resources/resource_types/, /resources/{id}/extra_metadata/ ...) before the detail routes.
   router.use(resourceActionRoutes(new ResourceActionService(resources)));
+  router.use(resourceFileRoutes(new ResourceFileService(resources, host.storage)));
   router.use(resourceBaseRoutes(resources));
   return router;
 }

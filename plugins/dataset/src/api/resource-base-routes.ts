@@ -6,7 +6,7 @@ import { geonodePage } from "./geonode-page.js";
 import { geonodeUrls } from "./geonode-urls.js";
 import { typeScope, type GeonodeType, type ResourceBaseService } from "./resource-base-service.js";
 import { bulkRecords, parseCreate, parsePatch, recordId, singleRecord } from "./resource-input.js";
-import { DATASET_SERIALIZER, DOCUMENT_SERIALIZER, RESOURCE_SERIALIZER, serializeResource } from "./resource-serializer.js";
+import { DATASET_LIST_SERIALIZER, DATASET_SERIALIZER, DOCUMENT_SERIALIZER, RESOURCE_SERIALIZER, serializeResource } from "./resource-serializer.js";
 import type { ResourceView } from "./resource-view.js";
 
 /** One of GeoNode's resource endpoints: `/resources/`, `/datasets/`, `/documents/`. */
@@ -15,19 +15,21 @@ export interface ResourceEndpoint {
   singular: string;
   type: GeonodeType | null;
   serializer: SerializerFields;
+  /** The serializer of the list (GeoNode's `DatasetListSerializer` for datasets). */
+  listSerializer: SerializerFields;
 }
 
 export const ENDPOINTS: readonly ResourceEndpoint[] = [
-  { plural: "resources", singular: "resource", type: null, serializer: RESOURCE_SERIALIZER },
-  { plural: "datasets", singular: "dataset", type: "dataset", serializer: DATASET_SERIALIZER },
-  { plural: "documents", singular: "document", type: "document", serializer: DOCUMENT_SERIALIZER },
+  { plural: "resources", singular: "resource", type: null, serializer: RESOURCE_SERIALIZER, listSerializer: RESOURCE_SERIALIZER },
+  { plural: "datasets", singular: "dataset", type: "dataset", serializer: DATASET_SERIALIZER, listSerializer: DATASET_LIST_SERIALIZER },
+  { plural: "documents", singular: "document", type: "document", serializer: DOCUMENT_SERIALIZER, listSerializer: DOCUMENT_SERIALIZER },
 ];
 
 /** The `:id` of a detail path. */
 export const idParam = (req: Request) => String(req.params.id);
 
 /** Relation fields `/<type>/{id}/{field_name}/` answers (dynamic-rest's `DynamicRelationField`s). */
-const RELATION_FIELDS = new Set(["owner", "keywords", "regions", "category", "group", "license", "metadata", "links"]);
+const RELATION_FIELDS = new Set(["owner", "keywords", "regions", "category", "group", "license", "metadata", "links", "attribute_set"]);
 
 /**
  * GeoNode's resource lists and details with dynamic-rest's semantics: list,
@@ -41,7 +43,8 @@ export function resourceBaseRoutes(service: ResourceBaseService): Router {
 }
 
 function mountEndpoint(router: Router, service: ResourceBaseService, endpoint: ResourceEndpoint) {
-  const { plural, singular, type, serializer } = endpoint;
+  const { plural, singular, type, serializer, listSerializer } = endpoint;
+  const withAttributes = { attributes: serializer.fields.includes("attribute_set") };
   const scope = typeScope(type);
   const list = `/${plural}/`;
   const detail = `/${plural}/:id/`;
@@ -51,8 +54,9 @@ function mountEndpoint(router: Router, service: ResourceBaseService, endpoint: R
   router.get(list, async (req, res) => {
     const ctx = serviceContext(req);
     const query = parseDynamicRestQuery(searchParams(req), RESOURCE_LIST);
-    const { rows, total, page } = await drfList(query, (q) => service.list(ctx, q, scope));
-    res.json(geonodePage(req, plural, page, total, rows.map((view) => render(req, view, query.fields))));
+    const attributes = withAttributes.attributes && Boolean(query.fields.attribute_set);
+    const { rows, total, page } = await drfList(query, (q) => service.list(ctx, q, scope, { attributes }));
+    res.json(geonodePage(req, plural, page, total, rows.map((view) => serializeResource(view, listSerializer, query.fields, geonodeUrls(req)))));
   });
 
   const methods = ["GET", "PATCH"];
@@ -88,13 +92,13 @@ function mountEndpoint(router: Router, service: ResourceBaseService, endpoint: R
   router.all(list, allowOnly(methods));
 
   router.get(detail, async (req, res) => {
-    res.json({ [singular]: render(req, await service.get(serviceContext(req), idParam(req), scope)) });
+    res.json({ [singular]: render(req, await service.get(serviceContext(req), idParam(req), scope, withAttributes)) });
   });
 
   const update = async (req: Request, full: boolean) => {
     const record = singleRecord(req.body, singular);
     if (full && !("title" in record)) throw invalidFields({ title: ["This field is required."] });
-    return { [singular]: render(req, await service.update(serviceContext(req), idParam(req), parsePatch(record), scope)) };
+    return { [singular]: render(req, await service.update(serviceContext(req), idParam(req), parsePatch(record), scope, withAttributes)) };
   };
   router.put(detail, signedIn, async (req, res) => {
     res.json(await update(req, true));
@@ -115,7 +119,7 @@ function mountEndpoint(router: Router, service: ResourceBaseService, endpoint: R
 
   router.get(`/${plural}/:id/:field/`, async (req, res) => {
     const field = String(req.params.field);
-    const view = await service.get(serviceContext(req), idParam(req), scope);
+    const view = await service.get(serviceContext(req), idParam(req), scope, { attributes: field === "attribute_set" });
     if (!serializer.fields.includes(field)) throw Errors.NOT_FOUND({ detail: `Unknown field: ${field}` });
     if (!RELATION_FIELDS.has(field)) throw invalidFields({ [field]: [`"${field}" is not a relation field.`] });
     res.json(serializeResource(view, serializer, { "*": false, [field]: true }, geonodeUrls(req)));

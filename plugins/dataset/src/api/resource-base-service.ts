@@ -12,8 +12,9 @@ import {
   type ResourceRecord,
   type ServiceContext,
 } from "@assets/core";
+import { resolveElementFilters } from "./element-filters.js";
 import { RESOURCE_BASE_FIELDS } from "./geonode-fields.js";
-import type { ResourceView } from "./resource-view.js";
+import type { ResourceView, ViewOptions } from "./resource-view.js";
 
 /** Resource type keys the GeoNode profile serves, by GeoNode's `resource_type`. */
 export const GEONODE_TYPES = { dataset: "dataset", document: "document" } as const;
@@ -46,13 +47,13 @@ export interface ResourceBaseCreate extends ResourceBasePatch {
 export class ResourceBaseService {
   private readonly resources = new ResourceService({ fields: RESOURCE_BASE_FIELDS });
 
-  async list(ctx: ServiceContext, query: ListQuery, scope: Prisma.ResourceWhereInput): Promise<{ rows: ResourceView[]; total: number }> {
-    const page = await this.resources.list(ctx, query, scope);
-    return { rows: await this.views(ctx, page.rows), total: page.total };
+  async list(ctx: ServiceContext, query: ListQuery, scope: Prisma.ResourceWhereInput, options: ViewOptions = {}): Promise<{ rows: ResourceView[]; total: number }> {
+    const page = await this.resources.list(ctx, await resolveElementFilters(ctx.db, query), scope);
+    return { rows: await this.views(ctx, page.rows, options), total: page.total };
   }
 
-  async get(ctx: ServiceContext, id: string, scope: Prisma.ResourceWhereInput): Promise<ResourceView> {
-    return this.view(ctx, await this.resources.get(ctx, id, scope));
+  async get(ctx: ServiceContext, id: string, scope: Prisma.ResourceWhereInput, options: ViewOptions = {}): Promise<ResourceView> {
+    return this.view(ctx, await this.resources.get(ctx, id, scope), options);
   }
 
   /** The row of a resource of `scope` the caller may view and do `action` on: 404 if unseen, 403 if not allowed. */
@@ -65,8 +66,8 @@ export class ResourceBaseService {
     return ctx.db.resource.count({ where: { AND: [scope, { access_modifier: { not: "Hidden" } }, accessibleResources(ctx.ability, "view")] } });
   }
 
-  async update(ctx: ServiceContext, id: string, patch: ResourceBasePatch, scope: Prisma.ResourceWhereInput): Promise<ResourceView> {
-    return this.view(ctx, await this.resources.update(ctx, id, patch, {}, scope));
+  async update(ctx: ServiceContext, id: string, patch: ResourceBasePatch, scope: Prisma.ResourceWhereInput, options: ViewOptions = {}): Promise<ResourceView> {
+    return this.view(ctx, await this.resources.update(ctx, id, patch, {}, scope), options);
   }
 
   async delete(ctx: ServiceContext, id: string, scope: Prisma.ResourceWhereInput): Promise<void> {
@@ -124,30 +125,52 @@ export class ResourceBaseService {
    */
   async patchAll(ctx: ServiceContext, query: ListQuery, patch: ResourceBasePatch, scope: Prisma.ResourceWhereInput): Promise<number> {
     // The compiler's structural filter over this catalog is the Resource model's where.
-    const where = compileListQuery(RESOURCE_BASE_FIELDS, query).where as Prisma.ResourceWhereInput;
+    const where = compileListQuery(RESOURCE_BASE_FIELDS, await resolveElementFilters(ctx.db, query)).where as Prisma.ResourceWhereInput;
     if (ctx.principal.kind !== "user") throw Errors.UNAUTHENTICATED({ detail: "Authentication credentials were not provided." });
     const filter = { AND: [where, scope, { access_modifier: { not: "Hidden" as const } }, accessibleResources(ctx.ability, "view"), accessibleResources(ctx.ability, "change_metadata")] };
     const [result] = await ctx.db.$transaction([ctx.db.resource.updateMany({ where: filter, data: patch as Prisma.ResourceUpdateManyMutationInput })]);
     return result.count;
   }
 
-  private async view(ctx: ServiceContext, row: ResourceRecord): Promise<ResourceView> {
-    return (await this.views(ctx, [row]))[0]!;
+  /** The view of one row the caller may already see (after a write, or one found by another query). */
+  async view(ctx: ServiceContext, row: ResourceRecord, options: ViewOptions = {}): Promise<ResourceView> {
+    return (await this.views(ctx, [row], options))[0]!;
   }
 
-  /** The caller's actions on each row: decided on the rows when the rules allow, else by the database. */
-  private async views(ctx: ServiceContext, rows: readonly ResourceRecord[]): Promise<ResourceView[]> {
+  /**
+   * Each row with its Dataset half, the caller's actions (decided on the rows
+   * when the rules allow, else by the database) and favourite flag: a fixed
+   * number of queries per page, whatever its size.
+   */
+  async views(ctx: ServiceContext, rows: readonly ResourceRecord[], options: ViewOptions = {}): Promise<ResourceView[]> {
+    const ids = rows.map((r) => r.id);
     const allowed = new Map<ResourceAction, ReadonlySet<number>>();
-    await Promise.all(
-      RESOURCE_ACTIONS.map(async (action) => {
-        allowed.set(action, decideOnRows(ctx.ability, action, rows) ?? (await this.resources.allowedIds(ctx, action, rows.map((r) => r.id))));
+    const [datasets] = await Promise.all([
+      ids.length ? ctx.db.dataset.findMany({ where: { resource_id: { in: ids } }, include: { attribute_set: options.attributes ? { orderBy: { display_order: "asc" } } : false } }) : [],
+      ...RESOURCE_ACTIONS.map(async (action) => {
+        allowed.set(action, decideOnRows(ctx.ability, action, rows) ?? (await this.resources.allowedIds(ctx, action, ids)));
       }),
-    );
-    return rows.map((row) => ({
-      row,
-      resourceType: row.type,
-      actions: RESOURCE_ACTIONS.filter((action) => allowed.get(action)!.has(row.id)),
-      favorite: false,
-    }));
+    ]);
+    const byResource = new Map(datasets.map((d) => [d.resource_id, d]));
+    const favorites = await this.favoriteIds(ctx, datasets.map((d) => d.id));
+    return rows.map((row) => {
+      const found = byResource.get(row.id);
+      const { attribute_set: attributes = [], ...dataset } = found ?? { attribute_set: [] };
+      return {
+        row,
+        resourceType: row.type,
+        dataset: found ? (dataset as Omit<typeof found, "attribute_set">) : null,
+        attributes,
+        actions: RESOURCE_ACTIONS.filter((action) => allowed.get(action)!.has(row.id)),
+        favorite: found ? favorites.has(found.id) : false,
+      };
+    });
+  }
+
+  /** Which of the datasets the signed-in caller marked as favourite (none for anonymous callers). */
+  private async favoriteIds(ctx: ServiceContext, datasetIds: number[]): Promise<ReadonlySet<number>> {
+    if (ctx.principal.kind !== "user" || datasetIds.length === 0) return new Set();
+    const rows = await ctx.db.datasetFavorite.findMany({ where: { user_id: ctx.principal.id, dataset_id: { in: datasetIds } }, select: { dataset_id: true } });
+    return new Set(rows.map((r) => r.dataset_id));
   }
 }

@@ -1,7 +1,8 @@
-import { GEONODE_PERMISSION, type ResourceAction } from "@assets/core";
+import { GEONODE_PERMISSION, type DatasetAttribute, type ResourceAction } from "@assets/core";
 import { renderSelected, type FieldSelection, type SerializerFields } from "@assets/drf";
 import { renderEntries, storedEntries } from "./extra-metadata.js";
 import type { GeonodeUrls } from "./geonode-urls.js";
+import { regionName } from "./regions.js";
 import type { ResourceView } from "./resource-view.js";
 
 /**
@@ -24,6 +25,64 @@ export function bboxPolygon([minx, miny, maxx, maxy]: readonly [number, number, 
   return { type: "Polygon", coordinates: [[[minx, miny], [minx, maxy], [maxx, maxy], [maxx, miny], [minx, miny]]] };
 }
 
+type Bbox = readonly [number, number, number, number];
+
+function bboxOf(values: readonly (number | null)[]): Bbox | null {
+  return values.every((v): v is number => v !== null) ? [values[0]!, values[1]!, values[2]!, values[3]!] : null;
+}
+
+/** The stored native and WGS84 boxes; the world where none is known (GeoNode's default). */
+function boxes(view: ResourceView): { native: Bbox; ll: Bbox } {
+  const d = view.dataset;
+  const ll = d ? bboxOf([d.ll_bbox_x0, d.ll_bbox_y0, d.ll_bbox_x1, d.ll_bbox_y1]) : null;
+  const native = d ? bboxOf([d.bbox_x0, d.bbox_y0, d.bbox_x1, d.bbox_y1]) : null;
+  return { native: native ?? ll ?? WORLD, ll: ll ?? WORLD };
+}
+
+/** A statistic as GeoNode's text columns hold it ("NA" where it does not apply). */
+const statistic = (value: string | null) => value ?? "NA";
+
+/** GeoNode's `AttributeSerializer`. */
+export function renderAttribute(a: DatasetAttribute) {
+  return {
+    pk: a.id,
+    attribute: a.attribute,
+    description: null,
+    attribute_label: null,
+    attribute_type: a.attribute_type,
+    visible: true,
+    display_order: a.display_order,
+    featureinfo_type: "type_property",
+    count: a.count,
+    min: statistic(a.min),
+    max: statistic(a.max),
+    average: statistic(a.average),
+    median: statistic(a.median),
+    stddev: statistic(a.stddev),
+    sum: statistic(a.sum),
+    // A text column in GeoNode: the distinct values as JSON.
+    unique_values: JSON.stringify(a.unique_values),
+    last_stats_updated: null,
+  };
+}
+
+/** The file's extension, as a link's `extension`. */
+function extensionOf(filename: string | null): string {
+  const dot = filename?.lastIndexOf(".") ?? -1;
+  return dot > 0 ? filename!.slice(dot + 1).toLowerCase() : "";
+}
+
+/** GeoNode's `links`: the stored file to download (for callers who may) and the embed page. */
+function linksOf(view: ResourceView, urls: GeonodeUrls) {
+  const { row, dataset } = view;
+  const links: Record<string, string>[] = [];
+  if (dataset?.storage_key && view.actions.includes("download")) {
+    links.push({ extension: extensionOf(dataset.filename), link_type: "original", name: dataset.filename ?? "data", mime: dataset.mime_type ?? "application/octet-stream", url: urls.api(`/resources/${row.id}/download`) });
+  }
+  links.push({ extension: "html", link_type: "html", name: "embed", mime: "text/html", url: urls.site(`/${view.resourceType}s/${row.id}/embed`) });
+  return links;
+}
+
 /** Every field a resource renders, in GeoNode's order; the typed endpoints add theirs. */
 const RESOURCE_FIELDS = [
   "pk",
@@ -41,6 +100,7 @@ const RESOURCE_FIELDS = [
   "alternate",
   "bbox_polygon",
   "ll_bbox_polygon",
+  "extent",
   "srid",
   "date",
   "date_type",
@@ -67,7 +127,10 @@ const RESOURCE_FIELDS = [
 
 /** The singular key and serializer of each endpoint. */
 export const RESOURCE_SERIALIZER: SerializerFields = { name: "resource", fields: RESOURCE_FIELDS, deferred: ["metadata"] };
-export const DATASET_SERIALIZER: SerializerFields = { name: "dataset", fields: [...RESOURCE_FIELDS, "name", "attribute_set", "featureinfo_custom_template", "default_style", "styles"], deferred: ["metadata"] };
+const DATASET_FIELDS = [...RESOURCE_FIELDS, "name", "feature_count", "geometry_type", "attribute_set", "featureinfo_custom_template", "default_style", "styles"];
+export const DATASET_SERIALIZER: SerializerFields = { name: "dataset", fields: DATASET_FIELDS, deferred: ["metadata"] };
+/** GeoNode's `DatasetListSerializer`: lists leave the attribute set out unless `include[]` asks for it. */
+export const DATASET_LIST_SERIALIZER: SerializerFields = { name: "dataset", fields: DATASET_FIELDS, deferred: ["metadata", "attribute_set"] };
 export const DOCUMENT_SERIALIZER: SerializerFields = { name: "document", fields: [...RESOURCE_FIELDS, "extension", "href", "mime_type"], deferred: ["metadata"] };
 
 /** GeoNode's permission codenames for the caller's actions (`perms`); datasets add the data and style ones to `change`. */
@@ -85,7 +148,7 @@ function userOf(view: ResourceView, urls: GeonodeUrls) {
 
 /** One field's value. */
 function fieldValue(view: ResourceView, field: string, urls: GeonodeUrls): unknown {
-  const { row } = view;
+  const { row, dataset } = view;
   const type = view.resourceType;
   switch (field) {
     case "pk":
@@ -103,37 +166,45 @@ function fieldValue(view: ResourceView, field: string, urls: GeonodeUrls): unkno
     case "keywords":
       return row.tags.map((name) => ({ name, slug: name }));
     case "regions":
-      return [];
+      return (dataset?.regions ?? []).map((code) => ({ code, name: regionName(code) }));
     case "category":
+      return dataset?.category ? { identifier: dataset.category } : null;
     case "license":
-      return null;
+      return dataset?.license ? { identifier: dataset.license } : null;
     case "title":
-    case "name":
       return row.name;
+    case "name":
+      return dataset?.alternate?.replace(/^[^:]*:/, "") ?? row.name;
     case "abstract":
     case "raw_abstract":
       return row.description;
     case "alternate":
-      return `geonode:${row.uuid}`;
+      return dataset?.alternate ?? null;
     case "bbox_polygon":
+      return bboxPolygon(boxes(view).native);
     case "ll_bbox_polygon":
-      return bboxPolygon(WORLD);
+      return bboxPolygon(boxes(view).ll);
+    case "extent":
+      return { coords: [...boxes(view).ll], srid: "EPSG:4326" };
     case "srid":
-      return "EPSG:4326";
+      return dataset ? dataset.srid : "EPSG:4326";
     case "date":
+      return (dataset?.date ?? row.created_at).toISOString();
     case "created":
       return row.created_at.toISOString();
     case "last_updated":
       return row.updated_at.toISOString();
     case "date_type":
-      return "publication";
+      return dataset?.date_type ?? "publication";
     case "group":
       return row.organisation ? { pk: row.organisation.id, name: row.organisation.name } : null;
     case "featured":
-      return false;
-    case "advertised":
+      return dataset?.featured ?? false;
     case "is_published":
+      return dataset?.is_published ?? true;
     case "is_approved":
+      return dataset?.is_approved ?? true;
+    case "advertised":
       return true;
     case "detail_url":
       return urls.site(`/catalogue/#/${type}/${row.id}`);
@@ -142,26 +213,37 @@ function fieldValue(view: ResourceView, field: string, urls: GeonodeUrls): unkno
     case "link":
       return urls.api(`/resources/${row.id}`);
     case "thumbnail_url":
-      return null;
+      return dataset?.thumbnail_key ? urls.api(`/resources/${row.id}/thumbnail.png`) : null;
     case "subtype":
-      return null;
+      return dataset?.subtype ?? null;
+    case "feature_count":
+      return dataset?.feature_count ?? null;
+    case "geometry_type":
+      return dataset?.geometry_type ?? null;
     case "favorite":
       return view.favorite;
     case "is_copyable":
       return view.actions.includes("change");
     case "download_url":
-      return view.actions.includes("download") ? urls.site(`/${type}s/${row.id}/download`) : null;
+      return dataset?.storage_key && view.actions.includes("download") ? urls.api(`/resources/${row.id}/download`) : null;
     case "links":
-      return [];
+      return linksOf(view, urls);
     case "extra_metadata":
     case "metadata":
       return renderEntries(storedEntries(row.extra_metadata));
     case "attribute_set":
+      return view.attributes.map(renderAttribute);
     case "styles":
       return [];
     case "featureinfo_custom_template":
       return "";
     case "default_style":
+      return null;
+    case "extension":
+      return extensionOf(dataset?.filename ?? null);
+    case "mime_type":
+      return dataset?.mime_type ?? null;
+    case "href":
       return null;
     default:
       return null;
