@@ -15,6 +15,8 @@ import { identify, md5sum, plainFile, solidImage } from "./helpers/datocms.js";
  * global types of the whole typecheck. */
 interface Upload { id: string; size: number; width: number | null; height: number | null; [attribute: string]: unknown }
 interface Collection { id: string; label: string; position: number; parent: { type: string; id: string } | null; children: { type: string; id: string }[] }
+/** What the client's bulk calls resolve to: the job result's payload, deserialized. */
+type BulkResult = unknown[];
 interface Client {
   uploadCollections: {
     create(body: { label: string; position?: number; parent?: { type: "upload_collection"; id: string } | null }): Promise<Collection>;
@@ -34,6 +36,9 @@ interface Client {
     update(id: string, body: Record<string, unknown>): Promise<Upload>;
     updateFromLocalFile(id: string, body: Record<string, unknown>): Promise<Upload>;
     references(id: string): Promise<{ id: string; type: string }[]>;
+    bulkTag(body: { tags: string[]; uploads: { type: "upload"; id: string }[] }): Promise<BulkResult>;
+    bulkSetUploadCollection(body: { upload_collection: { type: "upload_collection"; id: string } | null; uploads: { type: "upload"; id: string }[] }): Promise<BulkResult>;
+    bulkDestroy(body: { uploads: { type: "upload"; id: string }[] }): Promise<BulkResult>;
   };
 }
 interface ApiErrorLike { response: { status: number }; findError(code: string): unknown }
@@ -149,6 +154,29 @@ describe("@datocms/cma-client-node against /datocms", () => {
     expect(replaced.path).not.toBe(before.path);
     expect(replaced.default_field_metadata).toEqual(before.default_field_metadata);
   }, 60_000);
+
+  it("bulk-tags uploads through a job, after which a list by tag shows them", async () => {
+    const targets = [created.png!, created.jpeg!].map((u) => ({ type: "upload" as const, id: u.id }));
+    const before = (await client.uploads.find(created.png!.id)).tags as string[];
+    expect(before).toContain("cats");
+    expect(await client.uploads.bulkTag({ tags: ["bulk", "cats"], uploads: targets })).toEqual([]);
+    const tagged = await client.uploads.list({ filter: { fields: { tags: { contains: "bulk" } } } });
+    expect(tagged.map((u) => u.id).sort()).toEqual(targets.map((t) => t.id).sort());
+    expect((await client.uploads.find(created.png!.id)).tags).toEqual([...before, "bulk"]);
+    expect((await client.uploadTags.list({ filter: { query: "bul" } })).map((t) => t.name)).toEqual(["bulk"]);
+    const shelf = await client.uploadCollections.create({ label: "Bulk shelf" });
+    await client.uploads.bulkSetUploadCollection({ upload_collection: { type: "upload_collection", id: shelf.id }, uploads: targets.slice(0, 1) });
+    expect((await client.uploads.list({ filter: { fields: { upload_collection: { eq: shelf.id } } } })).map((u) => u.id)).toEqual([created.png!.id]);
+    await client.uploadCollections.destroy(shelf.id);
+  }, 30_000);
+
+  it("bulk-destroys uploads through a job", async () => {
+    const doomed = await client.uploads.createFromLocalFile({ localPath: files.jpeg, tags: ["doomed"] });
+    expect(await client.uploads.bulkDestroy({ uploads: [{ type: "upload", id: doomed.id }] })).toEqual([]);
+    expect(await client.uploads.list({ filter: { fields: { tags: { contains: "doomed" } } } })).toEqual([]);
+    const error = await client.uploads.find(doomed.id).catch((e: unknown) => e);
+    expect((error as ApiErrorLike).response.status).toBe(404);
+  }, 30_000);
 
   it("destroys an upload, answering it, after which it is a NOT_FOUND", async () => {
     const destroyed = await client.uploads.destroy(created.pdf!.id);

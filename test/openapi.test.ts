@@ -91,6 +91,9 @@ const NOT_YET_DECLARED = new Set<string>([
   "DELETE /datocms/upload-collections/{id}",
   "GET /datocms/upload-tags",
   "GET /datocms/upload-smart-tags",
+  "POST /datocms/uploads/bulk/tag",
+  "POST /datocms/uploads/bulk/set-upload-collection",
+  "POST /datocms/uploads/bulk/destroy",
   "PUT /datocms/uploads/{id}",
 ]);
 

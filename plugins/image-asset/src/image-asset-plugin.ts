@@ -8,6 +8,7 @@ import { imageAnalysisProcessor, type ImageProcessorOptions } from "./processing
 import { deliveryRouter, type DeliveryOptions } from "./delivery/delivery-router.js";
 import { regenerateThumbnails } from "./processing/regenerate-thumbnails.js";
 import { renderDatocmsError } from "./profile/datocms-errors.js";
+import { BULK_JOBS } from "./profile/bulk-service.js";
 import { datocmsRouter } from "./profile/datocms-router.js";
 
 /** Options of {@link imageAssetPlugin}. */
@@ -32,6 +33,8 @@ export function imageAssetPlugin(options: ImageAssetPluginOptions = {}): AssetPl
     prefix,
     routes: (host) => datocmsRouter(host, { prefix }, [deliveryRouter(host, options.delivery)]),
     renderError: renderDatocmsError,
+    // DatoCMS's bulk operations run as jobs on the pipeline's queue.
+    jobs: BULK_JOBS,
     migrations: fileURLToPath(new URL("../prisma/migrations", import.meta.url)),
     // Thumbnails made under another setting are regenerated in the background; a later start picks up what is left.
     init: async ({ db, log, storage }) => {

@@ -6,6 +6,7 @@ import { authorize } from "../access/authorize.js";
 import { Errors } from "../errors/index.js";
 import type { Job } from "../generated/prisma/client.js";
 import type { Pipeline } from "./create-pipeline.js";
+import { PROCESS_UPLOAD } from "./upload-states.js";
 import type { UploadService } from "./upload-service.js";
 import { serializeUpload } from "./upload-serializer.js";
 import { baseUrl, serviceContext } from "../http/request-context.js";
@@ -37,11 +38,16 @@ export function serializeJob(job: Job, base: string) {
   };
 }
 
-/** A job the caller may see: one whose upload they may see. Anything else is a 404. */
+/** A job the caller may see: an upload's job if they may see the upload, a plugin's job if they asked for it. Anything else is a 404. */
 async function visibleJob(req: Request, pipeline: Pipeline, id: string): Promise<Job> {
   const job = await pipeline.ingest.job(id);
-  if (!job || job.subject_id === null) throw Errors.NOT_FOUND({ detail: `Job '${id}' not found` });
   const ctx = serviceContext(req);
+  // A plugin's job (a bulk edit, a GeoNode operation) is its requester's to see, and superusers'.
+  if (job && job.kind !== PROCESS_UPLOAD) {
+    if (ctx.principal.kind === "user" && (job.user_id === ctx.principal.id || ctx.principal.isSuperuser)) return job;
+    throw Errors.NOT_FOUND({ detail: `Job '${id}' not found` });
+  }
+  if (!job || job.subject_id === null) throw Errors.NOT_FOUND({ detail: `Job '${id}' not found` });
   await authorize(ctx, "Upload", { id: job.subject_id }, "view", (where) => ctx.db.upload.findFirst({ where, select: { id: true } }), {
     notFound: `Job '${id}' not found`,
     forbidden: `Job '${id}' not found`,

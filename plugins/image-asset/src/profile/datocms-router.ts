@@ -1,5 +1,7 @@
 import { Router, type RequestHandler } from "express";
 import { createErrorHandler, Errors, type PluginHost } from "@assets/core";
+import { bulkRoutes } from "./bulk-routes.js";
+import { BulkUploadService } from "./bulk-service.js";
 import { datocmsErrorHandlers, DatocmsErrors, renderDatocmsError } from "./datocms-errors.js";
 import { JobResultService } from "./job-result-service.js";
 import { uploadCollectionRoutes } from "./upload-collection-routes.js";
@@ -43,6 +45,7 @@ export function datocmsRouter(host: PluginHost, options: DatocmsProfileOptions, 
   router.use(apiVersion);
   router.use(uploadWriteRoutes(host.signedUploads, uploads, new JobResultService(host.uploads, uploads), options));
   router.use(uploadUpdateRoutes(new UploadUpdateService(host.signedUploads, uploads)));
+  router.use("/uploads/bulk", bulkRoutes(new BulkUploadService(host.jobs)));
   router.use("/uploads", uploadReadRoutes(uploads, options));
   router.use("/upload-collections", uploadCollectionRoutes(new UploadCollectionService()));
   router.use(uploadTagRoutes(new UploadTagService()));

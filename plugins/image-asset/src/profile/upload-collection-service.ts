@@ -17,7 +17,7 @@ type Tx = Prisma.TransactionClient;
 
 const INCLUDE = { children: { select: { id: true }, orderBy: [{ position: "asc" }, { id: "asc" }] } } as const satisfies Prisma.UploadCollectionInclude;
 /** One lock for every write to the tree: positions among siblings and cycles are decided under it. */
-const TREE_LOCK = 0x75_63_74_72; // "uctr"
+export const TREE_LOCK = 0x75_63_74_72; // "uctr"
 
 /**
  * DatoCMS upload collections: one tree of folders shared by the whole media library. Anyone who

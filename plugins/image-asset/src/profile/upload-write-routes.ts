@@ -3,7 +3,7 @@ import { z } from "zod";
 import { parseJsonApiBody, serviceContext, type SignedUploads, uploadRequestPath } from "@assets/core";
 import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
 import { DatocmsErrors } from "./datocms-errors.js";
-import type { JobResultService } from "./job-result-service.js";
+import type { JobOutcome, JobResultService } from "./job-result-service.js";
 import { sendDatocms } from "./send-datocms.js";
 import { assetsBase } from "./upload-routes.js";
 import { serializeUpload } from "./upload-serializer.js";
@@ -38,6 +38,13 @@ function parseCreate(body: unknown): { path: string; metadata: Record<string, un
   };
 }
 
+/** A job result's `status` and `payload`: what the operation's HTTP answer would have been. */
+function jobResult(outcome: JobOutcome, base: string): { status: number; payload: unknown } {
+  const error = (field: string, message: string) => ({ data: [{ id: outcome.job.id, type: "api_error", attributes: { code: "INVALID_FIELD", details: { field, message } } }] });
+  if ("bulk" in outcome) return outcome.ok ? { status: 200, payload: { data: [], meta: outcome.bulk } } : { status: 422, payload: error("uploads", outcome.reason) };
+  return outcome.ok ? { status: 200, payload: { data: serializeUpload(outcome.upload, base) } } : { status: 422, payload: error("path", outcome.reason) };
+}
+
 /**
  * DatoCMS's three-step create (`POST /upload-requests`, the signed PUT, `POST /uploads`
  * answering 202 with a job), `GET /job-results/:id` and `DELETE /uploads/:id`.
@@ -58,10 +65,7 @@ export function uploadWriteRoutes(signed: SignedUploads, uploads: DatocmsUploadS
 
   router.get("/job-results/:id", async (req, res) => {
     const outcome = await results.find(serviceContext(req), req.params.id);
-    const payload = outcome.ok
-      ? { data: serializeUpload(outcome.upload, assetsBase(req, options.prefix)) }
-      : { data: [{ id: outcome.job.id, type: "api_error", attributes: { code: "INVALID_FIELD", details: { field: "path", message: outcome.reason } } }] };
-    sendDatocms(res, 200, { data: { type: "job_result", id: outcome.job.id, attributes: { status: outcome.ok ? 200 : 422, payload } } });
+    sendDatocms(res, 200, { data: { type: "job_result", id: outcome.job.id, attributes: jobResult(outcome, assetsBase(req, options.prefix)) } });
   });
 
   router.delete("/uploads/:id", async (req, res) => {
