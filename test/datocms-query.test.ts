@@ -149,6 +149,29 @@ const RESOLUTION: Partial<Record<Name, string>> = { icon: "icon", tall: "small",
 const ORIENTATION: Partial<Record<Name, string>> = { icon: "landscape", tall: "portrait", square: "square", wide: "landscape" };
 const RANK = ["icon", "small", "medium", "large"];
 
+describe("matches with regexp: PostgreSQL regular expressions", () => {
+  const regexp = (field: string, pattern: string, op = "matches", caseSensitive = false) =>
+    `filter[fields][${field}][${op}][pattern]=${encodeURIComponent(pattern)}&filter[fields][${field}][${op}][regexp]=true&filter[fields][${field}][${op}][case_sensitive]=${caseSensitive}`;
+
+  it("matches PostgreSQL's regular expressions, case-insensitively unless asked", async () => {
+    expect(await matching(regexp("notes", "^[a-z]{3}-[0-9]+"))).toEqual(["square"]);
+    expect(await matching(regexp("notes", "^[a-z]{3}-[0-9]+", "matches", true))).toEqual([]);
+    expect(await matching(regexp("author", "^(ada|grace) "))).toEqual(["icon", "pdf"]);
+    // A PostgreSQL class shorthand (\m: start of a word) JavaScript does not have.
+    expect(await matching(regexp("notes", "\\mcat"))).toEqual(["icon"]);
+  });
+
+  it("notMatches with regexp keeps the rest, those without the text included", async () => {
+    expect(await matching(regexp("author", "^ada", "notMatches"))).toEqual(where((n) => n !== "icon"));
+  });
+
+  it("refuses an expression PostgreSQL cannot compile with 422 INVALID_FIELD, not a 500", async () => {
+    const res = await get(regexp("notes", "(unclosed"));
+    expect(res.status).toBe(422);
+    expect(res.body.data[0].attributes).toMatchObject({ code: "INVALID_FIELD", details: expect.objectContaining({ field: "notes", parameter: "filter[fields][notes][matches]" }) });
+  });
+});
+
 describe("resolution and orientation", () => {
   it.each([
     ["resolution", "eq", "large", (n: Name) => RESOLUTION[n] === "large"],

@@ -212,7 +212,7 @@ describe("JSON:API list queries", () => {
       ["filter[fields][access_modifier][eq]=Secret", "filter[fields][access_modifier][eq]", /not one of/],
       ["filter[fields][uuid][eq]=xyz", "filter[fields][uuid][eq]", /not a UUID/],
       ["filter[fields][name][exists]=maybe", "filter[fields][name][exists]", /boolean/],
-      ["filter[fields][name][matches][pattern]=a&filter[fields][name][matches][regexp]=true", "filter[fields][name][matches][regexp]", /not supported/],
+      ["filter[fields][name][matches][pattern]=(a&filter[fields][name][matches][regexp]=true", "filter[fields][name][matches]", /Invalid regular expression/],
       ["filter[fields][name][matches][pattern]=a&filter[fields][name][matches][casesensitive]=true", "filter[fields][name][matches][casesensitive]", /Unknown matches option/],
       ["filter[ids]=1,x", "filter[ids]", /not an integer/],
       ["filter[colour]=red", "filter[colour]", /Unknown filter/],

@@ -59,7 +59,7 @@ export function buildCondition(
     if (typeof raw !== "object" || Array.isArray(raw)) throw invalid(parameter, `'${op}' takes a pattern`);
     const pattern = raw as MatchPattern;
     if (pattern.pattern === "") throw invalid(parameter, `'${op}' needs a non-empty pattern`);
-    return { kind: "condition", field, op, value: pattern };
+    return { kind: "condition", field, op, value: pattern, ...(pattern.regexp ? { parameter } : {}) };
   }
   if (typeof raw === "object" && !Array.isArray(raw)) throw invalid(parameter, `'${op}' takes a plain value`);
   if (operand === "flag") {

@@ -1,7 +1,7 @@
 import type { FieldCatalog, FieldSpec } from "./field-catalog.js";
 import { operatorSpec } from "./operators.js";
 import { likeLiteral, nest, NOTHING, type PrismaWhere } from "./prisma-where.js";
-import type { FilterNode, ListQuery, SortKey } from "./types.js";
+import type { FilterNode, ListQuery, MatchPattern, SortKey } from "./types.js";
 
 export type { PrismaWhere } from "./prisma-where.js";
 /** One Prisma `orderBy` entry. */
@@ -13,6 +13,25 @@ export interface CompiledListQuery {
   orderBy: PrismaOrderBy[];
   skip: number;
   take: number;
+  /** The regular expressions in `where`: only the SQL list path runs them, after the database has checked them. */
+  regexps: RegexpCondition[];
+}
+
+/** A regular expression of the query and where it came from. */
+export interface RegexpCondition {
+  pattern: string;
+  field: string;
+  parameter: string;
+}
+
+function regexpsOf(node: FilterNode | null, found: RegexpCondition[] = []): RegexpCondition[] {
+  if (!node) return found;
+  if (node.kind === "and" || node.kind === "or") for (const child of node.nodes) regexpsOf(child, found);
+  else if (node.kind === "not") regexpsOf(node.node, found);
+  else if (operatorSpec(node.op).operand === "pattern" && (node.value as MatchPattern).regexp) {
+    found.push({ pattern: (node.value as MatchPattern).pattern, field: node.field, parameter: node.parameter ?? `filter[fields][${node.field}]` });
+  }
+  return found;
 }
 
 function compileNode(fields: FieldCatalog, node: FilterNode): PrismaWhere {
@@ -79,5 +98,5 @@ export function compileListQuery(fields: FieldCatalog, query: ListQuery, tieBrea
   if (!query.sort.some((key) => fields[key.field]?.path.join(".") === tieBreaker)) {
     orderBy.push({ [tieBreaker]: query.sort[0]?.direction ?? "asc" });
   }
-  return { where: parts.length === 1 ? parts[0]! : { AND: parts }, orderBy, skip: query.page.offset, take: query.page.limit };
+  return { where: parts.length === 1 ? parts[0]! : { AND: parts }, orderBy, skip: query.page.offset, take: query.page.limit, regexps: regexpsOf(query.filter) };
 }

@@ -63,11 +63,9 @@ function collectFieldConditions(params: URLSearchParams): Map<string, PendingCon
 function toCondition(options: ListOptions, entry: PendingCondition): FilterNode {
   if (operatorSpec(entry.op).operand === "pattern") {
     const { pattern = "", case_sensitive = "false", regexp = "false" } = entry.pattern;
-    if (parseBooleanFlag(regexp, `${entry.parameter}[regexp]`)) {
-      throw invalid(`${entry.parameter}[regexp]`, "Regular-expression matching is not supported; use a plain pattern");
-    }
     const caseSensitive = parseBooleanFlag(case_sensitive, `${entry.parameter}[case_sensitive]`);
-    return buildCondition(options, entry.field, entry.op, { pattern, caseSensitive }, entry.parameter);
+    const regular = parseBooleanFlag(regexp, `${entry.parameter}[regexp]`);
+    return buildCondition(options, entry.field, entry.op, { pattern, caseSensitive, ...(regular ? { regexp: true } : {}) }, entry.parameter);
   }
   const list = operatorSpec(entry.op).operand === "list";
   if (!list && entry.values.length > 1) throw invalid(entry.parameter, `'${entry.op}' takes a single value`);

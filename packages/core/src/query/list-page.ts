@@ -1,8 +1,9 @@
 import type { Prisma } from "../generated/prisma/client.js";
-import { compileListQuery } from "./compile-prisma.js";
+import { Errors } from "../errors/index.js";
+import { compileListQuery, type RegexpCondition } from "./compile-prisma.js";
 import type { FieldCatalog } from "./field-catalog.js";
 import type { ListQuery } from "./types.js";
-import { sqlCount, sqlListPage } from "./sql/sql-list.js";
+import { sqlCount, sqlListPage, sqlRegexpError } from "./sql/sql-list.js";
 
 /** The Prisma arguments of one page, typed for the model listed. */
 export interface PageArgs<W, O> {
@@ -85,15 +86,35 @@ export async function listPage<W, O, R>(
   // place its structural output is read as the model's own input types.
   const conditions = [compiled.where, ...(options.where ?? [])].filter(hasConditions) as W[];
   const args: PageArgs<W, O> = { where: { AND: conditions } as W, orderBy: compiled.orderBy as O[], skip: compiled.skip, take: compiled.take };
+  if (compiled.regexps.length > 0) {
+    if (find) throw regexpUnsupported(compiled.regexps[0]!);
+    await checkRegexps(delegate, compiled.regexps);
+  }
   if (find) {
     const [rows, total] = await Promise.all([find(args), countRows(delegate, args.where)]);
     return { rows, total };
   }
   const fast = await sqlListPage(delegate, { ...args, include: options.include });
   if (fast) return fast;
+  if (compiled.regexps.length > 0) throw regexpUnsupported(compiled.regexps[0]!);
   const findMany = delegate.findMany as (args: PageArgs<W, O> & { include?: unknown }) => PromiseLike<R[]>;
   const [rows, total] = await Promise.all([findMany.call(delegate, { ...args, include: options.include }), delegate.count({ where: args.where })]);
   return { rows, total };
+}
+
+function regexpUnsupported(regexp: RegexpCondition) {
+  return Errors.INVALID_PARAMETER({ detail: "Regular-expression matching is not available on this list", source: { parameter: regexp.parameter }, meta: { field: regexp.field } });
+}
+
+/** Has the database check each regular expression, so a bad one is the caller's error (naming its parameter), not a failed query. */
+async function checkRegexps(delegate: unknown, regexps: readonly RegexpCondition[]): Promise<void> {
+  for (const regexp of regexps) {
+    const problem = await sqlRegexpError(delegate, regexp.pattern);
+    if (problem === undefined) throw regexpUnsupported(regexp);
+    if (problem !== null) {
+      throw Errors.INVALID_PARAMETER({ detail: `Invalid regular expression: ${problem}`, source: { parameter: regexp.parameter }, meta: { field: regexp.field, reason: "invalid_regexp" } });
+    }
+  }
 }
 
 async function countRows<W>(delegate: ListDelegate<W, unknown, unknown>, where: W): Promise<number> {

@@ -57,10 +57,16 @@ function exists(spec: FieldSpec, condition: Condition): PrismaWhere {
   return present ? nest(spec, { not: null }) : nest(spec, { equals: null });
 }
 
+/** The key of a regular-expression filter in the compiled `where` (`{ notes: { regex: "^a", mode } }`). */
+export const REGEX_FILTER = "regex";
+
 function matches(spec: FieldSpec, condition: Condition): PrismaWhere {
-  const { pattern, caseSensitive } = condition.value as MatchPattern;
-  return nest(spec, { contains: likeLiteral(pattern), ...(caseSensitive ? {} : { mode: "insensitive" }) });
+  const { pattern, caseSensitive, regexp } = condition.value as MatchPattern;
+  const mode = caseSensitive ? {} : { mode: "insensitive" };
+  // `regex` is no Prisma filter: only the SQL list path compiles it (listPage refuses it elsewhere).
+  return nest(spec, regexp ? { [REGEX_FILTER]: pattern, ...mode } : { contains: likeLiteral(pattern), ...mode });
 }
+
 
 /** Every canonical operator, in the order error messages list them. */
 export const OPERATORS = {

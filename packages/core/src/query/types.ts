@@ -10,10 +10,12 @@ export type FieldType = "string" | "integer" | "bigint" | "float" | "datetime" |
 export type { Operator } from "./operators.js";
 import type { Operator } from "./operators.js";
 
-/** `matches`: a substring pattern with a case switch (DatoCMS's shape). */
+/** `matches`: a substring pattern with a case switch (DatoCMS's shape), or a PostgreSQL regular expression. */
 export interface MatchPattern {
   pattern: string;
   caseSensitive: boolean;
+  /** `pattern` is a PostgreSQL (POSIX, ARE) regular expression rather than a literal substring. */
+  regexp?: boolean;
 }
 
 /** One comparison on one field; `value` is already parsed to the field's type. */
@@ -25,6 +27,8 @@ export interface Condition {
   value: unknown;
   /** String comparisons: compare case-insensitively (default false). */
   insensitive?: boolean;
+  /** The query parameter the condition came from, where a check after parsing may refuse it (a regular expression). */
+  parameter?: string;
 }
 
 /** A filter tree. */

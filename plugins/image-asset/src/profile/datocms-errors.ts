@@ -53,7 +53,8 @@ export function toDatocmsError(error: AppError): AppError {
   let code = BY_CORE_CODE[error.code]?.code ?? error.code;
   let status = BY_CORE_CODE[error.code]?.status ?? error.status;
   if (error.code === "INVALID_PARAMETER") {
-    code = parameterCode(error.source?.parameter ?? "");
+    // A regular expression PostgreSQL refuses is a bad value of the field, as DatoCMS reports it.
+    code = error.meta?.reason === "invalid_regexp" ? "INVALID_FIELD" : parameterCode(error.source?.parameter ?? "");
     status = 422;
   } else if (error.code === "INVALID_BODY" && /not valid JSON/.test(error.detail)) {
     code = "INVALID_JSON_BODY";

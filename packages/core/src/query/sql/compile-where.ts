@@ -123,6 +123,11 @@ function scalarFilter(scope: Scope, field: ModelField, filter: unknown): Sql {
         parts.push(sql`${column} ${Sql.raw(symbol)} ${parameter(operand)}`);
         break;
       }
+      case "regex":
+        // The list path had the database check the expression first (sqlRegexpError).
+        if (typeof operand !== "string") throw new UnsupportedQuery("regex needs a string");
+        parts.push(sql`${text} ${Sql.raw(insensitive ? "~*" : "~")} ${operand}`);
+        break;
       case "contains":
       case "startsWith":
       case "endsWith": {

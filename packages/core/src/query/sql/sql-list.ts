@@ -78,6 +78,23 @@ export async function sqlListPage(delegate: unknown, args: Omit<PageRequest, "mo
   return { rows, total };
 }
 
+/**
+ * Why PostgreSQL refuses `pattern` as a regular expression (null when it takes it), or undefined
+ * when the delegate is not one the SQL list path serves.
+ */
+export async function sqlRegexpError(delegate: unknown, pattern: string): Promise<string | null | undefined> {
+  const found = target(delegate);
+  if (!found) return undefined;
+  try {
+    await found.executor.query("SELECT '' ~ $1 AS valid", [pattern]);
+    return null;
+  } catch (error) {
+    // SQLSTATE 2201B: invalid_regular_expression (node-postgres and PGlite both give `code`).
+    if ((error as { code?: unknown }).code === "2201B") return (error as Error).message;
+    throw error;
+  }
+}
+
 /** The total alone, as `count({ where })` would give it; null: ask Prisma. */
 export async function sqlCount(delegate: unknown, where: unknown): Promise<number | null> {
   const found = target(delegate);
