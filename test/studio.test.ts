@@ -31,6 +31,7 @@ interface PageElement {
   naturalWidth?: number;
 }
 declare const document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): Iterable<PageElement> & { length: number } };
+declare const location: { search: string };
 declare const DataTransfer: new () => { items: { add(file: unknown): void } };
 declare const DragEvent: new (type: string, init: Record<string, unknown>) => unknown;
 
@@ -139,6 +140,25 @@ describe("studio: the media library in a browser", () => {
       await metadata.evaluate((dl: PageElement) => [...dl.querySelectorAll("dt")].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])),
     ) as Record<string, string>;
     expect([imageMetadata.width, imageMetadata.height, imageMetadata.format]).toEqual(["64", "48", "png"]);
+
+    // A click on the image sets its focal point; the DatoCMS profile then answers the point
+    // clicked, in 0..1 of the image.
+    const image = page.locator('[data-testid="preview-image"]');
+    const box = (await image.boundingBox())!;
+    const click = { x: Math.round(box.width * 0.25), y: Math.round(box.height * 0.75) };
+    await image.click({ position: click });
+    await page.locator('[role="status"]', { hasText: "Focal point set" }).waitFor();
+    await page.locator('[data-testid="focal"]').waitFor();
+    const id = await page.evaluate(() => new URLSearchParams(location.search).get("id"));
+    const upload = (await (await fetch(`${base}/datocms/uploads/${id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as {
+      data: { attributes: { filename: string; default_field_metadata: Record<string, { focal_point?: { x: number; y: number } | null }> } };
+    };
+    expect(upload.data.attributes.filename).toBe("red.png");
+    const focal = Object.values(upload.data.attributes.default_field_metadata).map((locale) => locale.focal_point);
+    expect(focal).toHaveLength(1);
+    // Within a pixel of where the mouse went down on the image as laid out.
+    expect(Math.abs(focal[0]!.x - click.x / box.width)).toBeLessThanOrEqual(1 / box.width);
+    expect(Math.abs(focal[0]!.y - click.y / box.height)).toBeLessThanOrEqual(1 / box.height);
     expect(problems).toEqual([]);
     await page.close();
   }, 150_000);
