@@ -49,6 +49,20 @@ describe("asset-type field declarations", () => {
     expect(() => new PluginRegistry([withWrongNullable])).toThrow(/RasterSource\.projection can be NULL: declare nullable: true/);
   });
 
+  it("refuses a type whose record is not in the Prisma client (a host that has not composed the plugin's models)", () => {
+    const notes = notesPlugin();
+    const memo = { ...notes, name: "memos", types: (notes.types ?? []).map((t) => ({ ...t, key: "memo", relation: "memo", fields: {} })) };
+    let refused: unknown;
+    try {
+      new PluginRegistry([memo]);
+    } catch (error) {
+      refused = error;
+    }
+    if (!(refused instanceof AppError)) throw new Error(`not refused with an AppError: ${String(refused)}`);
+    expect(refused.code).toBe("PLUGIN_MODELS_NOT_IN_CLIENT");
+    expect(refused.title).toMatch(/Resource\.memo, which the Prisma client lacks/);
+  });
+
   it("sorts and filters every valid declaration without a 500, also through an optional relation", async () => {
     const { db, app } = await createTestApp({ plugins: [notesPlugin(), rasterSourcePlugin()] });
     try {

@@ -41,6 +41,9 @@ function check(condition, message) {
 }
 
 try {
+  // The client assets-schema generated for this host: the core's models and raster-source's, not the repository's fixture.
+  check((await db.prisma.rasterSource.count()) === 0, "the host's client has no RasterSource model");
+  check(db.prisma.note === undefined, "the host's client has the repository's test fixture model Note");
   check(applied.length > 0, "migrate() applied nothing on a new database: the package ships no migrations");
   check(applied.some((name) => name.startsWith("raster-source/")), `the raster-source package shipped no migrations: ${applied.join(", ")}`);
   const created = await fetch(`${base}/resources`, {

@@ -6,10 +6,12 @@ import { openServerDatabase } from "./database.js";
 import { rememberDemoKey, seedDemo } from "./seed.js";
 import { openPipeline } from "./pipeline.js";
 import { startServer } from "./server.js";
+import { composeSchema } from "./schema.js";
 
 const USAGE = `usage: assets <command>
   serve                         start the HTTP server (embedded default unless DATABASE_URL is set)
   migrate                       apply database migrations
+  schema [plugin...]            compose the Prisma client of the core and the server's plugins (and these)
   worker                        run background jobs (needs REDIS_URL)
   create-api-key [--superuser] [--user <name>] [--read-only]
                                 print a new API key (only the key, on stdout)
@@ -26,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (command === "schema") return composeSchema(args);
   const config = loadConfig();
   // Logs go to stderr so commands like create-api-key keep stdout for their result.
   const log = pino({ level: config.logLevel }, pino.destination(2));

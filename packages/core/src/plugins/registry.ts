@@ -2,6 +2,7 @@ import { AppError } from "../errors/index.js";
 import type { FieldCatalog } from "../query/field-catalog.js";
 import { checkPluginFields } from "./check-fields.js";
 import { checkDependencies } from "./dependencies.js";
+import { checkPluginModels } from "./check-models.js";
 import type { AssetPlugin, AssetTypeDefinition } from "./types.js";
 import type { JobKind } from "../uploads/processing/job-kind.js";
 import { PROCESS_UPLOAD } from "../uploads/upload-states.js";
@@ -31,6 +32,7 @@ export class PluginRegistry {
       jobKinds.set(kind.kind, kind);
     }
     checkPluginFields(plugins);
+    checkPluginModels(plugins);
     this.plugins = plugins;
     this.types = types;
     this.jobKinds = jobKinds;
