@@ -6,6 +6,7 @@ import type { Express } from "express";
 import request from "supertest";
 import type { Database } from "@assets/core";
 import { datasetPlugin } from "@assets/dataset";
+import { rasterSourcePlugin } from "@assets/raster-source";
 import { polygonCollection, tempDir, writeJson } from "../plugins/dataset/src/__tests__/fixtures.js";
 import { expectClose, geoJsonTypeName, ogr2ogr, ogrFieldStats, ogrinfoSummary } from "../plugins/dataset/src/__tests__/ogr.js";
 import { createTestApp, userWithKey } from "./helpers/app.js";
@@ -86,7 +87,7 @@ describe("GeoNode API v2: the Dataset model through /resources and /datasets", (
   }
 
   beforeAll(async () => {
-    ({ db, app } = await createTestApp({ plugins: [datasetPlugin()] }));
+    ({ db, app } = await createTestApp({ plugins: [rasterSourcePlugin(), datasetPlugin()] }));
     ({ auth: ada, user: { id: adaId } } = await userWithKey(db, "ada"));
     ({ auth: bob } = await userWithKey(db, "bob"));
     rd = shapefile("parcels_rd");
