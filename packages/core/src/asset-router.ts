@@ -18,7 +18,7 @@ import { ResourceService } from "./resources/resource-service.js";
 import { UPLOAD_FIELDS } from "./uploads/upload-fields.js";
 import { UploadService } from "./uploads/upload-service.js";
 import { Errors } from "./errors/index.js";
-import { createErrorHandler } from "./http/error-handler.js";
+import { errorHandler, withErrorProfile } from "./http/error-handler.js";
 import { jsonBody } from "./http/json-body.js";
 import { requestLogger, requestLogging } from "./http/logging.js";
 import { baseUrl, rememberApiBase, setServiceContext } from "./http/request-context.js";
@@ -159,7 +159,6 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   for (const [path, routes] of management) router.use(path, authenticate, body, routes);
   for (const plugin of registry.plugins) {
     if (!plugin.routes) continue;
-    const profileErrors = plugin.renderError ? [createErrorHandler(log, plugin.renderError)] : [];
     const prefix = plugin.prefix ?? "/";
     const profile = Router();
     const info = plugin.api ?? { title: plugin.name, version: API_VERSION };
@@ -169,7 +168,9 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
       profiles.add(profile);
       profile.use(referenceRoutes(info.title, describe));
     }
-    profile.use(authenticate, body, plugin.routes({ ...host, openApiDocument: prefix === "/" ? describeCore : describe }), ...profileErrors);
+    const chain = [authenticate, ...body, plugin.routes({ ...host, openApiDocument: prefix === "/" ? describeCore : describe })];
+    // Everything under the plugin's prefix (credentials, bodies, its routes) answers errors in its profile.
+    profile.use(plugin.errors ? withErrorProfile(plugin.errors, ...chain) : chain);
     router.use(prefix, profile);
   }
   // A method or path under the router's own prefixes that no route serves is answered here, in
@@ -178,6 +179,6 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   router.use(ownPrefixes, (req) => {
     throw Errors.NOT_FOUND({ detail: `No route serves ${req.method} ${req.originalUrl.split("?")[0]}` });
   });
-  router.use(createErrorHandler(log));
+  router.use(errorHandler(log));
   return router;
 }

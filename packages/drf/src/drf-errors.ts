@@ -1,6 +1,5 @@
-import type { ErrorRequestHandler, RequestHandler } from "express";
-import type { Logger } from "pino";
-import { AppError, createErrorHandler, Errors, serviceContext, type ErrorRenderer } from "@assets/core";
+import type { Request, RequestHandler } from "express";
+import { AppError, Errors, findServiceContext, type ErrorProfile } from "@assets/core";
 
 /** DRF's field-keyed validation errors: `{ "name": ["This field is required."] }`. */
 export type FieldErrors = Record<string, string[]>;
@@ -20,40 +19,38 @@ function isFieldErrors(value: unknown): value is FieldErrors {
 }
 
 /**
- * Renders an error the way Django REST framework does: field-keyed lists for
- * validation errors (a bad query parameter is keyed by its name), else
- * `{ "detail": … }`.
+ * The body Django REST framework gives an error: field-keyed lists for validation errors (a bad
+ * query parameter is keyed by its name), else `{ "detail": … }`.
  */
-export const renderDrfError: ErrorRenderer = (error) => {
+export function drfErrorBody(error: AppError): unknown {
   const fields = error.meta?.fields;
   if (isFieldErrors(fields)) return fields;
   if (error.status === 400 && error.source?.parameter) return { [error.source.parameter]: [error.detail] };
   if (error.status >= 500) return { detail: "A server error occurred." };
   return { detail: error.detail };
-};
+}
 
 const CHALLENGE = { "WWW-Authenticate": 'Basic realm="api"' };
 
 /**
- * DRF answers an anonymous caller that lacks a permission with 401 and a
- * challenge ("Authentication credentials were not provided."), not 403.
+ * DRF answers an anonymous caller that lacks a permission with 401 and a challenge
+ * ("Authentication credentials were not provided."), not 403, and every 401 carries the challenge.
  */
-const anonymousAs401: ErrorRequestHandler = (error, req, _res, next) => {
-  if (!(error instanceof AppError)) return next(error);
-  const anonymous = serviceContext(req).principal.kind === "anonymous";
-  if (error.status === 403 && anonymous) {
-    return next(Errors.UNAUTHENTICATED({ detail: "Authentication credentials were not provided.", headers: CHALLENGE }));
+export function refineDrfError(error: AppError, req: Request): AppError {
+  if (error.status === 403 && findServiceContext(req)?.principal.kind === "anonymous") {
+    return Errors.UNAUTHENTICATED({ detail: "Authentication credentials were not provided.", headers: CHALLENGE });
   }
   if (error.status === 401 && !error.headers?.["WWW-Authenticate"]) {
-    return next(new AppError(error.code, 401, error.title, { detail: error.detail, source: error.source, meta: error.meta, headers: { ...error.headers, ...CHALLENGE } }));
+    return new AppError(error.code, 401, error.title, { detail: error.detail, source: error.source, meta: error.meta, headers: { ...error.headers, ...CHALLENGE }, cause: error });
   }
-  next(error);
-};
-
-/** The Lizard router's error handling: every error leaves it in DRF's shape. */
-export function drfErrorHandlers(log: Logger): ErrorRequestHandler[] {
-  return [anonymousAs401, createErrorHandler(log, renderDrfError)];
+  return error;
 }
+
+/** Django REST framework's errors (`{detail}`, field-keyed lists, 401 with a challenge), as JSON. */
+export const DRF_ERRORS: ErrorProfile = {
+  refine: refineDrfError,
+  render: (error) => ({ status: error.status, body: drfErrorBody(error) }),
+};
 
 /** DRF's 404 for a path no route serves. */
 export const drfNotFound: RequestHandler = () => {

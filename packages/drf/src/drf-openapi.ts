@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, schemaComponent, type ListOptions, type ParameterSpec, type ResponseSpec } from "@assets/core";
 import type { DjangoListOptions } from "./django-dialect.js";
 
-/** `{ detail }` or field-keyed lists, as `renderDrfError` writes them. */
+/** `{ detail }` or field-keyed lists, as `drfErrorBody` writes them. */
 export const DRF_ERROR = schemaComponent(
   "DrfError",
   z.union([z.object({ detail: z.string() }), z.record(z.string(), z.array(z.string())).describe("Field-keyed validation errors")]),

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import express from "express";
 import { pino, type Logger } from "pino";
 import { studioRouter } from "@assets/studio";
-import { createAssetRouter, Errors, renderJsonApiError, type Database, type Pipeline } from "@assets/core";
+import { createAssetRouter, errorHandler, Errors, type Database, type Pipeline } from "@assets/core";
 import type { ServerConfig } from "./config.js";
 import { openServerDatabase } from "./database.js";
 import { openPipeline } from "./pipeline.js";
@@ -24,9 +24,10 @@ export function buildApp(pipeline: Pipeline, log: Logger, options: { signingSecr
   app.set("trust proxy", "loopback");
   app.use("/studio", studioRouter());
   app.use("/", createAssetRouter({ pipeline, logger: log, signingSecret: options.signingSecret, tusDirectory: options.tusDirectory, signal: options.signal }));
-  app.use((req, res) => {
-    res.status(404).json(renderJsonApiError(Errors.NOT_FOUND({ detail: `No route for ${req.method} ${req.path}` }), req));
+  app.use((req) => {
+    throw Errors.NOT_FOUND({ detail: `No route for ${req.method} ${req.path}` });
   });
+  app.use(errorHandler(log));
   return app;
 }
 

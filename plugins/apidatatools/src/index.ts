@@ -1,5 +1,5 @@
 import { UploadService, definePlugin } from "@assets/core";
-import { listUploadsRoutes, renderApidatatoolsError } from "./list-uploads-routes.js";
+import { APIDATATOOLS_ERRORS, listUploadsRoutes } from "./list-uploads-routes.js";
 
 /** Where the profile answers inside the asset router, as in apidatatools. */
 export const APIDATATOOLS_PREFIX = "/list-uploads-api";
@@ -15,9 +15,9 @@ export function apidatatoolsPlugin() {
     prefix: APIDATATOOLS_PREFIX,
     routes: () => listUploadsRoutes(new UploadService()),
     api: { title: "apidatatools List Uploads API", version: "1" },
-    renderError: renderApidatatoolsError,
+    errors: APIDATATOOLS_ERRORS,
   });
 }
 
-export { APIDATATOOLS_MAX_UPLOADS, listUploadsRoutes, renderApidatatoolsError } from "./list-uploads-routes.js";
+export { APIDATATOOLS_ERRORS, APIDATATOOLS_MAX_UPLOADS, listUploadsRoutes } from "./list-uploads-routes.js";
 export { APIDATATOOLS_STATUSES, renderUpload, type ApidatatoolsStatus, type ApidatatoolsUpload } from "./apidatatools-upload.js";

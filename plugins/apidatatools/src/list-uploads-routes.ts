@@ -1,9 +1,9 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { Errors, route, schemaComponent, serviceContext, type ErrorRenderer, type ListQuery, type Prisma, type ServiceContext, type UploadService, type UploadState } from "@assets/core";
+import { Errors, route, schemaComponent, serviceContext, type ErrorProfile, type ListQuery, type Prisma, type ServiceContext, type UploadService, type UploadState } from "@assets/core";
 import { APIDATATOOLS_STATUSES, APIDATATOOLS_UPLOAD, STATUS_OF, renderUpload } from "./apidatatools-upload.js";
 
-/** `{ "error": ... }`, as {@link renderApidatatoolsError} writes it. */
+/** `{ "error": ... }`, as {@link APIDATATOOLS_ERRORS} writes it. */
 const ERROR = schemaComponent("ApidatatoolsError", z.object({ error: z.string() }));
 
 /** The profile lists one page, newest first (it has no paging); older uploads are omitted, as its notes allow. */
@@ -14,8 +14,8 @@ export const APIDATATOOLS_MAX_UPLOADS = 500;
  * optional `x-upload-status` (pending, processing, completed, failed; anything
  * else is a 400), answering `{ uploads: [...] }` newest first: the caller's own
  * uploads (a superuser's: everyone's), within their permissions. Expired upload
- * requests are omitted. Errors are thrown; the core's handler renders them with
- * {@link renderApidatatoolsError}.
+ * requests are omitted. Errors are thrown; the core's handler answers them in
+ * {@link APIDATATOOLS_ERRORS}.
  */
 export function listUploadsRoutes(uploads: UploadService): Router {
   const router = Router();
@@ -49,10 +49,13 @@ export function listUploadsRoutes(uploads: UploadService): Router {
   return router;
 }
 
-/** `{ "error": ... }` with the reference's messages for 401 and 5xx, the detail otherwise. */
-export const renderApidatatoolsError: ErrorRenderer = (error) => ({
-  error: error.status === 401 ? "Unauthorized" : error.status >= 500 ? "Failed to retrieve uploads" : error.detail,
-});
+/** apidatatools' errors, `{ "error": ... }`, with the reference's messages for 401 and 5xx, the detail otherwise. */
+export const APIDATATOOLS_ERRORS: ErrorProfile = {
+  render: (error) => ({
+    status: error.status,
+    body: { error: error.status === 401 ? "Unauthorized" : error.status >= 500 ? "Failed to retrieve uploads" : error.detail },
+  }),
+};
 
 const NO_KEY = "Send an API key in the x-api-key header";
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { definePlugin, type AssetPlugin } from "@assets/core";
-import { renderGeonodeError } from "./api/geonode-errors.js";
+import { GEONODE_ERRORS } from "./api/geonode-errors.js";
 import { geonodeRouter } from "./api/geonode-router.js";
 import { GEONODE_PREFIX } from "./api/geonode-urls.js";
 import { datasetAttributes } from "./model/dataset-attributes.js";
@@ -66,6 +66,6 @@ export function datasetPlugin(options: DatasetPluginOptions = {}): AssetPlugin {
       { key: DOCUMENT_TYPE, relation: "dataset", fields: DATASET_FIELDS, attributes, processors: [], commit: commitDocumentUpload },
     ],
     routes: (host) => geonodeRouter(host),
-    renderError: renderGeonodeError,
+    errors: GEONODE_ERRORS,
   });
 }

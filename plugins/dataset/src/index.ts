@@ -6,7 +6,7 @@ export { RASTER_ATTRIBUTE_TYPE, bandName, commitRasterDatasetUpload, rasterColum
 export { RASTER_THUMBNAIL_SIZE, RASTER_THUMBNAIL_STEP, rasterThumbnailProcessor, thumbnailSize } from "./processing/raster-thumbnail.js";
 export { xsdType } from "./model/attribute-types.js";
 export { executionStatus, renderExecutionRequest, type ExecutionRequestBody, type ExecutionStatus } from "./api/execution-request.js";
-export { geonodeErrorCode, renderGeonodeError } from "./api/geonode-errors.js";
+export { GEONODE_ERRORS, geonodeErrorBody, geonodeErrorCode } from "./api/geonode-errors.js";
 export { InvalidDatasetError, type DatasetErrorCode } from "./errors.js";
 export type { AttributeType, AttributeValue, DeclaredField, LayerInfo, VectorFeature, VectorLayer } from "./vector-layer.js";
 export type { BBox, CrsInfo } from "./crs/crs-info.js";

@@ -7,7 +7,7 @@ import { commitImageUpload } from "./processing/commit.js";
 import { imageAnalysisProcessor, type ImageProcessorOptions } from "./processing/image-processor.js";
 import { deliveryRouter, type DeliveryOptions } from "./delivery/delivery-router.js";
 import { regenerateThumbnails } from "./processing/regenerate-thumbnails.js";
-import { renderDatocmsError } from "./profile/datocms-errors.js";
+import { DATOCMS_ERRORS } from "./profile/datocms-errors.js";
 import { BULK_JOBS } from "./profile/bulk-service.js";
 import { datocmsRouter } from "./profile/datocms-router.js";
 
@@ -32,7 +32,7 @@ export function imageAssetPlugin(options: ImageAssetPluginOptions = {}): AssetPl
     name: "image-asset",
     prefix,
     routes: (host) => datocmsRouter(host, { prefix }, [deliveryRouter(host, options.delivery)]),
-    renderError: renderDatocmsError,
+    errors: DATOCMS_ERRORS,
     // DatoCMS's bulk operations run as jobs on the pipeline's queue.
     jobs: BULK_JOBS,
     migrations: fileURLToPath(new URL("../prisma/migrations", import.meta.url)),

@@ -63,7 +63,7 @@ export { deliverFile } from "./delivery/deliver-image.js";
 export { regenerateThumbnails, type RegenerationOptions, type RegenerationReport } from "./processing/regenerate-thumbnails.js";
 export { thumbnailKey, thumbnailName, encodeThumbnail, DEFAULT_THUMBNAIL_SIDE, type Thumbnail } from "./processing/thumbnail.js";
 export { datocmsRouter, type DatocmsProfileOptions } from "./profile/datocms-router.js";
-export { renderDatocmsError, toDatocmsError, datocmsErrorHandlers, DatocmsErrors } from "./profile/datocms-errors.js";
+export { DATOCMS_DELIVERY_ERRORS, DATOCMS_ERRORS, datocmsErrorBody, toDatocmsError, DatocmsErrors } from "./profile/datocms-errors.js";
 export { DATOCMS_UPLOAD_FIELDS } from "./profile/upload-fields.js";
 export { serializeUpload, type DatocmsUpload, type UploadRecord } from "./profile/upload-serializer.js";
 export { DatocmsUploadService } from "./profile/upload-service.js";

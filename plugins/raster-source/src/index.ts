@@ -3,7 +3,7 @@ import { definePlugin, type RasterSource } from "@assets/core";
 import { rasterThumbnailPath } from "./model/raster-thumbnail.js";
 import { LIZARD_PREFIX } from "./api/lizard-urls.js";
 import { lizardRouter } from "./api/lizard-router.js";
-import { renderDrfError } from "@assets/drf";
+import { DRF_ERRORS } from "@assets/drf";
 import { RASTER_SOURCE_TYPE } from "./model/raster-source-type.js";
 import { RASTER_SOURCE_FIELDS } from "./model/raster-source-fields.js";
 import { rasterSourceAttributes } from "./model/raster-source-attributes.js";
@@ -52,7 +52,7 @@ export function rasterSourcePlugin(options: RasterSourcePluginOptions = {}) {
     ],
     routes: (host) => lizardRouter(host, [rasterDataRoutes(host)]),
     api: { title: "Lizard API v4", version: "4", description: "Lizard's raster sources, rasters and tasks over the asset pipeline, in Django REST framework's shapes." },
-    renderError: renderDrfError,
+    errors: DRF_ERRORS,
   });
 }
 

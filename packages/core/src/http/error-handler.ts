@@ -1,23 +1,60 @@
-import type { ErrorRequestHandler, Request, Response } from "express";
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import type { Logger } from "pino";
 import { AppError, Errors } from "../errors/index.js";
+import { requestLogger } from "./logging.js";
 
-/** Turns an AppError into a profile's response body (JSON:API by default). */
-export type ErrorRenderer = (error: AppError, req: Request) => unknown;
+/** What a profile answers for one error: the status, the body (JSON unless a string) and its media type. */
+export interface RenderedError {
+  status: number;
+  body: unknown;
+  /** Default `application/json`. */
+  contentType?: string;
+}
 
-/** JSON:API `{ errors: [...] }`. */
-export const renderJsonApiError: ErrorRenderer = (error) => ({
-  errors: [
-    {
-      status: String(error.status),
-      code: error.code,
-      title: error.title,
-      detail: error.detail,
-      ...(error.source && { source: error.source }),
-      ...(error.meta && { meta: error.meta }),
-    },
-  ],
-});
+/**
+ * How one wire protocol answers errors (the core's JSON:API, DRF's `{detail}`, DatoCMS's
+ * `api_error`, tus' text). Routers declare one; the one error handler applies it. Routes only
+ * throw `AppError`s.
+ */
+export interface ErrorProfile {
+  /**
+   * The error as this protocol has it, before rendering: e.g. DRF's anonymous 403 becoming a 401
+   * with a challenge, or DatoCMS's codes and statuses for the core's.
+   */
+  refine?(error: AppError, req: Request): AppError;
+  /** Status and body of the answer. */
+  render(error: AppError, req: Request): RenderedError;
+  /** Headers the protocol adds to every error answer (the error's own, e.g. Retry-After, are always sent). */
+  headers?(error: AppError, req: Request): Readonly<Record<string, string>>;
+}
+
+const JSON_API = "application/vnd.api+json";
+
+/** True when the client asked for JSON:API's media type. */
+export function wantsJsonApi(req: Request): boolean {
+  return (req.get("accept") ?? "").includes(JSON_API);
+}
+
+/** The core's JSON:API error document, `{ errors: [{ status, code, title, detail, source?, meta? }] }`. */
+export function jsonApiErrorDocument(error: AppError) {
+  return {
+    errors: [
+      {
+        status: String(error.status),
+        code: error.code,
+        title: error.title,
+        detail: error.detail,
+        ...(error.source && { source: error.source }),
+        ...(error.meta && { meta: error.meta }),
+      },
+    ],
+  };
+}
+
+/** The core's own profile: JSON:API errors, in JSON:API's media type when the client asked for it (as successes). */
+export const JSONAPI_ERROR_PROFILE: ErrorProfile = {
+  render: (error, req) => ({ status: error.status, body: jsonApiErrorDocument(error), contentType: wantsJsonApi(req) ? JSON_API : "application/json" }),
+};
 
 interface HttpLikeError {
   status?: number;
@@ -27,7 +64,7 @@ interface HttpLikeError {
   message?: string;
 }
 
-/** Maps errors from Express' own body parsers (bad JSON, too large) onto the catalogue. */
+/** The catalogue's error for anything thrown: AppErrors as they are, Express' body-parser errors mapped, null for the unexpected. */
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   const http = error as HttpLikeError | null;
@@ -41,21 +78,80 @@ export function toAppError(error: unknown): AppError | null {
   return null;
 }
 
+/** One error's answer under a profile. */
+export interface ErrorAnswer {
+  /** The error as answered (refined by the profile); a generic INTERNAL for an unexpected one. */
+  error: AppError;
+  /** Nothing in the catalogue: a bug or a failure below, to be logged. */
+  unexpected: boolean;
+  status: number;
+  headers: Record<string, string>;
+  contentType: string;
+  body: string;
+}
+
 /**
- * The one place errors become HTTP responses. Known errors render with their
- * status; anything else is logged and answered with a generic 500.
+ * The one mapping of anything thrown to an HTTP answer: the error hierarchy to a status (once),
+ * then the profile's refinement, headers and body. Unexpected errors become a generic 500.
  */
-export function createErrorHandler(logger: Logger, render: ErrorRenderer = renderJsonApiError): ErrorRequestHandler {
-  return (error, req, res, next) => {
-    if (res.headersSent) return next(error);
-    let known = toAppError(error);
-    if (!known) {
-      logger.error({ err: error, method: req.method, url: req.originalUrl }, "unhandled error");
-      known = Errors.INTERNAL({ detail: "An unexpected error occurred" });
-    }
-    for (const [name, value] of Object.entries(known.headers ?? {})) res.setHeader(name, value);
-    const body = JSON.stringify(render(known, req));
-    const send = () => res.status(known.status).type(wantsJsonApi(req) ? "application/vnd.api+json" : "application/json").send(body);
+export function errorAnswer(thrown: unknown, req: Request, profile: ErrorProfile = JSONAPI_ERROR_PROFILE): ErrorAnswer {
+  const known = toAppError(thrown);
+  const base = known ?? Errors.INTERNAL({ detail: "An unexpected error occurred" });
+  const error = profile.refine ? profile.refine(base, req) : base;
+  const rendered = profile.render(error, req);
+  return {
+    error,
+    unexpected: known === null,
+    status: rendered.status,
+    headers: { ...error.headers, ...profile.headers?.(error, req) },
+    contentType: rendered.contentType ?? "application/json",
+    body: typeof rendered.body === "string" ? rendered.body : JSON.stringify(rendered.body),
+  };
+}
+
+/** Per request, the profiles of the scopes it is in, innermost last. */
+const scopes = new WeakMap<Request, ErrorProfile[]>();
+
+/** The profile errors of this request are answered in (JSON:API outside every declared scope). */
+export function errorProfileOf(req: Request): ErrorProfile {
+  return scopes.get(req)?.at(-1) ?? JSONAPI_ERROR_PROFILE;
+}
+
+/**
+ * A router running `handlers` with errors answered in `profile`: a router declares its wire
+ * protocol's errors this way instead of mounting an error handler. A request that none of them
+ * answers leaves the scope with the profile it came with. (A router, so route listings such as
+ * the OpenAPI document see the routes inside.)
+ */
+export function withErrorProfile(profile: ErrorProfile, ...handlers: RequestHandler[]): Router {
+  const scope = Router();
+  scope.use((req, _res, next) => {
+    const stack = scopes.get(req) ?? [];
+    stack.push(profile);
+    scopes.set(req, stack);
+    next();
+  });
+  scope.use(...handlers);
+  // Reached only when no handler answered or failed: an error skips it and keeps the profile.
+  scope.use((req, _res, next) => {
+    scopes.get(req)?.pop();
+    next();
+  });
+  return scope;
+}
+
+/**
+ * The one place errors become HTTP responses, in the profile of the scope they were raised in
+ * ({@link withErrorProfile}). Unexpected errors are logged with the request's id and answered
+ * with a generic 500.
+ */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (thrown, req, res, next) => {
+    if (res.headersSent) return next(thrown);
+    const answer = errorAnswer(thrown, req, errorProfileOf(req));
+    if (answer.unexpected) requestLogger(req, log).error({ err: thrown, method: req.method, url: req.originalUrl }, "unhandled error");
+    res.set(answer.headers);
+    const send = () => res.status(answer.status).type(answer.contentType).send(answer.body);
     void drainSmallBody(req, res).then(send, send);
   };
 }
@@ -85,9 +181,4 @@ async function drainSmallBody(req: Request, res: Response): Promise<void> {
     req.once("end", done).once("close", done).once("error", done);
     req.resume();
   });
-}
-
-/** True when the client asked for JSON:API's media type. */
-export function wantsJsonApi(req: Request): boolean {
-  return (req.get("accept") ?? "").includes("application/vnd.api+json");
 }

@@ -29,7 +29,7 @@ export const JSONAPI_LIST = schemaComponent(
   }),
 );
 
-/** `{ errors: [...] }` as `renderJsonApiError` writes it. */
+/** `{ errors: [...] }` as `jsonApiErrorDocument` writes it. */
 export const JSONAPI_ERRORS = schemaComponent(
   "JsonApiErrors",
   z.object({

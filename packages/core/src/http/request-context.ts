@@ -9,6 +9,11 @@ export function setServiceContext(req: Request, ctx: ServiceContext): void {
   contexts.set(req, ctx);
 }
 
+/** The caller's service context, or undefined before authentication set it (e.g. when rendering its errors). */
+export function findServiceContext(req: Request): ServiceContext | undefined {
+  return contexts.get(req);
+}
+
 /** The caller's service context (principal, ability, db, request logger). */
 export function serviceContext(req: Request): ServiceContext {
   const ctx = contexts.get(req);

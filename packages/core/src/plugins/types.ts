@@ -5,7 +5,7 @@ import type { UploadRequestTarget } from "../uploads/upload-request-service.js";
 import type { FieldCatalog } from "../query/field-catalog.js";
 import type { Database } from "../db/open-database.js";
 import type { Logger } from "pino";
-import type { ErrorRenderer } from "../http/error-handler.js";
+import type { ErrorProfile } from "../http/error-handler.js";
 import type { CommitHook, Processor } from "../uploads/processing/processor.js";
 import type { JobKind, PluginJobs } from "../uploads/processing/job-kind.js";
 import type { IngestResult, UploadIngest } from "../uploads/ingest-types.js";
@@ -87,10 +87,11 @@ export interface AssetPlugin {
   /** Title and version of the profile's OpenAPI document (default: the plugin's name). */
   api?: { title: string; version: string; description?: string };
   /**
-   * Renders errors raised under `prefix` before the plugin's router runs
-   * (bad credentials, unparsable bodies) in the profile's own shape, e.g. DRF's `{ detail }`.
+   * How errors raised under `prefix` are answered (bad credentials, unparsable bodies, everything
+   * its routes throw), e.g. DRF's `{ detail }`; JSON:API when absent. The router only throws:
+   * the core's one error handler renders with this profile.
    */
-  renderError?: ErrorRenderer;
+  errors?: ErrorProfile;
   /**
    * The plugin's SQL migrations: a folder of `<timestamp>_<name>/migration.sql`, as the core's.
    * `migrate(db, dir, plugins)` applies them after the core's, recorded as `<plugin name>/<folder>`.

@@ -1,6 +1,6 @@
-import type { ErrorRequestHandler, RequestHandler } from "express";
-import type { Logger } from "pino";
-import { createErrorHandler, Errors, type AppError, type ErrorRenderer } from "@assets/core";
+import type { RequestHandler } from "express";
+import { Errors, type AppError, type ErrorProfile } from "@assets/core";
+import { DRF_ERRORS } from "@assets/drf";
 
 /** DRF's `default_code` of the exception GeoNode raises for each status. */
 const DRF_CODES: Readonly<Record<number, string>> = {
@@ -24,16 +24,18 @@ export function geonodeErrorCode(error: AppError): string {
  * GeoNode's REST error shape (`geonode.base.api.exceptions.geonode_exception_handler`):
  * `{ success: false, errors: [detail], code }`, `code` being the DRF exception's `default_code`.
  */
-export const renderGeonodeError: ErrorRenderer = (error) => ({
-  success: false,
-  errors: [error.status >= 500 ? "A server error occurred." : error.detail],
-  code: geonodeErrorCode(error),
-});
-
-/** GeoNode's error handling for the `/api/v2` router: every error leaves it in GeoNode's shape. */
-export function geonodeErrorHandler(log: Logger): ErrorRequestHandler {
-  return createErrorHandler(log, renderGeonodeError);
+export function geonodeErrorBody(error: AppError) {
+  return { success: false, errors: [error.status >= 500 ? "A server error occurred." : error.detail], code: geonodeErrorCode(error) };
 }
+
+/**
+ * GeoNode's errors: DRF's exceptions (so DRF's refinement: an anonymous caller's 403 is a 401
+ * with a challenge) in GeoNode's wrapper shape.
+ */
+export const GEONODE_ERRORS: ErrorProfile = {
+  ...DRF_ERRORS,
+  render: (error) => ({ status: error.status, body: geonodeErrorBody(error) }),
+};
 
 /** The 404 of a path no `/api/v2` route serves. */
 export const geonodeNotFound: RequestHandler = () => {

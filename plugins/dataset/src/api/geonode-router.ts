@@ -2,15 +2,16 @@ import { Router } from "express";
 import type { PluginHost } from "@assets/core";
 import { browsableApi } from "@assets/drf";
 import { executionRoutes } from "./execution-routes.js";
-import { geonodeErrorHandler, geonodeNotFound } from "./geonode-errors.js";
+import { geonodeNotFound } from "./geonode-errors.js";
 import { limitRoutes } from "./limit-routes.js";
 import { resourceApiRoutes } from "./resource-api-routes.js";
 import { uploadRoutes } from "./upload-routes.js";
 
 /**
  * GeoNode's REST API v2 profile, mounted at `/api/v2` (browsable with `?format=api`, as DRF):
- * uploads, execution requests and the upload limits, then the resource endpoints; every error
- * leaves in GeoNode's shape (`{success, errors, code}`), a path no route serves is its 404.
+ * uploads, execution requests and the upload limits, then the resource endpoints; errors are
+ * thrown and answered in GeoNode's shape (`{success, errors, code}`: the plugin's
+ * `errors: GEONODE_ERRORS`), a path no route serves is its 404.
  */
 export function geonodeRouter(host: PluginHost): Router {
   const router = Router();
@@ -20,6 +21,5 @@ export function geonodeRouter(host: PluginHost): Router {
   router.use(limitRoutes(host));
   router.use(resourceApiRoutes(host));
   router.use(geonodeNotFound);
-  router.use(geonodeErrorHandler(host.log));
   return router;
 }

@@ -1,12 +1,10 @@
 /**
  * DatoCMS's error shape, `{ data: [{ id, type: "api_error", attributes: { code, doc_url, details } }] }`,
  * with DatoCMS's codes and statuses. The core's AppErrors are translated here (once) and rendered
- * by the core's one error handler with {@link renderDatocmsError}.
+ * by the core's one error handler with {@link DATOCMS_ERRORS}.
  */
 import { randomBytes } from "node:crypto";
-import type { ErrorRequestHandler } from "express";
-import type { Logger } from "pino";
-import { AppError, createErrorHandler, type ErrorRenderer } from "@assets/core";
+import { AppError, type ErrorProfile } from "@assets/core";
 
 const DOC_URL = "https://www.datocms.com/docs/content-management-api/errors";
 
@@ -76,8 +74,8 @@ function details(error: AppError): Record<string, unknown> {
   };
 }
 
-/** Renders an error in DatoCMS's shape (codes translated when the core raised it). */
-export const renderDatocmsError: ErrorRenderer = (raw) => {
+/** DatoCMS's error document for an error (codes translated when the core raised it). */
+export function datocmsErrorBody(raw: AppError) {
   const error = toDatocmsError(raw);
   return {
     data: [
@@ -88,15 +86,21 @@ export const renderDatocmsError: ErrorRenderer = (raw) => {
       },
     ],
   };
-};
-
-/** Translates errors into DatoCMS's statuses, then hands them to the core's one error handler. */
-const translate: ErrorRequestHandler = (error, _req, _res, next) => {
-  // Body-parser errors become AppErrors in the core's handler; the renderer translates their codes.
-  next(error instanceof AppError ? toDatocmsError(error) : error);
-};
-
-/** The profile router's error handling: every error leaves it in DatoCMS's shape. */
-export function datocmsErrorHandlers(log: Logger): ErrorRequestHandler[] {
-  return [translate, createErrorHandler(log, renderDatocmsError)];
 }
+
+/**
+ * The CMA's errors: DatoCMS's codes and statuses, always `application/json` (the official client
+ * treats any other media type as a failure to retry).
+ */
+export const DATOCMS_ERRORS: ErrorProfile = {
+  refine: (error) => toDatocmsError(error),
+  render: (error) => ({ status: error.status, body: datocmsErrorBody(error), contentType: "application/json" }),
+};
+
+/**
+ * The delivery route's errors: a CDN's, not the CMA's, so they keep the core's statuses (a bad
+ * imgix parameter is a 400) in DatoCMS's shape.
+ */
+export const DATOCMS_DELIVERY_ERRORS: ErrorProfile = {
+  render: (error) => ({ status: error.status, body: datocmsErrorBody(error), contentType: "application/json" }),
+};

@@ -1,8 +1,8 @@
 import { Router, type RequestHandler } from "express";
-import { createErrorHandler, Errors, type PluginHost } from "@assets/core";
+import { Errors, withErrorProfile, type PluginHost } from "@assets/core";
 import { bulkRoutes } from "./bulk-routes.js";
 import { BulkUploadService } from "./bulk-service.js";
-import { datocmsErrorHandlers, DatocmsErrors, renderDatocmsError } from "./datocms-errors.js";
+import { DATOCMS_DELIVERY_ERRORS, DatocmsErrors } from "./datocms-errors.js";
 import { JobResultService } from "./job-result-service.js";
 import { uploadCollectionRoutes } from "./upload-collection-routes.js";
 import { UploadCollectionService } from "./upload-collection-service.js";
@@ -35,13 +35,14 @@ const notFound: RequestHandler = (req) => {
 /**
  * The DatoCMS Content Management API profile (`baseUrl: "http://host/datocms"` is the whole
  * client setup). `before` routers (the delivery route, `GET /assets/:id/:filename`) run first;
- * every error leaves the profile in DatoCMS's shape.
+ * errors are thrown and answered in DatoCMS's shape (the plugin's `errors: DATOCMS_ERRORS`; the
+ * delivery routes' keep their statuses).
  */
 export function datocmsRouter(host: PluginHost, options: DatocmsProfileOptions, before: readonly Router[] = []): Router {
   const uploads = new DatocmsUploadService();
   const router = Router();
   // The delivery route is a CDN's, not the CMA's: its errors keep their statuses (a bad imgix parameter is a 400).
-  for (const routes of before) router.use(routes, createErrorHandler(host.log, renderDatocmsError));
+  for (const routes of before) router.use(withErrorProfile(DATOCMS_DELIVERY_ERRORS, routes));
   router.use(apiVersion);
   router.use(uploadWriteRoutes(host.signedUploads, uploads, new JobResultService(host.uploads, uploads), options));
   router.use(uploadUpdateRoutes(new UploadUpdateService(host.signedUploads, uploads)));
@@ -50,6 +51,5 @@ export function datocmsRouter(host: PluginHost, options: DatocmsProfileOptions, 
   router.use("/upload-collections", uploadCollectionRoutes(new UploadCollectionService()));
   router.use(uploadTagRoutes(new UploadTagService()));
   router.use(notFound);
-  router.use(datocmsErrorHandlers(host.log));
   return router;
 }

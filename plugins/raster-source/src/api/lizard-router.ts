@@ -2,14 +2,15 @@ import { Router } from "express";
 import { ResourceService, type PluginHost } from "@assets/core";
 import { DependentService } from "./dependent-service.js";
 import { dependentRoutes } from "./dependent-routes.js";
-import { browsableApi, drfErrorHandlers, drfNotFound } from "@assets/drf";
+import { browsableApi, drfNotFound } from "@assets/drf";
 import { LIZARD_SOURCE_FIELDS } from "./lizard-dialect.js";
 import { rasterSourceRoutes } from "./rastersource-routes.js";
 import { RasterSourceService } from "./rastersource-service.js";
 
 /**
  * The Lizard API v4 profile, mounted at `/api/v4`. `before` routers (the
- * raster data endpoints) run first; every error leaves in DRF's shape.
+ * raster data endpoints) run first; errors are thrown, answered in DRF's shape
+ * (the plugin's `errors: DRF_ERRORS`).
  */
 export function lizardRouter(host: PluginHost, before: readonly Router[] = []): Router {
   const resources = new ResourceService({ fields: LIZARD_SOURCE_FIELDS, include: { raster_source: true } });
@@ -19,6 +20,5 @@ export function lizardRouter(host: PluginHost, before: readonly Router[] = []): 
   router.use(rasterSourceRoutes(new RasterSourceService(resources)));
   router.use(dependentRoutes(new DependentService()));
   router.use(drfNotFound);
-  router.use(drfErrorHandlers(host.log));
   return router;
 }

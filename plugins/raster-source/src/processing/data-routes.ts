@@ -8,12 +8,13 @@
  *   of a window as JSON, as float32 bytes (`Accept: application/octet-stream`) or as a PNG
  *   (`format=png&colormap=viridis`), reading only the blocks and the coarsest overview needed.
  *
- * Errors are rendered as Django REST framework does (`{"detail": ...}`, `{"<field>": [...]}`).
+ * Errors are thrown; the plugin's profile (`DRF_ERRORS`) answers them as Django REST framework
+ * does (`{"detail": ...}`, `{"<field>": [...]}`).
  */
 import { Router } from "express";
 import { z } from "zod";
 import { Errors, route, schemaComponent, type PluginHost, searchParams, sendJson, serviceContext } from "@assets/core";
-import { drfErrorHandlers, drfErrors } from "@assets/drf";
+import { drfErrors } from "@assets/drf";
 import { findSource } from "./source-access.js";
 import { ReaderCache, nearestStep, readStepWindow } from "./step-files.js";
 import { receiveStep } from "./step-upload.js";
@@ -112,9 +113,5 @@ export function rasterDataRoutes(host: PluginHost): Router {
       await sendWindow(res, { query, window, timestamp: step.timestamp, float: source.dtype?.startsWith("f") ?? true });
     },
   });
-
-  // The Lizard profile's handlers (DRF shape, 401 for anonymous callers), so the routes answer
-  // the same wherever the router is mounted.
-  router.use(drfErrorHandlers(host.log));
   return router;
 }

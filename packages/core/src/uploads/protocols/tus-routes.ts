@@ -14,7 +14,7 @@ import type { ServiceContext } from "../../services/service-context.js";
 import { ChecksummedFileStore, TUS_CHECKSUM_ALGORITHMS, parseUploadChecksum, type ChunkChecksum, type WriteObserver } from "./checksummed-file-store.js";
 import { parseTusCreation, type TusCreation } from "./tus-metadata.js";
 import { TusUploadService, type TusFinished } from "./tus-upload-service.js";
-import { toAppError } from "../../http/error-handler.js";
+import { errorAnswer, withErrorProfile, type ErrorProfile } from "../../http/error-handler.js";
 import { baseUrl, serviceContext } from "../../http/request-context.js";
 import { sendWebResponse, toWebRequest } from "./web-request.js";
 
@@ -41,6 +41,7 @@ export interface TusRoutesOptions {
 /** What the tus hooks of one request need, carried through `@tus/server` by AsyncLocalStorage. */
 interface TusCall {
   ctx: ServiceContext;
+  req: Request;
   res: Response;
   /** Absolute URL of the tus endpoint, as the client reached it (Express' `trust proxy` applies). */
   tusBase: string;
@@ -123,8 +124,8 @@ export function tusRoutes(options: TusRoutesOptions): RequestHandler {
     return false;
   }
 
-  return async (req, res) => {
-    const call: TusCall = { ctx: serviceContext(req), res, tusBase: `${req.protocol}://${req.get("host")}${req.baseUrl}`, apiBase: baseUrl(req) };
+  return withErrorProfile(TUS_ERRORS, async (req, res) => {
+    const call: TusCall = { ctx: serviceContext(req), req, res, tusBase: `${req.protocol}://${req.get("host")}${req.baseUrl}`, apiBase: baseUrl(req) };
     try {
       const { tus, uploads } = start();
       if (await prepare(req, res, call, uploads)) return;
@@ -134,9 +135,15 @@ export function tusRoutes(options: TusRoutesOptions): RequestHandler {
       if (!req.complete) res.setHeader("Connection", "close");
       await sendWebResponse(res, response);
     } catch (error) {
-      sendTusError(req, res, error, call.ctx.log);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // The body of a refused PATCH or POST is not wanted: close rather than read it.
+      if (!req.complete) res.setHeader("Connection", "close");
+      throw error;
     }
-  };
+  });
 }
 
 /** The tus server of one router and the service behind its hooks. */
@@ -206,15 +213,15 @@ function createTusEngine(options: TusRoutesOptions, calls: AsyncLocalStorage<Tus
       const finished = await uploads.finish(call.ctx, upload.id);
       return finished ? { headers: { Link: links(call, finished) } } : {};
     },
+    // Errors raised in the hooks, answered by tus itself; tus' own protocol errors keep its answers.
     onResponseError: (_req, error) => {
       const call = calls.getStore();
-      if (error instanceof AppError) {
-        for (const [name, value] of Object.entries(error.headers ?? {})) call?.res.setHeader(name, value);
-        return { status_code: error.status, body: `${error.detail}\n` };
-      }
-      if (typeof (error as { status_code?: unknown }).status_code === "number") return undefined; // tus' own protocol errors
-      (call?.ctx.log ?? log).error({ err: error }, "tus request failed");
-      return { status_code: 500, body: "An unexpected error occurred\n" };
+      if (!(error instanceof AppError) && typeof (error as { status_code?: unknown }).status_code === "number") return undefined;
+      if (!call) return { status_code: 500, body: "An unexpected error occurred\n" };
+      const answer = errorAnswer(error, call.req, TUS_ERRORS);
+      if (answer.unexpected) call.ctx.log.error({ err: error }, "tus request failed");
+      for (const [name, value] of Object.entries(answer.error.headers ?? {})) call.res.setHeader(name, value);
+      return { status_code: answer.status, body: answer.body };
     },
   });
 
@@ -229,22 +236,11 @@ function links(call: TusCall, finished: TusFinished): string {
   return parts.join(", ");
 }
 
-/** Errors answered before tus takes over, in tus' style: status and a short text body. */
-function sendTusError(req: Request, res: Response, error: unknown, log: Logger): void {
-  let known = toAppError(error);
-  if (!known) {
-    log.error({ err: error, method: req.method, url: req.originalUrl }, "tus request failed");
-    known = Errors.INTERNAL({ detail: "An unexpected error occurred" });
-  }
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.status(known.status).set({ "Tus-Resumable": TUS_RESUMABLE, ...known.headers });
-  // The body of a refused PATCH or POST is not wanted: close rather than read it.
-  if (!req.complete) res.setHeader("Connection", "close");
-  res.type("text/plain").send(`${known.detail}\n`);
-}
+/** The tus protocol's error answers: the status, `Tus-Resumable` and the detail as a line of text. */
+export const TUS_ERRORS: ErrorProfile = {
+  render: (error) => ({ status: error.status, body: `${error.detail}\n`, contentType: "text/plain" }),
+  headers: () => ({ "Tus-Resumable": TUS_RESUMABLE }),
+};
 
 /** Deletes expired partial uploads periodically (the sweeper rejects their rows). */
 function startCleanup(tus: Server, options: { expirationMs: number; intervalMs?: number; signal?: AbortSignal; log: Logger }): void {
