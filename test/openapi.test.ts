@@ -23,56 +23,6 @@ const NOT_YET_DECLARED = new Set<string>([
   "OPTIONS /upload-requests/{uuid}",
   "PUT /upload-requests/{uuid}",
   "GET /job-results/{id}",
-  "POST /api/v2/uploads/upload",
-  "GET /api/v2/executionrequest/{id}",
-  "GET /api/v2/resource-service/execution-status/{id}",
-  "GET /api/v2/upload-size-limits",
-  "GET /api/v2/upload-size-limits/{slug}",
-  "ALL /api/v2/upload-size-limits",
-  "ALL /api/v2/upload-size-limits/{rest}",
-  "GET /api/v2/upload-parallelism-limits",
-  "GET /api/v2/upload-parallelism-limits/{slug}",
-  "ALL /api/v2/upload-parallelism-limits",
-  "ALL /api/v2/upload-parallelism-limits/{rest}",
-  "GET /api/v2/resources/resource_types/",
-  "ALL /api/v2/resources/resource_types/",
-  "GET /api/v2/resources/{id}/extra_metadata/",
-  "POST /api/v2/resources/{id}/extra_metadata/",
-  "PUT /api/v2/resources/{id}/extra_metadata/",
-  "DELETE /api/v2/resources/{id}/extra_metadata/",
-  "ALL /api/v2/resources/{id}/extra_metadata/",
-  "GET /api/v2/resources/{id}/permissions/",
-  "PUT /api/v2/resources/{id}/permissions/",
-  "PATCH /api/v2/resources/{id}/permissions/",
-  "DELETE /api/v2/resources/{id}/permissions/",
-  "ALL /api/v2/resources/{id}/permissions/",
-  "GET /api/v2/resources/",
-  "POST /api/v2/resources/",
-  "DELETE /api/v2/resources/",
-  "PATCH /api/v2/resources/",
-  "ALL /api/v2/resources/",
-  "GET /api/v2/resources/{id}/",
-  "PUT /api/v2/resources/{id}/",
-  "PATCH /api/v2/resources/{id}/",
-  "DELETE /api/v2/resources/{id}/",
-  "ALL /api/v2/resources/{id}/",
-  "GET /api/v2/resources/{id}/{field}/",
-  "GET /api/v2/datasets/",
-  "PATCH /api/v2/datasets/",
-  "ALL /api/v2/datasets/",
-  "GET /api/v2/datasets/{id}/",
-  "PUT /api/v2/datasets/{id}/",
-  "PATCH /api/v2/datasets/{id}/",
-  "ALL /api/v2/datasets/{id}/",
-  "GET /api/v2/datasets/{id}/{field}/",
-  "GET /api/v2/documents/",
-  "PATCH /api/v2/documents/",
-  "ALL /api/v2/documents/",
-  "GET /api/v2/documents/{id}/",
-  "PUT /api/v2/documents/{id}/",
-  "PATCH /api/v2/documents/{id}/",
-  "ALL /api/v2/documents/{id}/",
-  "GET /api/v2/documents/{id}/{field}/",
   "GET /api/v2/resources/{id}/thumbnail.png",
   "ALL /api/v2/resources/{id}/thumbnail.png",
   "GET /api/v2/resources/{id}/download",
@@ -159,6 +109,46 @@ describe("OpenAPI documents", () => {
     const list = documents.get("")!.paths["/resources"]!.get as unknown as { parameters: { name: string; in: string }[] };
     const names = list.parameters.map((p) => p.name);
     expect(names).toEqual(expect.arrayContaining(["filter[ids]", "filter[query]", "filter[fields][name][eq]", "order_by", "page[offset]", "page[limit]"]));
+  });
+});
+
+describe("GeoNode's GET /api/v2/schema/", () => {
+  let db: Database;
+  let app: Express;
+
+  beforeAll(async () => {
+    ({ db, app } = await createTestApp({ plugins: [rasterSourcePlugin(), datasetPlugin()] }));
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it("serves the profile's document, negotiated as drf-spectacular does, that swagger-parser accepts", async () => {
+    const json = await request(app).get("/api/v2/schema/").set("Accept", "application/vnd.oai.openapi+json");
+    expect(json.status).toBe(200);
+    expect(json.headers["content-type"]).toMatch(/^application\/vnd\.oai\.openapi\+json/);
+    const document = JSON.parse(json.text) as OpenApi;
+    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeTruthy();
+    expect(document.openapi).toMatch(/^3\./);
+    // The same document as /api/v2/openapi.json, and it names this path too.
+    expect(document.paths).toEqual(((await request(app).get("/api/v2/openapi.json")).body as OpenApi).paths);
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/schema/", "/resources/", "/datasets/{id}/", "/uploads/upload", "/executionrequest/{id}"]));
+
+    expect((await request(app).get("/api/v2/schema/?format=json")).headers["content-type"]).toMatch(/^application\/vnd\.oai\.openapi\+json/);
+    // Without a JSON Accept the YAML media type, whose text (JSON) a YAML 1.2 reader reads.
+    const yaml = await request(app).get("/api/v2/schema/").buffer(true).parse((res, done) => {
+      let text = "";
+      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      res.on("end", () => done(null, text));
+    });
+    expect(yaml.headers["content-type"]).toMatch(/^application\/vnd\.oai\.openapi(;|$)/);
+    expect((JSON.parse(yaml.body as string) as OpenApi).paths).toEqual(document.paths);
+  });
+
+  it("describes the dynamic-rest list parameters of /resources/ from its field catalogue", async () => {
+    const document = (await request(app).get("/api/v2/openapi.json")).body as { paths: Record<string, Record<string, { parameters: { name: string }[] }>> };
+    const names = document.paths["/resources/"]!.get!.parameters.map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(["filter{title}", "filter{owner.username}", "search", "sort[]", "include[]", "exclude[]", "api_preset", "page", "page_size"]));
   });
 });
 

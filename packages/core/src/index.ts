@@ -34,6 +34,7 @@ export {
 } from "./http/route.js";
 export { openApiDocument, mountedRoutes, openApiPath, type OpenApiInfo, type MountedRoute } from "./http/openapi.js";
 export { jsonApiListParameters } from "./http/jsonapi-parameters.js";
+export { PERM_SPEC, EXTENDED_PERM_SPEC, COMPACT_PERM_SPEC } from "./permissions/perm-spec-schema.js";
 export { JSONAPI_RESOURCE, JSONAPI_ITEM, JSONAPI_LIST, JSONAPI_ERRORS, jsonApiWriteDocument, jsonApiErrors } from "./http/jsonapi-schemas.js";
 export type { QueueHealth } from "./jobs/job-queue.js";
 export { PrismaClient, Prisma } from "./generated/prisma/client.js";

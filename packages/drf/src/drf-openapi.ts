@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, schemaComponent, type ListOptions, type ParameterSpec, type ResponseSpec } from "@assets/core";
 import type { DjangoListOptions } from "./django-dialect.js";
+import { DYNAMIC_REST_OPERATORS } from "./dynamic-rest-filters.js";
+import type { DynamicRestListOptions } from "./dynamic-rest-query.js";
 
 /** `{ detail }` or field-keyed lists, as `drfErrorBody` writes them. */
 export const DRF_ERROR = schemaComponent(
@@ -67,3 +69,35 @@ export function djangoListParameters(options: DjangoListOptions): ParameterSpec[
   ];
 }
 
+
+/**
+ * The query parameters `parseDynamicRestQuery` reads for one list: `filter{field}` per
+ * filterable field (with `.op` and the `-` exclusion), `search`/`search_fields`, `sort[]`,
+ * `ordering`, `include[]`/`exclude[]`, `api_preset`, `extent`, `page`, `page_size`.
+ */
+export function dynamicRestListParameters(options: DynamicRestListOptions): ParameterSpec[] {
+  const entries = Object.entries(options.fields);
+  const filters: ParameterSpec[] = entries
+    .filter(([, spec]) => spec.filterable !== false)
+    .map(([name, spec]) => ({
+      name: `filter{${name}}`,
+      in: "query",
+      description: `${spec.type} field. Also filter{${name}.<op>} with op one of ${DYNAMIC_REST_OPERATORS.join(", ")}; filter{-${name}} excludes.`,
+      schema: { type: "string" },
+    }));
+  const searchable = entries.filter(([, spec]) => spec.search).map(([name]) => name);
+  const sortable = entries.filter(([, spec]) => spec.sortable !== false).map(([name]) => name);
+  const list = (description: string): Pick<ParameterSpec, "description" | "schema" | "style" | "explode"> => ({ description, schema: { type: "array", items: { type: "string" } }, style: "form", explode: true });
+  return [
+    ...filters,
+    { name: "search", in: "query", description: `Text search${searchable.length ? ` over ${searchable.join(", ")} unless search_fields names others` : ""}.`, schema: { type: "string" } },
+    { name: "search_fields", in: "query", ...list("Fields `search` looks in.") },
+    { name: "sort[]", in: "query", ...list(`Sort keys, \`-\` for descending: ${sortable.join(", ")}.`) },
+    { name: "ordering", in: "query", description: "DRF's comma-separated ordering (as sort[]).", schema: { type: "string" } },
+    { name: "include[]", in: "query", ...list("Fields to add to each row (dotted paths for related objects).") },
+    { name: "exclude[]", in: "query", ...list("Fields to leave out (`*` for all but the included).") },
+    ...(options.presets ? [{ name: "api_preset", in: "query" as const, ...list(`Named field selections: ${Object.keys(options.presets).join(", ")}.`) }] : []),
+    ...(options.extent ? [{ name: "extent", in: "query" as const, description: "minx,miny,maxx,maxy in WGS84: rows whose bbox intersects it.", schema: { type: "string" } }] : []),
+    ...drfPageParameters(options),
+  ];
+}

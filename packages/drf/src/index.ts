@@ -43,4 +43,4 @@ export {
   type SerializerFields,
 } from "./dynamic-rest-fields.js";
 export { browsableApi } from "./browsable-api.js";
-export { DRF_ERROR, DRF_OBJECT, djangoListParameters, drfErrors, drfPageParameters, drfPageSchema } from "./drf-openapi.js";
+export { DRF_ERROR, DRF_OBJECT, djangoListParameters, drfErrors, dynamicRestListParameters, drfPageParameters, drfPageSchema } from "./drf-openapi.js";

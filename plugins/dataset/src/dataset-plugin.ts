@@ -41,6 +41,7 @@ export function datasetPlugin(options: DatasetPluginOptions = {}): AssetPlugin {
     dependsOn: [RASTER_SOURCE_PLUGIN],
     migrations: fileURLToPath(new URL("../prisma/migrations", import.meta.url)),
     prefix: GEONODE_PREFIX,
+    api: { title: "GeoNode API v2", version: "2", description: "GeoNode's REST API v2 (resources, datasets, documents, uploads, execution requests) over the asset pipeline." },
     types: [
       {
         key: DATASET_TYPE,

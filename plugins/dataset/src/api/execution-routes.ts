@@ -1,8 +1,10 @@
 import { Router, type Request } from "express";
-import { Errors, normalizeUuid, sendJson, serviceContext, UploadService, type Job, type PluginHost, type Upload } from "@assets/core";
+import { z } from "zod";
+import { Errors, normalizeUuid, route, sendJson, serviceContext, UploadService, type Job, type PluginHost, type Upload } from "@assets/core";
 import { signedIn } from "@assets/drf";
 import { renderExecutionRequest, type ExecutionRequestBody } from "./execution-request.js";
 import { geonodeUrls } from "./geonode-urls.js";
+import { GEONODE_OBJECT, geonodeErrors } from "./geonode-openapi.js";
 
 const NOT_FOUND = () => Errors.NOT_FOUND({ detail: "Not found." });
 
@@ -32,12 +34,30 @@ export function executionRoutes(host: PluginHost): Router {
 
   const router = Router();
   // No trailing slash is what GeoNode's router serves (and the QGIS plugin asks for); both are answered.
-  router.get("/executionrequest/:id", signedIn, async (req, res) => {
-    sendJson(req, res, 200, { request: await visible(req, String(req.params.id)) });
+  route(router, {
+    method: "get",
+    path: "/executionrequest/:id",
+    summary: "An execution request (what the QGIS plugin polls)",
+    tags: ["executionrequest"],
+    signedIn: true,
+    middleware: [signedIn],
+    responses: { 200: { description: "The execution request", schema: z.object({ request: GEONODE_OBJECT }) }, ...geonodeErrors(401, 404) },
+    handler: async (req, res) => {
+      sendJson(req, res, 200, { request: await visible(req, String(req.params.id)) });
+    },
   });
-  router.get("/resource-service/execution-status/:id", signedIn, async (req, res) => {
-    const { user, status, func_name, created, finished, last_updated, input_params, output_params, step, log } = await visible(req, String(req.params.id));
-    sendJson(req, res, 200, { user, status, func_name, created, finished, last_updated, input_params, output_params, step, log });
+  route(router, {
+    method: "get",
+    path: "/resource-service/execution-status/:id",
+    summary: "An execution request's status, flat",
+    tags: ["resource-service"],
+    signedIn: true,
+    middleware: [signedIn],
+    responses: { 200: { description: "Its status, user, times, input and output", schema: GEONODE_OBJECT }, ...geonodeErrors(401, 404) },
+    handler: async (req, res) => {
+      const { user, status, func_name, created, finished, last_updated, input_params, output_params, step, log } = await visible(req, String(req.params.id));
+      sendJson(req, res, 200, { user, status, func_name, created, finished, last_updated, input_params, output_params, step, log });
+    },
   });
   return router;
 }

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { schemaComponent } from "@assets/core";
 import { invalidFields } from "@assets/drf";
 
 /**
@@ -13,6 +15,12 @@ import { invalidFields } from "@assets/drf";
 export const ENTRIES_KEY = "geonode_extra_metadata";
 /** What GeoNode's default schema requires of every entry. */
 export const REQUIRED_KEYS = ["filter_header", "field_name", "field_label", "field_value"] as const;
+
+/** One entry as GeoNode renders it, for the OpenAPI document (`parseEntries` checks the required keys). */
+export const EXTRA_METADATA_ENTRY = schemaComponent(
+  "ExtraMetadataEntry",
+  z.looseObject({ id: z.number().int(), filter_header: z.string(), field_name: z.string(), field_label: z.string(), field_value: z.unknown() }),
+);
 
 /** One entry as GeoNode renders it. */
 export type ExtraMetadataEntry = { id: number } & Record<string, unknown>;

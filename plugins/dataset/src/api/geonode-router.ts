@@ -4,6 +4,7 @@ import { browsableApi } from "@assets/drf";
 import { executionRoutes } from "./execution-routes.js";
 import { geonodeNotFound } from "./geonode-errors.js";
 import { limitRoutes } from "./limit-routes.js";
+import { schemaRoutes } from "./geonode-openapi.js";
 import { resourceApiRoutes } from "./resource-api-routes.js";
 import { uploadRoutes } from "./upload-routes.js";
 
@@ -15,6 +16,7 @@ import { uploadRoutes } from "./upload-routes.js";
  */
 export function geonodeRouter(host: PluginHost): Router {
   const router = Router();
+  router.use(schemaRoutes(host));
   router.use(browsableApi({ name: "GeoNode API v2" }));
   router.use(uploadRoutes(host));
   router.use(executionRoutes(host));

@@ -11,6 +11,7 @@ import { Busboy, type BusboyInstance } from "@fastify/busboy";
 import type { Request } from "express";
 import yazl from "yazl";
 import { AppError, Errors, parsePermSpec, type IngestResult, type RequestedGrant, type ServiceContext, type UploadIngest } from "@assets/core";
+import { z } from "zod";
 import { DATASET_TYPE, RASTER_DATASET_TYPE } from "../model/dataset-type.js";
 import type { DatasetUploadMetadata } from "../processing/form-metadata.js";
 
@@ -29,6 +30,19 @@ const FILE_FIELDS = new Set([...Object.keys(SHAPEFILE_PARTS), "tif_file"]);
 const TIFF_EXTENSIONS = new Set(["tif", "tiff"]);
 /** GeoNode's `action` values this profile serves. */
 const ACTIONS = new Set(["upload"]);
+
+const file = (description: string) => z.string().meta({ contentMediaType: "application/octet-stream" }).describe(description);
+
+/** The form this module reads, for the OpenAPI document: fields first, then the files. */
+export const GEONODE_UPLOAD_FORM = z.object({
+  dataset_title: z.string().optional(),
+  abstract: z.string().optional(),
+  action: z.enum([...ACTIONS] as [string, ...string[]]).optional(),
+  overwrite_existing_layer: z.string().optional().describe("true replaces the caller's dataset of the same layer name"),
+  permissions: z.string().optional().describe("A perm_spec as JSON"),
+  ...Object.fromEntries(Object.entries(SHAPEFILE_PARTS).map(([field, extension]) => [field, field === "base_file" ? file("The dataset: .shp (with its parts), GeoJSON, CSV, GeoPackage, FlatGeobuf, zip or GeoTIFF") : file(`The Shapefile's .${extension}`).optional()])),
+  tif_file: file("A GeoTIFF (GeoNode's form repeats base_file here)").optional(),
+});
 
 const invalid = (field: string, detail: string) => Errors.INVALID_BODY({ detail, source: { pointer: `/${field}` } });
 

@@ -1,5 +1,7 @@
 import { Router } from "express";
-import { Errors, sendJson, type PluginHost } from "@assets/core";
+import { z } from "zod";
+import { Errors, route, sendJson, type PluginHost } from "@assets/core";
+import { GEONODE_OBJECT, geonodeErrors, geonodePageSchema } from "./geonode-openapi.js";
 
 /** GeoNode's `UploadSizeLimit`: a byte limit and its human label. */
 interface SizeLimit {
@@ -44,18 +46,33 @@ function parallelismLimits(host: PluginHost): ParallelismLimit[] {
 }
 
 /** A read-only dynamic-rest viewset over `rows`: `{links, total, page, page_size, <plural>}` and `{<singular>}`. */
-function readOnlyListing<T extends { slug: string }>(plural: string, singular: string, rows: () => T[]): Router {
+function readOnlyListing<T extends { slug: string }>(plural: string, singular: string, page: string, rows: () => T[]): Router {
   const router = Router();
-  router.get("/", (req, res) => {
-    const all = rows();
-    sendJson(req, res, 200, { links: { next: null, previous: null }, total: all.length, page: 1, page_size: all.length, [plural]: all });
+  route(router, {
+    method: "get",
+    path: "/",
+    summary: `List ${plural}`,
+    tags: [plural],
+    responses: { 200: { description: `Every ${singular}`, schema: geonodePageSchema(page, plural) } },
+    handler: (req, res) => {
+      const all = rows();
+      sendJson(req, res, 200, { links: { next: null, previous: null }, total: all.length, page: 1, page_size: all.length, [plural]: all });
+    },
   });
-  router.get("/:slug", (req, res) => {
-    const row = rows().find((r) => r.slug === req.params.slug);
-    if (!row) throw Errors.NOT_FOUND({ detail: "Not found." });
-    sendJson(req, res, 200, { [singular]: row });
+  route(router, {
+    method: "get",
+    path: "/:slug",
+    summary: `One ${singular}`,
+    tags: [plural],
+    responses: { 200: { description: `The ${singular}`, schema: z.object({ [singular]: GEONODE_OBJECT }) }, ...geonodeErrors(404) },
+    handler: (req, res) => {
+      const row = rows().find((r) => r.slug === req.params.slug);
+      if (!row) throw Errors.NOT_FOUND({ detail: "Not found." });
+      sendJson(req, res, 200, { [singular]: row });
+    },
   });
-  router.all(["/", "/{*rest}"], (req) => {
+  // Read-only: any other method on the list or an item is a 405 (a deeper path is the router's 404).
+  router.all(["/", "/:slug"], (req) => {
     throw Errors.METHOD_NOT_ALLOWED({ detail: `Method "${req.method}" not allowed.` });
   });
   return router;
@@ -67,7 +84,7 @@ function readOnlyListing<T extends { slug: string }>(plural: string, singular: s
  */
 export function limitRoutes(host: PluginHost): Router {
   const router = Router();
-  router.use("/upload-size-limits", readOnlyListing("upload-size-limits", "upload-size-limit", () => sizeLimits(host)));
-  router.use("/upload-parallelism-limits", readOnlyListing("upload-parallelism-limits", "upload-parallelism-limit", () => parallelismLimits(host)));
+  router.use("/upload-size-limits", readOnlyListing("upload-size-limits", "upload-size-limit", "UploadSizeLimitPage", () => sizeLimits(host)));
+  router.use("/upload-parallelism-limits", readOnlyListing("upload-parallelism-limits", "upload-parallelism-limit", "UploadParallelismLimitPage", () => parallelismLimits(host)));
   return router;
 }

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { schemaComponent } from "@assets/core";
 import { invalidFields, type FieldErrors } from "@assets/drf";
 import { GEONODE_TYPES, type GeonodeType, type ResourceBaseCreate, type ResourceBasePatch } from "./resource-base-service.js";
 
@@ -44,6 +46,17 @@ function text(value: unknown, field: string, max: number, errors: FieldErrors, r
   }
   return value;
 }
+
+const keyword = z.union([z.string().min(1).max(255), z.object({ name: z.string().min(1).max(255) })]);
+
+/** A record's writable fields as `parsePatch` reads them (it checks them with DRF's messages; this documents them). */
+export const RESOURCE_WRITE = schemaComponent(
+  "ResourceWrite",
+  z.looseObject({ title: z.string().max(MAX_TITLE).optional(), abstract: z.string().max(MAX_ABSTRACT).optional(), keywords: z.array(keyword).optional() }),
+);
+
+/** A new record (`parseCreate`): a title, and its type unless the endpoint names it. */
+export const RESOURCE_CREATE = schemaComponent("ResourceCreate", RESOURCE_WRITE.extend({ title: z.string().min(1).max(MAX_TITLE), resource_type: z.enum(Object.keys(GEONODE_TYPES) as [string, ...string[]]).optional() }));
 
 /** The writable fields of one record; throws a field-keyed 400 listing every bad one. */
 export function parsePatch(body: Record<string, unknown>): ResourceBasePatch {
