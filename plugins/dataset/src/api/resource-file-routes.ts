@@ -1,6 +1,8 @@
 import { pipeline } from "node:stream/promises";
 import { Router, type Response } from "express";
-import { serviceContext } from "@assets/core";
+import { z } from "zod";
+import { route, serviceContext } from "@assets/core";
+import { geonodeErrors } from "./geonode-openapi.js";
 import { allowOnly } from "@assets/drf";
 import { idParam } from "./resource-base-routes.js";
 import type { ResourceFileService, StoredObject } from "./resource-file-service.js";
@@ -18,12 +20,27 @@ async function send(res: Response, file: StoredObject, disposition: "inline" | "
 /** `thumbnail_url` (`/resources/{id}/thumbnail.png`) and the download link (`/resources/{id}/download`), streamed from storage. */
 export function resourceFileRoutes(service: ResourceFileService): Router {
   const router = Router();
-  router.get("/resources/:id/thumbnail.png", async (req, res) => {
-    await send(res, await service.thumbnail(serviceContext(req), idParam(req)), "inline");
+  route(router, {
+    method: "get",
+    path: "/resources/:id/thumbnail.png",
+    summary: "The resource's thumbnail",
+    tags: ["resources"],
+    responses: { 200: { description: "A PNG", contentType: "image/png", schema: z.string().meta({ contentMediaType: "image/png" }) }, ...geonodeErrors(404) },
+    handler: async (req, res) => {
+      await send(res, await service.thumbnail(serviceContext(req), idParam(req)), "inline");
+    },
   });
   router.all("/resources/:id/thumbnail.png", allowOnly(["GET"]));
-  router.get("/resources/:id/download", async (req, res) => {
-    await send(res, await service.download(serviceContext(req), idParam(req)), "attachment");
+  route(router, {
+    method: "get",
+    path: "/resources/:id/download",
+    summary: "The resource's file, as uploaded",
+    description: "For those with the download permission.",
+    tags: ["resources"],
+    responses: { 200: { description: "The file (its own media type)", contentType: "application/octet-stream", schema: z.string().meta({ contentMediaType: "application/octet-stream" }) }, ...geonodeErrors(403, 404) },
+    handler: async (req, res) => {
+      await send(res, await service.download(serviceContext(req), idParam(req)), "attachment");
+    },
   });
   router.all("/resources/:id/download", allowOnly(["GET"]));
   return router;
