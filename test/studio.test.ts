@@ -3,7 +3,9 @@
 // panel, and check that an anonymous visitor does not see a Private asset. Values are checked
 // against GDAL's truth for the fixture, not against what the page happens to show.
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -125,6 +127,17 @@ describe("studio: the media library in a browser", () => {
     expect(shown.projection).toBe(truth.projection);
     expect(Number(shown.origin_x)).toBe(truth.origin_x);
     expect(Number(shown.upper_bound_y)).toBe(truth.upper_bound_y);
+    // Band statistics as gdalinfo -stats computed them (truth.json).
+    const stats = await page.locator('[data-testid="section-statistics"] table').evaluate((table: PageElement) =>
+      [...table.querySelectorAll("tbody tr")].map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)),
+    );
+    const header = await page.locator('[data-testid="section-statistics"] th').allTextContents();
+    const band = Object.fromEntries(header.map((name, i) => [name, Number(stats[0]![i])]));
+    const gdal = (truth.gdal as { stats: Record<string, number>[] }).stats[0]!;
+    expect(stats).toHaveLength(1);
+    expect([band.band, band.min, band.max]).toEqual([gdal.band, gdal.min, gdal.max]);
+    expect(band.mean).toBeCloseTo(gdal.mean!, 6);
+    expect(band.stddev).toBeCloseTo(gdal.stddev!, 6);
     // The raster's preview is a PNG from the Lizard profile's data endpoint, fetched with the key.
     await page.waitForFunction(() => !!document.querySelector('[data-testid="preview"] img')?.getAttribute("src")?.startsWith("blob:"));
 
@@ -162,6 +175,52 @@ describe("studio: the media library in a browser", () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 150_000);
+
+  it("shows a dataset's thumbnail in the grid and its attributes (as ogrinfo lists them) in the detail panel", async () => {
+    const geojson = JSON.stringify({
+      type: "FeatureCollection",
+      features: [0, 1, 2].map((i) => ({
+        type: "Feature",
+        properties: { name: `Polder ${i}`, area_ha: 100 + i, level_m: -2.5 + i / 2 },
+        geometry: { type: "Polygon", coordinates: [[[4.8 + i / 10, 52.3], [4.85 + i / 10, 52.3], [4.85 + i / 10, 52.35], [4.8 + i / 10, 52.3]]] },
+      })),
+    });
+    const file = join(await mkdtemp(join(tmpdir(), "studio-")), "polders.geojson");
+    await writeFile(file, geojson);
+    const { stdout } = await promisify(execFile)("ogrinfo", ["-so", "-al", file]);
+    const fields = [...stdout.matchAll(/^(\w+): (String|Integer|Integer64|Real) /gm)].map((m) => m[1]);
+    expect(fields).toEqual(["name", "area_ha", "level_m"]);
+
+    const form = new FormData();
+    form.set("type", "dataset");
+    form.set("file", new Blob([geojson], { type: "application/geo+json" }), "polders.geojson");
+    const auth = { Authorization: `Bearer ${key}` };
+    type UploadDocument = { data: { id: string; attributes: { state: string } } };
+    let upload = ((await (await fetch(`${base}/uploads`, { method: "POST", body: form, headers: auth })).json()) as UploadDocument).data;
+    while (!["committed", "rejected"].includes(upload.attributes.state)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      upload = ((await (await fetch(`${base}/uploads/${upload.id}`, { headers: auth })).json()) as UploadDocument).data;
+    }
+    expect(upload.attributes.state).toBe("committed");
+
+    const page = await browser.newPage();
+    await page.goto(`${base}/studio/?type=dataset`);
+    await page.fill('input[name="key"]', key);
+    await page.click('button[type="submit"]');
+    const card = page.locator('[data-testid="card"]', { hasText: "polders" });
+    await card.waitFor();
+    // The PNG the dataset processor drew, fetched with the key.
+    await page.waitForFunction(() => !!document.querySelector('[data-testid="card"] .thumb img')?.getAttribute("src")?.startsWith("blob:"));
+    await card.click();
+    const rows = page.locator('[data-testid="section-attribute_set"] tbody tr td:first-child');
+    await rows.first().waitFor();
+    expect(await rows.allTextContents()).toEqual(expect.arrayContaining(fields));
+    const shown = Object.fromEntries(
+      await page.locator('[data-testid="metadata"]').evaluate((dl: PageElement) => [...dl.querySelectorAll("dt")].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])),
+    ) as Record<string, string>;
+    expect([shown.feature_count, shown.geometry_type]).toEqual(["3", "Polygon"]);
+    await page.close();
+  }, 120_000);
 
   it("an anonymous visitor sees Public assets, not Private ones", async () => {
     const names = async (page: Page) => page.locator(".card-name").allTextContents();

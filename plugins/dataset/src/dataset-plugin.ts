@@ -36,6 +36,9 @@ const DEFAULT_TIME_LIMIT_MS = 30 * 60_000;
  */
 export function datasetPlugin(options: DatasetPluginOptions = {}): AssetPlugin {
   const attributes = (record: Record<string, unknown>) => datasetAttributes(record as unknown as Dataset);
+  // The PNG the processors drew, served by the GeoNode profile as `thumbnail_url`; none for a document.
+  const thumbnail = (resource: { id: number }, record: Record<string, unknown>) =>
+    (record as unknown as Dataset).thumbnail_key ? `${GEONODE_PREFIX}/resources/${resource.id}/thumbnail.png` : null;
   return definePlugin({
     name: "dataset",
     dependsOn: [RASTER_SOURCE_PLUGIN],
@@ -48,6 +51,7 @@ export function datasetPlugin(options: DatasetPluginOptions = {}): AssetPlugin {
         relation: "dataset",
         fields: DATASET_FIELDS,
         attributes,
+        thumbnail,
         processors: [datasetProcessor(options.vector)],
         timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
         commit: commitDatasetUpload,
@@ -59,12 +63,13 @@ export function datasetPlugin(options: DatasetPluginOptions = {}): AssetPlugin {
         relation: "dataset",
         fields: DATASET_FIELDS,
         attributes,
+        thumbnail,
         accepts: { mimeTypes: ["image/tiff"] },
         processors: [...rasterProcessors(options.raster), rasterThumbnailProcessor(options.raster?.budget)],
         timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
         commit: commitRasterDatasetUpload,
       },
-      { key: DOCUMENT_TYPE, relation: "dataset", fields: DATASET_FIELDS, attributes, processors: [], commit: commitDocumentUpload },
+      { key: DOCUMENT_TYPE, relation: "dataset", fields: DATASET_FIELDS, attributes, thumbnail, processors: [], commit: commitDocumentUpload },
     ],
     routes: (host) => geonodeRouter(host),
     errors: GEONODE_ERRORS,

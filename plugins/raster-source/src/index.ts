@@ -6,7 +6,7 @@ import { lizardRouter } from "./api/lizard-router.js";
 import { DRF_ERRORS } from "@assets/drf";
 import { RASTER_SOURCE_TYPE } from "./model/raster-source-type.js";
 import { RASTER_SOURCE_FIELDS } from "./model/raster-source-fields.js";
-import { rasterSourceAttributes } from "./model/raster-source-attributes.js";
+import { bandStatistics, rasterSourceAttributes } from "./model/raster-source-attributes.js";
 import { commitRasterUpload } from "./processing/commit.js";
 import { rasterDataRoutes } from "./processing/data-routes.js";
 import { rasterProcessors, type RasterProcessorOptions } from "./processing/processors.js";
@@ -41,8 +41,9 @@ export function rasterSourcePlugin(options: RasterSourcePluginOptions = {}) {
         key: RASTER_SOURCE_TYPE,
         relation: "raster_source",
         fields: RASTER_SOURCE_FIELDS,
-        // The core hands over `resource.raster_source`, the RasterSource row.
-        attributes: (record) => rasterSourceAttributes(record as RasterSource),
+        // The core hands over `resource.raster_source`, the RasterSource row. The JSON:API adds the
+        // band statistics (Lizard's shape has no field for them).
+        attributes: (record) => ({ ...rasterSourceAttributes(record as RasterSource), statistics: bandStatistics(record as RasterSource) }),
         thumbnail: (resource, record) => rasterThumbnailPath(resource.uuid, record as RasterSource),
         accepts: { mimeTypes: ["image/tiff"], extensions: [".tif", ".tiff"] },
         processors: rasterProcessors(options),

@@ -21,6 +21,21 @@ function overviews(raster: RasterSource | null): unknown[] {
   return Array.isArray(raster?.overviews) ? raster.overviews : [];
 }
 
+/** One band's statistics as the statistics step stored them (over valid pixels; nodata excluded). */
+export interface BandStatisticsRow {
+  band: number;
+  min: number;
+  max: number;
+  mean: number;
+  stddev: number;
+  valid_percent: number;
+}
+
+/** Per-band statistics of the latest upload, or null until the statistics step has run. */
+export function bandStatistics(raster: RasterSource | null): BandStatisticsRow[] | null {
+  return Array.isArray(raster?.statistics) ? (raster.statistics as unknown as BandStatisticsRow[]) : null;
+}
+
 /**
  * The attributes a raster source adds to its resource, in Lizard's names and
  * JSON types. `raster` is null for a `raster_source` resource whose own record
