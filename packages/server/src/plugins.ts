@@ -4,7 +4,10 @@ import { datasetPlugin } from "@assets/dataset";
 import { imageAssetPlugin } from "@assets/image-asset";
 import { rasterSourcePlugin } from "@assets/raster-source";
 
-/** The plugins the standalone server registers: asset types and the API profiles of other systems. */
+/**
+ * The plugins the standalone server registers: asset types and the API profiles of other systems.
+ * With REDIS_URL the DatoCMS profile counts its rate limit in Redis, so every process agrees.
+ */
 export function serverPlugins(): AssetPlugin[] {
-  return [rasterSourcePlugin(), datasetPlugin(), apidatatoolsPlugin(), imageAssetPlugin()];
+  return [rasterSourcePlugin(), datasetPlugin(), apidatatoolsPlugin(), imageAssetPlugin({ rateLimit: { redisUrl: process.env.REDIS_URL } })];
 }

@@ -10,6 +10,8 @@ import { regenerateThumbnails } from "./processing/regenerate-thumbnails.js";
 import { DATOCMS_ERRORS } from "./profile/datocms-errors.js";
 import { BULK_JOBS } from "./profile/bulk-service.js";
 import { datocmsRouter } from "./profile/datocms-router.js";
+import { MemoryRateCounter, RedisRateCounter, type RateCounter } from "./profile/rate-counter.js";
+import type { RateLimitOptions } from "./profile/rate-limit.js";
 
 /** Options of {@link imageAssetPlugin}. */
 export interface ImageAssetPluginOptions extends ImageProcessorOptions {
@@ -17,6 +19,12 @@ export interface ImageAssetPluginOptions extends ImageProcessorOptions {
   prefix?: string;
   /** Image delivery (`<prefix>/assets/:id/:filename`): bounds, queue, caching. */
   delivery?: DeliveryOptions;
+  /**
+   * The DatoCMS profile's rate limit per API key (default DatoCMS's: 60 requests per 3 s).
+   * `redisUrl` counts in Redis, so that several processes agree; `counter` supplies one (the
+   * host then closes it); otherwise the count is in-process.
+   */
+  rateLimit?: RateLimitOptions & { redisUrl?: string; counter?: RateCounter };
 }
 
 /**
@@ -28,10 +36,12 @@ export interface ImageAssetPluginOptions extends ImageProcessorOptions {
  */
 export function imageAssetPlugin(options: ImageAssetPluginOptions = {}): AssetPlugin {
   const prefix = options.prefix ?? "/datocms";
+  const { redisUrl, counter: given, ...rateLimit } = options.rateLimit ?? {};
+  const counter = given ?? (redisUrl ? new RedisRateCounter(redisUrl) : new MemoryRateCounter());
   return definePlugin({
     name: "image-asset",
     prefix,
-    routes: (host) => datocmsRouter(host, { prefix }, [deliveryRouter(host, options.delivery)]),
+    routes: (host) => datocmsRouter(host, { prefix, counter, rateLimit }, [deliveryRouter(host, options.delivery)]),
     errors: DATOCMS_ERRORS,
     // DatoCMS's bulk operations run as jobs on the pipeline's queue.
     jobs: BULK_JOBS,

@@ -67,3 +67,5 @@ export { DATOCMS_DELIVERY_ERRORS, DATOCMS_ERRORS, datocmsErrorBody, toDatocmsErr
 export { DATOCMS_UPLOAD_FIELDS } from "./profile/upload-fields.js";
 export { serializeUpload, type DatocmsUpload, type UploadRecord } from "./profile/upload-serializer.js";
 export { DatocmsUploadService } from "./profile/upload-service.js";
+export { MemoryRateCounter, RedisRateCounter, type RateCounter, type RateCount } from "./profile/rate-counter.js";
+export { rateLimit, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./profile/rate-limit.js";

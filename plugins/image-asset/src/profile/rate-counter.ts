@@ -1,0 +1,67 @@
+import { Redis } from "ioredis";
+
+/** Hits counted for one key in its current window, and when that window ends. */
+export interface RateCount {
+  count: number;
+  /** Milliseconds until the window ends and the count starts again. */
+  resetMs: number;
+}
+
+/**
+ * A fixed-window request counter: a key's window starts at its first hit and lasts `windowMs`;
+ * each hit adds one. Several processes agree when they share the counter's store.
+ */
+export interface RateCounter {
+  hit(key: string, windowMs: number): Promise<RateCount>;
+  /** Releases connections. */
+  close(): Promise<void>;
+}
+
+/** The counter of one process (embedded mode): a map of keys to their window. */
+export class MemoryRateCounter implements RateCounter {
+  private readonly windows = new Map<string, { count: number; endsAt: number }>();
+
+  async hit(key: string, windowMs: number): Promise<RateCount> {
+    const now = Date.now();
+    let window = this.windows.get(key);
+    if (!window || window.endsAt <= now) {
+      if (this.windows.size > 10_000) for (const [other, w] of this.windows) if (w.endsAt <= now) this.windows.delete(other);
+      window = { count: 0, endsAt: now + windowMs };
+      this.windows.set(key, window);
+    }
+    window.count += 1;
+    return { count: window.count, resetMs: window.endsAt - now };
+  }
+
+  async close(): Promise<void> {
+    this.windows.clear();
+  }
+}
+
+// One round trip, atomic: the first hit of a window sets its expiry.
+const HIT = `local c = redis.call('INCR', KEYS[1])
+if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {c, ttl}`;
+
+/** The counter shared by every process that uses the same Redis (`REDIS_URL`). */
+export class RedisRateCounter implements RateCounter {
+  private readonly redis: Redis;
+
+  constructor(
+    url: string,
+    private readonly prefix = "assets:datocms:rate:",
+  ) {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: true });
+  }
+
+  async hit(key: string, windowMs: number): Promise<RateCount> {
+    const [count, ttl] = (await this.redis.eval(HIT, 1, `${this.prefix}${key}`, String(windowMs))) as [number, number];
+    return { count, resetMs: ttl };
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
