@@ -1,5 +1,7 @@
 export * from "./errors/index.js";
 export * from "./query/index.js";
+export { Sql, sql } from "./query/sql/sql-text.js";
+export { whereSql } from "./query/sql/where-sql.js";
 export * from "./auth/index.js";
 export * from "./access/index.js";
 export { openDatabase, type Database, type Db, type DatabaseTarget, type OpenDatabaseOptions } from "./db/open-database.js";

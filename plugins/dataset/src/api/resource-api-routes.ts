@@ -4,6 +4,10 @@ import { ResourceActionService } from "./resource-action-service.js";
 import { resourceActionRoutes } from "./resource-action-routes.js";
 import { ResourceBaseService } from "./resource-base-service.js";
 import { resourceBaseRoutes } from "./resource-base-routes.js";
+import { CatalogService } from "./catalog-service.js";
+import { catalogRoutes } from "./catalog-routes.js";
+import { FavoriteService } from "./favorite-service.js";
+import { resourceCollectionRoutes } from "./resource-collection-routes.js";
 import { ResourceFileService } from "./resource-file-service.js";
 import { resourceFileRoutes } from "./resource-file-routes.js";
 
@@ -17,6 +21,8 @@ export function resourceApiRoutes(host: PluginHost): Router {
   // The fixed paths (/resources/resource_types/, /resources/{id}/extra_metadata/ ...) before the detail routes.
   router.use(resourceActionRoutes(new ResourceActionService(resources)));
   router.use(resourceFileRoutes(new ResourceFileService(resources, host.storage)));
+  router.use(resourceCollectionRoutes(resources, new FavoriteService(resources)));
+  router.use(catalogRoutes(new CatalogService(resources)));
   router.use(resourceBaseRoutes(resources));
   return router;
 }

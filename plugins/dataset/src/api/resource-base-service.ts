@@ -66,6 +66,11 @@ export class ResourceBaseService {
     return ctx.db.resource.count({ where: { AND: [scope, { access_modifier: { not: "Hidden" } }, accessibleResources(ctx.ability, "view")] } });
   }
 
+  /** The resources of one GeoNode type (or all) the caller may see in a list: the filter facets and favourites count with. */
+  visibleWhere(ctx: ServiceContext, type: GeonodeType | null): Prisma.ResourceWhereInput {
+    return { AND: [typeScope(type), { access_modifier: { not: "Hidden" } }, accessibleResources(ctx.ability, "view")] };
+  }
+
   async update(ctx: ServiceContext, id: string, patch: ResourceBasePatch, scope: Prisma.ResourceWhereInput, options: ViewOptions = {}): Promise<ResourceView> {
     return this.view(ctx, await this.resources.update(ctx, id, patch, {}, scope), options);
   }

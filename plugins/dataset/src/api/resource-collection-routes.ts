@@ -1,0 +1,61 @@
+import { Router, type Request } from "express";
+import { type Prisma, searchParams, serviceContext } from "@assets/core";
+import { allowOnly, drfList, parseDynamicRestQuery, signedIn } from "@assets/drf";
+import type { FavoriteService } from "./favorite-service.js";
+import { RESOURCE_LIST } from "./geonode-fields.js";
+import { geonodePage } from "./geonode-page.js";
+import { geonodeUrls } from "./geonode-urls.js";
+import { idParam } from "./resource-base-routes.js";
+import { typeScope, type ResourceBaseService } from "./resource-base-service.js";
+import { RESOURCE_SERIALIZER, serializeResource } from "./resource-serializer.js";
+
+/** A Dataset flag that is true by default: a resource without a Dataset row has it. */
+const flagged = (flag: "is_approved" | "is_published"): Prisma.ResourceWhereInput => ({ OR: [{ dataset: { is: null } }, { dataset: { is: { [flag]: true } } }] });
+
+/** GeoNode's `approved`, `published` and `featured` actions (`_filtered`): the resources of each the caller may see. */
+const FILTERED: readonly [string, Prisma.ResourceWhereInput][] = [
+  ["approved", flagged("is_approved")],
+  ["published", flagged("is_published")],
+  ["featured", { dataset: { is: { featured: true } } }],
+];
+
+/**
+ * `/resources/approved|published|featured/` and the caller's favourites:
+ * `GET /resources/favorites/` (GeoNode's envelope under `favorites`),
+ * `POST`/`DELETE /resources/{id}/favorite/` (GeoNode's `{message}` answers).
+ * Mounted before the detail routes, which would take `favorites` for an id.
+ */
+export function resourceCollectionRoutes(resources: ResourceBaseService, favorites: FavoriteService): Router {
+  const router = Router();
+
+  const list = async (req: Request, key: string, scope: Prisma.ResourceWhereInput) => {
+    const ctx = serviceContext(req);
+    const query = parseDynamicRestQuery(searchParams(req), RESOURCE_LIST);
+    const { rows, total, page } = await drfList(query, (q) => resources.list(ctx, q, { AND: [typeScope(null), scope] }));
+    const urls = geonodeUrls(req);
+    return geonodePage(req, key, page, total, rows.map((view) => serializeResource(view, RESOURCE_SERIALIZER, query.fields, urls)));
+  };
+
+  for (const [name, scope] of FILTERED) {
+    router.get(`/resources/${name}/`, async (req, res) => {
+      res.json(await list(req, "resources", scope));
+    });
+    router.all(`/resources/${name}/`, allowOnly(["GET"]));
+  }
+
+  router.get("/resources/favorites/", signedIn, async (req, res) => {
+    res.json(await list(req, "favorites", favorites.scope(serviceContext(req))));
+  });
+  router.all("/resources/favorites/", allowOnly(["GET"]));
+
+  router.post("/resources/:id/favorite/", signedIn, async (req, res) => {
+    const { status, message } = await favorites.add(serviceContext(req), idParam(req));
+    res.status(status).json({ message });
+  });
+  router.delete("/resources/:id/favorite/", signedIn, async (req, res) => {
+    const { status, message } = await favorites.remove(serviceContext(req), idParam(req));
+    res.status(status).json({ message });
+  });
+  router.all("/resources/:id/favorite/", allowOnly(["POST", "DELETE"]));
+  return router;
+}

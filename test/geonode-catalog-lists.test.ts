@@ -1,0 +1,174 @@
+import request from "supertest";
+import type { Express } from "express";
+import type { Database } from "@assets/core";
+import { datasetPlugin } from "@assets/dataset";
+import { rasterSourcePlugin } from "@assets/raster-source";
+import { createTestApp, userWithKey } from "./helpers/app.js";
+
+/**
+ * GeoNode API v2 catalogue lists: favorites, approved/published/featured,
+ * /categories, /keywords, /regions, /owners. Expected results are written out
+ * by hand from the seed below and GeoNode's views (counts are of resources the
+ * caller may see, as get_resources_with_perms; Hidden resources never count).
+ */
+
+const HOST = "geonode.test";
+
+describe("GeoNode API v2: favorites, filtered lists and facets", () => {
+  let db: Database;
+  let app: Express;
+  let ada: Record<string, string>;
+  let bob: Record<string, string>;
+  const users: Record<"ada" | "bob" | "carol", number> = { ada: 0, bob: 0, carol: 0 };
+  const ids: Record<string, number> = {};
+
+  const call = (method: "get" | "post" | "delete", path: string, auth: Record<string, string> = {}) => request(app)[method](`/api/v2${path}`).set("Host", HOST).set(auth);
+  const titles = (body: Record<string, unknown>, key = "resources") => (body[key] as { title: string }[]).map((r) => r.title);
+  const counts = (body: Record<string, unknown>, key: string, name: string) =>
+    Object.fromEntries((body[key] as Record<string, unknown>[]).map((row) => [row[name], row.count]));
+
+  beforeAll(async () => {
+    ({ db, app } = await createTestApp({ plugins: [rasterSourcePlugin(), datasetPlugin()] }));
+    ({ auth: ada, user: { id: users.ada } } = await userWithKey(db, "ada"));
+    ({ auth: bob, user: { id: users.bob } } = await userWithKey(db, "bob"));
+    ({ user: { id: users.carol } } = await userWithKey(db, "carol"));
+    type Seed = [key: string, title: string, type: string, access: "Public" | "Private" | "Hidden", owner: number, tags: string[], dataset: Record<string, unknown> | null];
+    const seed: Seed[] = [
+      ["publicRain", "Public rain", "dataset", "Public", users.ada, ["rain", "radar"], { category: "climatologyMeteorologyAtmosphere", regions: ["NL"], featured: true }],
+      ["privateRain", "Private rain", "dataset", "Private", users.ada, ["rain"], { category: "climatologyMeteorologyAtmosphere", regions: ["NL", "BE"], is_published: false }],
+      ["hiddenDem", "Hidden dem", "dataset", "Hidden", users.ada, ["dem"], { category: "elevation", regions: ["DE"], featured: true }],
+      ["bobDoc", "Bob doc", "document", "Public", users.bob, ["report"], null],
+      ["bobPrivate", "Bob private", "dataset", "Private", users.bob, ["secret"], { category: "elevation", is_approved: false }],
+      ["carolRaster", "Carol raster", "raster_source", "Public", users.carol, ["rain"], null],
+    ];
+    for (const [i, [key, name, type, access_modifier, owner_id, tags, dataset]] of seed.entries()) {
+      const created_at = new Date(Date.UTC(2024, i, 1));
+      ids[key] = (await db.prisma.resource.create({ data: { name, type, access_modifier, owner_id, tags, created_at, ...(dataset && { dataset: { create: { subtype: "vector", ...dataset } } }) } })).id;
+    }
+  });
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  describe("approved, published, featured", () => {
+    it.each([
+      ["approved", {}, ["Bob doc", "Public rain"]],
+      ["approved", "bob", ["Bob doc", "Public rain"]],
+      ["approved", "ada", ["Bob doc", "Private rain", "Public rain"]],
+      ["published", "ada", ["Bob doc", "Public rain"]],
+      ["published", "bob", ["Bob private", "Bob doc", "Public rain"]],
+      ["featured", "ada", ["Public rain"]],
+      ["featured", {}, ["Public rain"]],
+    ] as const)("/resources/%s/ for %j", async (name, who, expected) => {
+      const auth = who === "ada" ? ada : who === "bob" ? bob : {};
+      const res = await call("get", `/resources/${name}/`, auth);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ total: expected.length, page: 1, page_size: 10, links: { next: null, previous: null } });
+      expect(titles(res.body)).toEqual(expected);
+    });
+
+    it("pages like the other lists", async () => {
+      const first = await call("get", "/resources/approved/?page_size=1", ada);
+      expect(first.body).toMatchObject({ total: 3, page_size: 1 });
+      expect(new URL(first.body.links.next).searchParams.get("page")).toBe("2");
+      expect((await call("get", "/resources/approved/?page=4&page_size=1", ada)).status).toBe(404);
+    });
+  });
+
+  describe("favorites", () => {
+    it("POST adds (201), again is a 400, an unseen resource a 404, an anonymous caller a 401", async () => {
+      const added = await call("post", `/resources/${ids.publicRain}/favorite/`, bob);
+      expect(added.status).toBe(201);
+      expect(added.body).toEqual({ message: "Successfuly added resource to favorites" });
+      const again = await call("post", `/resources/${ids.publicRain}/favorite/`, bob);
+      expect(again.status).toBe(400);
+      expect(again.body).toEqual({ message: "Resource is already in favorites" });
+      expect((await call("post", `/resources/${ids.privateRain}/favorite/`, bob)).status).toBe(404);
+      expect((await call("post", `/resources/${ids.hiddenDem}/favorite/`, bob)).status).toBe(404);
+      expect((await call("post", `/resources/${ids.publicRain}/favorite/`)).status).toBe(401);
+      // A resource made without data (no Dataset row yet) can be a favourite too.
+      expect((await call("post", `/resources/${ids.bobDoc}/favorite/`, bob)).status).toBe(201);
+      expect(await db.prisma.datasetFavorite.count({ where: { user_id: users.bob } })).toBe(2);
+    });
+
+    it("GET /resources/favorites/ lists the caller's, newest first; favorite is true on them for the caller only", async () => {
+      const mine = await call("get", "/resources/favorites/", bob);
+      expect(mine.status).toBe(200);
+      expect(mine.body).toMatchObject({ total: 2, page: 1, page_size: 10 });
+      expect(titles(mine.body, "favorites")).toEqual(["Bob doc", "Public rain"]);
+      expect(mine.body.favorites.every((r: { favorite: boolean }) => r.favorite)).toBe(true);
+      expect((await call("get", `/resources/${ids.publicRain}/`, bob)).body.resource.favorite).toBe(true);
+      expect((await call("get", `/resources/${ids.publicRain}/`, ada)).body.resource.favorite).toBe(false);
+      expect((await call("get", "/resources/favorites/", ada)).body.total).toBe(0);
+      expect((await call("get", "/resources/favorites/")).status).toBe(401);
+    });
+
+    it("a favourite the caller can no longer see leaves their list", async () => {
+      expect((await call("post", `/resources/${ids.privateRain}/favorite/`, ada)).status).toBe(201);
+      expect(titles((await call("get", "/resources/favorites/", ada)).body, "favorites")).toEqual(["Private rain"]);
+      await db.prisma.resource.update({ where: { id: ids.privateRain! }, data: { access_modifier: "Hidden" } });
+      expect((await call("get", "/resources/favorites/", ada)).body.total).toBe(0);
+      await db.prisma.resource.update({ where: { id: ids.privateRain! }, data: { access_modifier: "Private" } });
+    });
+
+    it("DELETE removes (200); one not in the favourites is GeoNode's 404", async () => {
+      const removed = await call("delete", `/resources/${ids.publicRain}/favorite/`, bob);
+      expect(removed.status).toBe(200);
+      expect(removed.body).toEqual({ message: "Successfuly removed resource from favorites" });
+      const missing = await call("delete", `/resources/${ids.publicRain}/favorite/`, bob);
+      expect(missing.status).toBe(404);
+      expect(missing.body).toEqual({ message: "Resource not in favorites" });
+      expect(titles((await call("get", "/resources/favorites/", bob)).body, "favorites")).toEqual(["Bob doc"]);
+    });
+  });
+
+  describe("facets", () => {
+    it("/keywords/ counts what each caller may see; keywords of nothing visible are not listed", async () => {
+      const anonymous = await call("get", "/keywords/");
+      expect(anonymous.status).toBe(200);
+      expect(anonymous.body).toMatchObject({ total: 3, page: 1, page_size: 10 });
+      expect(counts(anonymous.body, "keywords", "name")).toEqual({ radar: 1, rain: 1, report: 1 });
+      expect(counts((await call("get", "/keywords/", ada)).body, "keywords", "name")).toEqual({ radar: 1, rain: 2, report: 1 });
+      expect(counts((await call("get", "/keywords/", bob)).body, "keywords", "name")).toEqual({ radar: 1, rain: 1, report: 1, secret: 1 });
+      expect(anonymous.body.keywords[0]).toMatchObject({ name: "radar", slug: "radar", link: `http://${HOST}/api/v2/keywords/radar` });
+    });
+
+    it("/keywords/ pages and searches; a detail counts too", async () => {
+      const first = await call("get", "/keywords/?page_size=2", bob);
+      expect(first.body.keywords.map((k: { name: string }) => k.name)).toEqual(["radar", "rain"]);
+      expect(first.body.total).toBe(4);
+      const second = await call("get", `/keywords/?${new URL(first.body.links.next).searchParams}`, bob);
+      expect(second.body.keywords.map((k: { name: string }) => k.name)).toEqual(["report", "secret"]);
+      expect(counts((await call("get", "/keywords/?search=RA")).body, "keywords", "name")).toEqual({ radar: 1, rain: 1 });
+      expect((await call("get", "/keywords/rain/", ada)).body).toEqual({ keywords: expect.objectContaining({ name: "rain", count: 2 }) });
+      expect((await call("get", "/keywords/secret/")).status).toBe(404);
+      expect((await call("get", "/keywords/dem/", ada)).status).toBe(404);
+    });
+
+    it("/regions/ and /categories/ count visible datasets", async () => {
+      expect(counts((await call("get", "/regions/", ada)).body, "regions", "code")).toEqual({ BE: 1, NL: 2 });
+      expect(counts((await call("get", "/regions/")).body, "regions", "code")).toEqual({ NL: 1 });
+      expect((await call("get", "/regions/NL/")).body.regions).toMatchObject({ code: "NL", name: "Netherlands", count: 1 });
+
+      const all = await call("get", "/categories/?page_size=100", bob);
+      expect(all.body.total).toBe(19);
+      const byIdentifier = counts(all.body, "categories", "identifier");
+      expect(byIdentifier).toMatchObject({ climatologyMeteorologyAtmosphere: 1, elevation: 1, biota: 0 });
+      expect(counts((await call("get", "/categories/?page_size=100", ada)).body, "categories", "identifier")).toMatchObject({ climatologyMeteorologyAtmosphere: 2, elevation: 0 });
+      const elevation = all.body.categories.find((c: { identifier: string }) => c.identifier === "elevation");
+      expect((await call("get", `/categories/${elevation.id}/`)).body.categories).toMatchObject({ identifier: "elevation", count: 0 });
+      expect((await call("get", "/categories/99/")).status).toBe(404);
+      expect((await call("get", "/categories/")).body.categories).toHaveLength(10);
+    });
+
+    it("/owners/ lists the users owning a resource the caller may see, with how many", async () => {
+      const anonymous = await call("get", "/owners/");
+      expect(anonymous.body.owners.map((o: { username: string; count: number }) => [o.username, o.count])).toEqual([["ada", 1], ["bob", 1]]);
+      expect((await call("get", "/owners/", bob)).body.owners.map((o: { username: string; count: number }) => [o.username, o.count])).toEqual([["ada", 1], ["bob", 2]]);
+      expect((await call("get", `/owners/${users.ada}/`, ada)).body.owners).toMatchObject({ pk: users.ada, username: "ada", count: 2 });
+      // Carol owns only another plugin's resource.
+      expect((await call("get", `/owners/${users.carol}/`)).status).toBe(404);
+    });
+  });
+});
