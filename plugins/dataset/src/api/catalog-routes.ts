@@ -1,15 +1,23 @@
 import { Router, type Request } from "express";
-import { Errors, searchParams, serviceContext } from "@assets/core";
-import { allowOnly, drfList, parseDjangoPage, type DjangoListQuery } from "@assets/drf";
+import { z } from "zod";
+import { Errors, route, searchParams, serviceContext } from "@assets/core";
+import { allowOnly, drfList, drfPageParameters, parseDjangoPage, type DjangoListQuery } from "@assets/drf";
+import { GEONODE_OBJECT, geonodeErrors, geonodePageSchema } from "./geonode-openapi.js";
 import type { CatalogService, CategoryCount, FacetCount, FacetPage, FacetQuery, OwnerCount } from "./catalog-service.js";
 import { geonodePage } from "./geonode-page.js";
 import { geonodeUrls, type GeonodeUrls } from "./geonode-urls.js";
 import { regionName } from "./regions.js";
 
+const FACET_PAGE = { fields: {}, defaultLimit: 10, maxLimit: 1000 };
+const PARAMETERS = [
+  ...drfPageParameters(FACET_PAGE),
+  { name: "search", in: "query" as const, description: "A case-insensitive part of the name.", schema: { type: "string" } },
+];
+
 /** GeoNode's facet pages: 10 a page, `page`/`page_size` (`page=last`), `search`. */
 function facetQuery(req: Request): DjangoListQuery {
   const params = searchParams(req);
-  const page = parseDjangoPage(params, { fields: {}, defaultLimit: 10, maxLimit: 1000 });
+  const page = parseDjangoPage(params, FACET_PAGE);
   const search = (params.get("search") ?? "").trim();
   return {
     filter: null,
@@ -50,17 +58,33 @@ export function catalogRoutes(service: CatalogService): Router {
   const router = Router();
 
   function mount<T>(plural: string, singular: string, list: (req: Request, q: FacetQuery, id?: string) => Promise<FacetPage<T>>, render: (row: T, urls: GeonodeUrls) => unknown) {
-    router.get(`/${plural}/`, async (req, res) => {
-      const query = facetQuery(req);
-      const { rows, total, page } = await drfList(query, (q) => list(req, facet({ page: q.page, search: q.search })));
-      const urls = geonodeUrls(req);
-      res.json(geonodePage(req, plural, page, total, rows.map((row) => render(row, urls))));
+    const tags = [plural];
+    route(router, {
+      method: "get",
+      path: `/${plural}/`,
+      summary: `List ${plural}, each with the count of resources the caller may see`,
+      tags,
+      parameters: PARAMETERS,
+      responses: { 200: { description: `A page of ${plural}`, schema: geonodePageSchema(`${plural[0]!.toUpperCase()}${plural.slice(1)}Page`, plural) }, ...geonodeErrors(404) },
+      handler: async (req, res) => {
+        const query = facetQuery(req);
+        const { rows, total, page } = await drfList(query, (q) => list(req, facet({ page: q.page, search: q.search })));
+        const urls = geonodeUrls(req);
+        res.json(geonodePage(req, plural, page, total, rows.map((row) => render(row, urls))));
+      },
     });
     router.all(`/${plural}/`, allowOnly(["GET"]));
-    router.get(`/${plural}/:id/`, async (req, res) => {
-      const { rows } = await list(req, { offset: 0, limit: 1, search: null }, String(req.params.id));
-      if (rows.length === 0) throw Errors.NOT_FOUND({ detail: "Not found." });
-      res.json({ [singular]: render(rows[0]!, geonodeUrls(req)) });
+    route(router, {
+      method: "get",
+      path: `/${plural}/:id/`,
+      summary: `One of the ${plural}, with its count`,
+      tags,
+      responses: { 200: { description: "The entry", schema: z.object({ [singular]: GEONODE_OBJECT }) }, ...geonodeErrors(404) },
+      handler: async (req, res) => {
+        const { rows } = await list(req, { offset: 0, limit: 1, search: null }, String(req.params.id));
+        if (rows.length === 0) throw Errors.NOT_FOUND({ detail: "Not found." });
+        res.json({ [singular]: render(rows[0]!, geonodeUrls(req)) });
+      },
     });
     router.all(`/${plural}/:id/`, allowOnly(["GET"]));
   }
