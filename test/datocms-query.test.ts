@@ -172,6 +172,40 @@ describe("matches with regexp: PostgreSQL regular expressions", () => {
   });
 });
 
+describe("alt and title in a locale, and filter[query]", () => {
+  // Made above: icon has en and it alt/title, tall an en alt only.
+  it.each([
+    ["filter[fields][alt][exists]=true", ["icon", "tall"]],
+    ["filter[fields][alt][exists]=true&locale=it", ["icon"]],
+    ["filter[fields][title][exists]=false", where((n) => n !== "icon")],
+    ["filter[fields][alt][matches][pattern]=RED", ["icon"]],
+    ["filter[fields][alt][matches][pattern]=rosso", []],
+    ["filter[fields][alt][matches][pattern]=rosso&locale=it", ["icon"]],
+    ["filter[fields][alt][notMatches][pattern]=cat", where((n) => n !== "icon")],
+    ["filter[fields][title][matches][pattern]=^Gat&filter[fields][title][matches][regexp]=true&locale=it", ["icon"]],
+  ])("%s", async (query, expected) => {
+    expect(await matching(query)).toEqual(expected);
+  });
+
+  it.each([
+    ["tower", ["tall"]],
+    ["tower&locale=it", []],
+    ["gatto", []],
+    ["gatto&locale=it", ["icon"]],
+    ["nyan", ["icon"]],
+    ["bundle", ["zip"]],
+    ["CAT", ["icon"]],
+  ])("filter[query]=%s searches filename, basename, notes, alt and title within the locale", async (query, expected) => {
+    expect(await matching(`filter[query]=${query}`)).toEqual(expected);
+  });
+
+  it("refuses a locale that is not a locale code", async () => {
+    const res = await get("filter[query]=x&locale=en_US!");
+    expect(res.status).toBe(422);
+    expect(res.body.data[0].attributes).toMatchObject({ code: "INVALID_PARAMS", details: expect.objectContaining({ parameter: "locale" }) });
+  });
+});
+
 describe("resolution and orientation", () => {
   it.each([
     ["resolution", "eq", "large", (n: Name) => RESOLUTION[n] === "large"],

@@ -56,6 +56,16 @@ describe("PUT /datocms/uploads/:id", () => {
     expect(await attributes()).toMatchObject({ copyright: "2026 Us", default_field_metadata: updated.default_field_metadata });
   });
 
+  it("keeps the list's alt/title filters in step with default_field_metadata", async () => {
+    const found = async (query: string) => (await request(app).get(`/datocms/uploads?${query}`).set(owner)).body.data.map((u: { id: string }) => u.id);
+    expect(await found("filter[fields][alt][matches][pattern]=quadrato&locale=it")).toEqual([id]);
+    expect((await put(upload({ default_field_metadata: { it: { alt: "Un gatto" }, fr: { title: "Un carré" } } }))).status).toBe(202);
+    expect(await found("filter[fields][alt][matches][pattern]=quadrato&locale=it")).toEqual([]);
+    expect(await found("filter[fields][alt][matches][pattern]=gatto&locale=it")).toEqual([id]);
+    expect(await found("filter[query]=carré&locale=fr")).toEqual([id]);
+    expect(await found("filter[fields][alt][matches][pattern]=red square")).toEqual([id]);
+  });
+
   it.each([
     [{ default_field_metadata: { en: { focal_point: { x: -0.1, y: 0.5 } } } }, "default_field_metadata.en.focal_point.x"],
     [{ default_field_metadata: { en: { focal_point: { x: 0.5 } } } }, "default_field_metadata.en.focal_point.y"],

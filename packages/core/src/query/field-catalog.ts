@@ -11,6 +11,11 @@ export interface FieldSpec {
   path: readonly string[];
   /** Kind of each relation segment in `path` (default "one"): to-one uses `is`, to-many uses `some`. */
   via?: readonly ("one" | "many")[];
+  /**
+   * Conditions on the row that holds the column (the last relation's), beside the field's own: one
+   * row of a per-locale table, `{ locale: "it" }`. Filters and search then read that row only.
+   */
+  rowWhere?: Readonly<Record<string, unknown>>;
   /** Whether the column can be NULL (affects `exists`, `neq` and sort null placement). */
   nullable?: boolean;
   /** Allowed values of an `enum` field. */

@@ -9,7 +9,7 @@ export const NOTHING: PrismaWhere = { id: { in: [] } };
 /** Wraps a scalar filter in its relation path: `{ organisation: { is: { name: … } } }`. */
 export function nest(spec: FieldSpec, leaf: unknown): PrismaWhere {
   const last = spec.path.length - 1;
-  let node: PrismaWhere = { [spec.path[last]!]: leaf };
+  let node: PrismaWhere = { ...(last > 0 ? spec.rowWhere : undefined), [spec.path[last]!]: leaf };
   for (let i = last - 1; i >= 0; i--) {
     node = { [spec.path[i]!]: spec.via?.[i] === "many" ? { some: node } : { is: node } };
   }

@@ -7,6 +7,7 @@
 import { type CommitHook, type Prisma, type Upload, UnrecoverableError, sanitizeFilename } from "@assets/core";
 import { clientMetadata, type ClientMetadata } from "../model/client-metadata.js";
 import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
+import { localeRowsWrite } from "../model/locale-texts.js";
 import { uploadTypeOf } from "../model/upload-type.js";
 import { IMAGE_ANALYSIS, type ImageAnalysisResult } from "./image-processor.js";
 
@@ -60,7 +61,9 @@ function clientColumns(meta: ClientMetadata, result: ImageAnalysisResult, creati
     ...(meta.author !== undefined ? { author: meta.author } : {}),
     ...(meta.copyright !== undefined ? { copyright: meta.copyright } : {}),
     ...(meta.notes !== undefined ? { notes: meta.notes } : {}),
-    ...(meta.default_field_metadata !== undefined ? { default_field_metadata: meta.default_field_metadata as Prisma.InputJsonValue } : {}),
+    ...(meta.default_field_metadata !== undefined
+      ? { default_field_metadata: meta.default_field_metadata as Prisma.InputJsonValue, locales: localeRowsWrite(meta.default_field_metadata, creating) }
+      : {}),
     ...(meta.upload_collection_id !== undefined ? { upload_collection_id: meta.upload_collection_id } : {}),
   };
 }

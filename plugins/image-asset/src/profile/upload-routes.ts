@@ -1,7 +1,7 @@
 import { Router, type Request } from "express";
-import { baseUrl, parseJsonApiQuery, searchParams, serviceContext } from "@assets/core";
+import { baseUrl, Errors, parseJsonApiQuery, searchParams, serviceContext } from "@assets/core";
 import { sendDatocms } from "./send-datocms.js";
-import { DATOCMS_UPLOAD_FIELDS } from "./upload-fields.js";
+import { DEFAULT_LOCALE, uploadFields } from "./upload-fields.js";
 import { serializeUpload } from "./upload-serializer.js";
 import type { DatocmsUploadService } from "./upload-service.js";
 
@@ -10,7 +10,18 @@ export interface UploadRouteOptions {
   prefix: string;
 }
 
-const LIST_OPTIONS = { fields: DATOCMS_UPLOAD_FIELDS, defaultLimit: 30, maxLimit: 500, defaultSort: [{ field: "_created_at", direction: "desc" }] } as const;
+const LIST_OPTIONS = { defaultLimit: 30, maxLimit: 500, defaultSort: [{ field: "_created_at", direction: "desc" }] } as const;
+
+/** A BCP 47-like locale code (`en`, `pt-BR`, `zh-Hant-TW`). */
+const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
+
+/** The `locale` parameter: where alt/title filters and `filter[query]` look (the main locale when absent). */
+function requestLocale(params: URLSearchParams): string {
+  const locale = params.get("locale");
+  if (locale === null || locale === "") return DEFAULT_LOCALE;
+  if (!LOCALE.test(locale)) throw Errors.INVALID_PARAMETER({ detail: `'${locale}' is not a locale code`, source: { parameter: "locale" } });
+  return locale;
+}
 
 /** Absolute URL of the delivery route, which uploads' `url`s extend with their `path`. */
 export function assetsBase(req: Request, prefix: string): string {
@@ -21,8 +32,9 @@ export function assetsBase(req: Request, prefix: string): string {
 export function uploadReadRoutes(uploads: DatocmsUploadService, options: UploadRouteOptions): Router {
   const router = Router();
   router.get("/", async (req, res) => {
-    const query = parseJsonApiQuery(searchParams(req), LIST_OPTIONS);
-    const page = await uploads.list(serviceContext(req), query);
+    const params = searchParams(req);
+    const fields = uploadFields(requestLocale(params));
+    const page = await uploads.list(serviceContext(req), parseJsonApiQuery(params, { ...LIST_OPTIONS, fields }), fields);
     const base = assetsBase(req, options.prefix);
     sendDatocms(res, 200, { data: page.rows.map((row) => serializeUpload(row, base)), meta: { total_count: page.total } });
   });

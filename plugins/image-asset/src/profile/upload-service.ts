@@ -1,4 +1,4 @@
-import { accessibleResources, authorize, listPage, parseRowId, type ListQuery, type Prisma, type ResourceAction, type ServiceContext } from "@assets/core";
+import { accessibleResources, authorize, listPage, parseRowId, type FieldCatalog, type ListQuery, type Prisma, type ResourceAction, type ServiceContext } from "@assets/core";
 import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
 import { DATOCMS_UPLOAD_FIELDS } from "./upload-fields.js";
 import type { UploadRecord } from "./upload-serializer.js";
@@ -19,9 +19,10 @@ export interface UploadPage {
  * `view` filter is part of every query, so an asset the caller may not read is a 404.
  */
 export class DatocmsUploadService {
-  async list(ctx: ServiceContext, query: ListQuery): Promise<UploadPage> {
+  /** A page of `query` (parsed against `fields`, the catalog of the request's locale). */
+  async list(ctx: ServiceContext, query: ListQuery, fields: FieldCatalog = DATOCMS_UPLOAD_FIELDS): Promise<UploadPage> {
     // Through `include`, not a find of our own: the SQL list path serves the page, and only it runs regular expressions.
-    return listPage(ctx.db.resource, query, { fields: DATOCMS_UPLOAD_FIELDS, where: [LISTED, accessibleResources(ctx.ability, "view")], include: INCLUDE });
+    return listPage(ctx.db.resource, query, { fields, where: [LISTED, accessibleResources(ctx.ability, "view")], include: INCLUDE });
   }
 
   /** The upload with this DatoCMS id the caller may view, then do `action` on (404 unseen, 403 seen but not allowed). */

@@ -1,5 +1,6 @@
 import { type Job, type Prisma, type ServiceContext, type SignedUploads } from "@assets/core";
 import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
+import { localeRowsWrite } from "../model/locale-texts.js";
 import { DatocmsErrors } from "./datocms-errors.js";
 import { mergeFieldMetadata, type UploadChanges } from "./upload-update.js";
 import type { DatocmsUploadService } from "./upload-service.js";
@@ -42,7 +43,7 @@ export class UploadUpdateService {
           ...(metadata.author !== undefined ? { author: metadata.author } : {}),
           ...(metadata.copyright !== undefined ? { copyright: metadata.copyright } : {}),
           ...(metadata.notes !== undefined ? { notes: metadata.notes } : {}),
-          ...(fieldMetadata ? { default_field_metadata: fieldMetadata as Prisma.InputJsonValue } : {}),
+          ...(fieldMetadata ? { default_field_metadata: fieldMetadata as Prisma.InputJsonValue, locales: localeRowsWrite(fieldMetadata, false) } : {}),
           ...(metadata.upload_collection_id !== undefined ? { upload_collection_id: metadata.upload_collection_id } : {}),
         },
       });
