@@ -18,6 +18,7 @@ import {
   type Database,
   type Pipeline,
   type PipelineOptions,
+  type StorageDriver,
 } from "@assets/core";
 
 /** A test logger that stays quiet unless LOG_LEVEL asks otherwise. */
@@ -35,6 +36,8 @@ export interface TestPipelineOptions extends Partial<Omit<PipelineOptions, "db" 
   backend?: "auto" | "in-process" | "bullmq";
   /** Start consuming jobs in this process (default true). */
   worker?: boolean;
+  /** The storage driver over the temporary root (default: LocalDiskStorage there). */
+  storageAt?: (root: string) => StorageDriver;
 }
 
 /**
@@ -46,7 +49,7 @@ export async function createTestPipeline(db: Database, options: TestPipelineOpti
   // The plugins' tables (the core's migrations are applied already: this is a no-op for them).
   if (options.plugins?.length) await migrate(db, defaultMigrationsDir, options.plugins);
   const root = await mkdtemp(join(tmpdir(), "assets-files-"));
-  const storage = new LocalDiskStorage({ root });
+  const storage = options.storageAt?.(root) ?? new LocalDiskStorage({ root });
   const backend = options.backend === "auto" || !options.backend ? (process.env.REDIS_URL ? "bullmq" : "in-process") : options.backend;
   const queue =
     options.queue ??

@@ -11,6 +11,7 @@ import { commitDocumentUpload } from "./processing/commit-document.js";
 import { commitDatasetUpload } from "./processing/commit.js";
 import { datasetProcessor, type DatasetProcessorOptions } from "./processing/dataset-processor.js";
 import { commitRasterDatasetUpload } from "./processing/commit-raster.js";
+import { operationJobs } from "./operations/operation-jobs.js";
 import { rasterThumbnailProcessor } from "./processing/raster-thumbnail.js";
 import { RASTER_SOURCE_PLUGIN, rasterProcessors, type RasterProcessorOptions } from "@assets/raster-source";
 
@@ -71,6 +72,8 @@ export function datasetPlugin(options: DatasetPluginOptions = {}): AssetPlugin {
       },
       { key: DOCUMENT_TYPE, relation: "dataset", fields: DATASET_FIELDS, attributes, thumbnail, processors: [], commit: commitDocumentUpload },
     ],
+    // GeoNode's resource-service operations (copy, delete, update, create, ingest) as jobs of the pipeline's queue.
+    jobs: operationJobs(),
     routes: (host) => geonodeRouter(host),
     errors: GEONODE_ERRORS,
   });

@@ -3,6 +3,7 @@
  * the execution request of the GeoNode upload that made it (`exec_id` = the job's id).
  */
 import type { Job, Upload } from "@assets/core";
+import type { OperationPayload, OperationResult } from "../operations/operation-kinds.js";
 
 /** GeoNode's execution request states. */
 export type ExecutionStatus = "ready" | "running" | "finished" | "failed";
@@ -68,6 +69,38 @@ export function renderExecutionRequest(job: Job, upload: Upload, username: strin
     name: upload.filename,
     action: "upload",
     source: "upload",
+    link: links.self,
+  };
+}
+
+/**
+ * Renders an operation's job (copy, delete, update, create, ingest) as GeoNode's ExecutionRequest:
+ * `input_params` as the request recorded them; when finished, `output_params` is
+ * `{output: {uuid}}` (`{output: 1}` for delete), when failed GeoNode's `{error, exception}`.
+ */
+export function renderOperationRequest(job: Job, operation: OperationPayload, username: string | null, links: { self: string }): ExecutionRequestBody {
+  const result = (job.state === "succeeded" ? job.result : null) as OperationResult | null;
+  const failed = job.state === "failed";
+  return {
+    exec_id: job.id,
+    user: username,
+    status: executionStatus(job),
+    func_name: operation.func_name,
+    created: job.created_at.toISOString(),
+    finished: job.finished_at?.toISOString() ?? null,
+    last_updated: job.updated_at.toISOString(),
+    input_params: operation.input_params,
+    output_params: result
+      ? result.output_params
+      : failed
+        ? { error: `Error occurred while executing the operation: '${operation.func_name}'`, exception: job.error }
+        : {},
+    step: operation.func_name,
+    log: failed ? job.error : job.state === "retry" ? job.error : null,
+    geonode_resource: result ? result.resource_id : (operation.resource_id ?? null),
+    name: operation.func_name,
+    action: operation.func_name,
+    source: "resource_service",
     link: links.self,
   };
 }

@@ -1,38 +1,51 @@
-import { Router, type Request } from "express";
+import { Router } from "express";
 import { z } from "zod";
-import { Errors, normalizeUuid, route, sendJson, serviceContext, UploadService, type Job, type PluginHost, type Upload } from "@assets/core";
-import { signedIn } from "@assets/drf";
-import { renderExecutionRequest, type ExecutionRequestBody } from "./execution-request.js";
+import { route, searchParams, sendJson, serviceContext, type PluginHost } from "@assets/core";
+import { allowOnly, drfPageParameters, lastDjangoPage, parseDjangoPage, signedIn } from "@assets/drf";
+import { ExecutionService } from "./execution-service.js";
+import { GEONODE_OBJECT, geonodeErrors, geonodePageSchema } from "./geonode-openapi.js";
+import { geonodePage } from "./geonode-page.js";
 import { geonodeUrls } from "./geonode-urls.js";
-import { GEONODE_OBJECT, geonodeErrors } from "./geonode-openapi.js";
 
-const NOT_FOUND = () => Errors.NOT_FOUND({ detail: "Not found." });
+/** GeoNode's page size of execution-request lists. */
+const PAGE_SIZE = 10;
+const MAX_PAGE_SIZE = 100;
+const EXECUTION_PAGE = geonodePageSchema("GeonodeExecutionRequestPage", "requests");
 
 /**
- * GeoNode's execution requests over the pipeline's jobs: `GET /executionrequest/{id}`
- * (`{request: …}`, what the QGIS plugin polls) and `GET /resource-service/execution-status/{id}`
- * (the same fields, flat). A job is visible to whoever may see its upload; anything else is a 404.
+ * GeoNode's execution requests over the pipeline's jobs: `GET /executionrequest/` (the caller's,
+ * GeoNode's envelope under `requests`), `GET /executionrequest/{id}` (`{request: …}`, what the
+ * QGIS plugin polls), `DELETE /executionrequest/{id}`, and `GET /resource-service/execution-status/{id}`
+ * (the same fields, flat).
  */
 export function executionRoutes(host: PluginHost): Router {
-  const uploads = new UploadService();
-
-  async function visible(req: Request, rawId: string): Promise<ExecutionRequestBody> {
-    const id = normalizeUuid(rawId);
-    const job: Job | null = id ? await host.uploads.job(id) : null;
-    if (!job || job.subject_id === null) throw NOT_FOUND();
-    const ctx = serviceContext(req);
-    const upload: Upload = await uploads.get(ctx, String(job.subject_id)).catch(() => {
-      throw NOT_FOUND();
-    });
-    const user = upload.uploader_id === null ? null : await ctx.db.user.findUnique({ where: { id: upload.uploader_id }, select: { username: true } });
-    const urls = geonodeUrls(req);
-    return renderExecutionRequest(job, upload, user?.username ?? null, {
-      self: urls.api(`/executionrequest/${job.id}`),
-      resource: (resourceId) => urls.api(`/resources/${resourceId}`),
-    });
-  }
-
+  const executions = new ExecutionService(host.jobs);
   const router = Router();
+
+  route(router, {
+    method: "get",
+    path: "/executionrequest/",
+    summary: "The caller's execution requests (uploads and resource-service operations), oldest first",
+    tags: ["executionrequest"],
+    signedIn: true,
+    middleware: [signedIn],
+    parameters: drfPageParameters({ fields: {}, defaultLimit: PAGE_SIZE, maxLimit: MAX_PAGE_SIZE }),
+    responses: { 200: { description: "A page of execution requests", schema: EXECUTION_PAGE }, ...geonodeErrors(401, 404) },
+    handler: async (req, res) => {
+      const ctx = serviceContext(req);
+      const asked = parseDjangoPage(searchParams(req), { fields: {}, defaultLimit: PAGE_SIZE, maxLimit: MAX_PAGE_SIZE });
+      const first = { offset: asked.number === "last" ? 0 : (asked.number - 1) * asked.size, limit: asked.size };
+      let { rows, total } = await executions.list(ctx, first, geonodeUrls(req));
+      let page = first;
+      if (asked.number === "last") {
+        page = lastDjangoPage(first, total);
+        if (page.offset !== first.offset) ({ rows, total } = await executions.list(ctx, page, geonodeUrls(req)));
+      }
+      sendJson(req, res, 200, geonodePage(req, "requests", page, total, rows));
+    },
+  });
+  router.all("/executionrequest/", allowOnly(["GET"]));
+
   // No trailing slash is what GeoNode's router serves (and the QGIS plugin asks for); both are answered.
   route(router, {
     method: "get",
@@ -43,9 +56,24 @@ export function executionRoutes(host: PluginHost): Router {
     middleware: [signedIn],
     responses: { 200: { description: "The execution request", schema: z.object({ request: GEONODE_OBJECT }) }, ...geonodeErrors(401, 404) },
     handler: async (req, res) => {
-      sendJson(req, res, 200, { request: await visible(req, String(req.params.id)) });
+      sendJson(req, res, 200, { request: await executions.get(serviceContext(req), String(req.params.id), geonodeUrls(req)) });
     },
   });
+  route(router, {
+    method: "delete",
+    path: "/executionrequest/:id",
+    summary: "Delete one of the caller's finished or failed execution requests",
+    tags: ["executionrequest"],
+    signedIn: true,
+    middleware: [signedIn],
+    responses: { 200: { description: "Deleted (no body)" }, ...geonodeErrors(401, 404, 409) },
+    handler: async (req, res) => {
+      await executions.remove(serviceContext(req), String(req.params.id));
+      res.status(200).end();
+    },
+  });
+  router.all("/executionrequest/:id", allowOnly(["GET", "DELETE"]));
+
   route(router, {
     method: "get",
     path: "/resource-service/execution-status/:id",
@@ -55,7 +83,7 @@ export function executionRoutes(host: PluginHost): Router {
     middleware: [signedIn],
     responses: { 200: { description: "Its status, user, times, input and output", schema: GEONODE_OBJECT }, ...geonodeErrors(401, 404) },
     handler: async (req, res) => {
-      const { user, status, func_name, created, finished, last_updated, input_params, output_params, step, log } = await visible(req, String(req.params.id));
+      const { user, status, func_name, created, finished, last_updated, input_params, output_params, step, log } = await executions.get(serviceContext(req), String(req.params.id), geonodeUrls(req));
       sendJson(req, res, 200, { user, status, func_name, created, finished, last_updated, input_params, output_params, step, log });
     },
   });

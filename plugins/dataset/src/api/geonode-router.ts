@@ -4,6 +4,7 @@ import { browsableApi } from "@assets/drf";
 import { executionRoutes } from "./execution-routes.js";
 import { geonodeNotFound } from "./geonode-errors.js";
 import { limitRoutes } from "./limit-routes.js";
+import { operationRoutes } from "./operation-routes.js";
 import { schemaRoutes } from "./geonode-openapi.js";
 import { resourceApiRoutes } from "./resource-api-routes.js";
 import { uploadRoutes } from "./upload-routes.js";
@@ -21,6 +22,8 @@ export function geonodeRouter(host: PluginHost): Router {
   router.use(uploadRoutes(host));
   router.use(executionRoutes(host));
   router.use(limitRoutes(host));
+  // Before the resource routes: /resources/{id}/copy is an operation, not a related field.
+  router.use(operationRoutes(host));
   router.use(resourceApiRoutes(host));
   router.use(geonodeNotFound);
   return router;
