@@ -18,6 +18,7 @@ import { createTestPipeline, testLogger } from "./helpers/app.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const RASTER = fileURLToPath(new URL("../../shared/fixtures/rasters/utm31n_u2_cog.tif", import.meta.url));
+const CORRUPT = fileURLToPath(new URL("../../shared/fixtures/rasters/corrupt_truncated.tif", import.meta.url));
 const TRUTH = fileURLToPath(new URL("../../shared/fixtures/rasters/truth.json", import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -221,6 +222,36 @@ describe("studio: the media library in a browser", () => {
     expect([shown.feature_count, shown.geometry_type]).toEqual(["3", "Polygon"]);
     await page.close();
   }, 120_000);
+
+  it("lists uploads filtered by state and file name (kept in the URL), a rejected file with the API's reason", async () => {
+    const form = new FormData();
+    form.set("file", new Blob([await readFile(CORRUPT)], { type: "image/tiff" }), "corrupt_truncated.tif");
+    const auth = { Authorization: `Bearer ${key}` };
+    type UploadDocument = { data: { id: string; attributes: { state: string; state_detail: string | null } } };
+    let upload = ((await (await fetch(`${base}/uploads`, { method: "POST", body: form, headers: auth })).json()) as UploadDocument).data;
+    while (!["committed", "rejected"].includes(upload.attributes.state)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      upload = ((await (await fetch(`${base}/uploads/${upload.id}`, { headers: auth })).json()) as UploadDocument).data;
+    }
+    expect(upload.attributes.state).toBe("rejected");
+
+    const page = await browser.newPage();
+    await page.goto(`${base}/studio/#uploads`);
+    await page.fill('input[name="key"]', key);
+    await page.click('button[type="submit"]');
+    await page.selectOption('select[aria-label="Upload state"]', "rejected");
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="upload"]')].length === 1 && [...document.querySelectorAll('[data-testid="upload"]')].every((r) => r.dataset.state === "rejected"));
+    const cells = await page.locator('[data-testid="upload"] td').allTextContents();
+    expect(cells[0]).toBe("corrupt_truncated.tif");
+    expect(cells.at(-1)).toBe(upload.attributes.state_detail);
+    expect(new URL(page.url()).searchParams.get("state")).toBe("rejected");
+
+    await page.selectOption('select[aria-label="Upload state"]', "committed");
+    await page.fill('input[aria-label="File name"]', "blue");
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="upload"]')].length === 1 && document.querySelector('[data-testid="upload"] td')?.textContent === "blue.png");
+    expect(new URL(page.url()).searchParams.get("file")).toBe("blue");
+    await page.close();
+  });
 
   it("an anonymous visitor sees Public assets, not Private ones", async () => {
     const names = async (page: Page) => page.locator(".card-name").allTextContents();
