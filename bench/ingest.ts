@@ -237,13 +237,14 @@ const multipart: Route = {
 const uploadRequest: Route = {
   name: "upload-request PUT",
   async prepare(server) {
-    const answer = expect(await json(server, "POST", "/upload-requests", { data: { type: "upload_request", attributes: { filename: "bench.bin" } } }), 200, "POST /upload-requests");
+    // The three-step upload is the DatoCMS profile's (the image-asset plugin's); the signed PUT is the core's.
+    const answer = expect(await json(server, "POST", "/datocms/upload-requests", { data: { type: "upload_request", attributes: { filename: "bench.bin" } } }), 200, "POST /datocms/upload-requests");
     const data = JSON.parse(answer.body).data;
     return [data.attributes.url, data.id];
   },
   async upload(server, [url, requestPath]) {
     expect(await send("PUT", url, { "Content-Length": String(size), "Content-Type": "application/octet-stream" }, fileStream()), 200, "signed PUT");
-    const complete = async () => expect(await json(server, "POST", "/uploads", { data: { type: "upload", attributes: { path: requestPath } } }), 202, "POST /uploads (path)");
+    const complete = async () => expect(await json(server, "POST", "/datocms/uploads", { data: { type: "upload", attributes: { path: requestPath } } }), 202, "POST /datocms/uploads (path)");
     return { id: requestPath.split("/")[1], complete };
   },
 };

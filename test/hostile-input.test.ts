@@ -176,7 +176,7 @@ describe("hostile input on every route", () => {
   /** The seeded row's id or uuid that fits a route. */
   function seededIdFor(path: string): string {
     if (path.startsWith("/api/v4/organisations")) return seeded.orgUuid;
-    if (path.startsWith("/api/v4/tasks") || path.startsWith("/upload-requests") || path.startsWith("/jobs") || path.startsWith("/job-results")) return seeded.uploadUuid;
+    if (path.startsWith("/api/v4/tasks") || path.startsWith("/signed-uploads") || path.startsWith("/jobs")) return seeded.uploadUuid;
     if (path.startsWith("/api/v4/")) return seeded.sourceUuid;
     const byPrefix: Record<string, number> = { resources: seeded.resourceId, uploads: seeded.uploadId, users: seeded.userId, organisations: seeded.orgId, groups: seeded.groupId, "api-keys": seeded.keyId };
     return String(byPrefix[path.split("/")[1]] ?? seeded.resourceId);
@@ -237,7 +237,6 @@ describe("hostile input on every route", () => {
       ["get", (id) => `/uploads/${id}`],
       ["delete", (id) => `/uploads/${id}`],
       ["get", (id) => `/jobs/${id}`],
-      ["get", (id) => `/job-results/${id}`],
       ["get", (id) => `/users/${id}`],
       ["patch", (id) => `/users/${id}`],
       ["get", (id) => `/organisations/${id}`],
@@ -253,7 +252,7 @@ describe("hostile input on every route", () => {
       ["get", (id) => `/groups/${id}/members`],
       ["get", (id) => `/api-keys/${id}`],
       ["delete", (id) => `/api-keys/${id}`],
-      ["put", (id) => `/upload-requests/${id}?expires=${id}&signature=${id}`],
+      ["put", (id) => `/signed-uploads/${id}?expires=${id}&signature=${id}`],
       ["get", (id) => `/api/v4/rastersources/${id}/`],
       ["put", (id) => `/api/v4/rastersources/${id}/`],
       ["patch", (id) => `/api/v4/rastersources/${id}/`],
@@ -285,7 +284,6 @@ describe("hostile input on every route", () => {
       ["put", `/resources/${seeded.resourceId}/permissions`, "", {}],
       ["patch", `/resources/${seeded.resourceId}/permissions`, "", {}],
       ["post", "/uploads", "upload", { path: "x" }],
-      ["post", "/upload-requests", "upload_request", { filename: "a.tif" }],
       ["post", "/users", "user", { username: "fuzzer" }],
       ["patch", `/users/${seeded.userId}`, "user", {}],
       ["post", "/organisations", "organisation", { name: "fuzz org" }],
@@ -308,7 +306,7 @@ describe("hostile input on every route", () => {
       },
     );
     await fc.assert(
-      fc.asyncProperty(fc.nat(15), document, fc.constantFrom("application/vnd.api+json", "application/json"), caller, async (index, make, type, who) => {
+      fc.asyncProperty(fc.nat(targets().length - 1), document, fc.constantFrom("application/vnd.api+json", "application/json"), caller, async (index, make, type, who) => {
         const [method, path, dataType, valid] = targets()[index];
         const body = make(dataType, valid);
         const res = await request(app)[method](path).set(callers[who].headers).set("Content-Type", type).send(body);
@@ -365,7 +363,7 @@ describe("hostile input on every route", () => {
       ["get", `/resources/${seeded.resourceId}`],
       ["post", "/uploads"],
       ["get", "/uploads"],
-      ["post", "/upload-requests"],
+      ["put", `/signed-uploads/${seeded.uploadUuid}?expires=1&signature=x`],
       ["get", "/list-uploads-api"],
       ["get", "/users/me"],
       ["get", "/api/v4/rastersources/"],

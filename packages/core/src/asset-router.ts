@@ -7,10 +7,10 @@ import { authenticateRequest, type HostAuthenticate } from "./auth/authenticate.
 import { PrincipalCache } from "./auth/principal-cache.js";
 import type { Pipeline } from "./uploads/create-pipeline.js";
 import type { PluginHost, SignedUploads } from "./plugins/types.js";
-import { jobResultRoutes, jobRoutes } from "./uploads/job-routes.js";
+import { jobRoutes } from "./uploads/job-routes.js";
 import { uploadWriteRoutes } from "./uploads/protocols/upload-write-routes.js";
 import { tusRoutes } from "./uploads/protocols/tus-routes.js";
-import { signedPutUrl, uploadFromRequestRoutes, uploadRequestRoutes } from "./http/upload-request-routes.js";
+import { SIGNED_UPLOADS_PATH, signedPutRoutes, signedPutUrl } from "./uploads/protocols/signed-put-routes.js";
 import { urlSignerFor } from "./uploads/protocols/signed-url.js";
 import { UploadRequestService } from "./uploads/upload-request-service.js";
 import { RESOURCE_FIELDS } from "./resources/resource-fields.js";
@@ -57,7 +57,7 @@ export interface AssetRouterOptions {
   /** pino logger; every request line carries a `reqId`. */
   logger?: Logger;
   /**
-   * HMAC secret for signed upload URLs (`POST /upload-requests`), at least 16
+   * HMAC secret for signed upload URLs (`PluginHost.signedUploads`, `PUT /signed-uploads/:uuid`), at least 16
    * characters. Default: random per process, with a warning; multi-process
    * deployments must set one so any process accepts any URL.
    */
@@ -151,10 +151,10 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   router.use("/resources", authenticate, body, permissionRoutes(new PermissionService(resources)), resourceRoutes(resources, registry, { fields: resourceFields, defaultSort: [{ field: "created_at", direction: "desc" }] }, resourceFieldPolicy));
   // Before the body parser and the other /uploads routers: tus reads its own bodies.
   router.use("/uploads/tus", authenticate, tusRoutes({ pipeline, directory: options.tusDirectory, signal: options.signal, log }));
-  router.use("/uploads", authenticate, body, uploadWriteRoutes(pipeline, uploads, { idempotency: { leaseMs: options.idempotencyLeaseMs } }), uploadFromRequestRoutes(uploadRequests), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }, uploadFieldPolicy));
-  router.use("/upload-requests", uploadRequestRoutes({ service: uploadRequests, signer, authenticate, body, log }));
+  router.use("/uploads", authenticate, body, uploadWriteRoutes(pipeline, uploads, { idempotency: { leaseMs: options.idempotencyLeaseMs } }), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }, uploadFieldPolicy));
+  // No credentials and no body parser: the signature is the credential, the body the file.
+  router.use(SIGNED_UPLOADS_PATH, signedPutRoutes({ service: uploadRequests, signer, log }));
   router.use("/jobs", authenticate, jobRoutes(pipeline));
-  router.use("/job-results", authenticate, jobResultRoutes(pipeline, uploads));
   const management = managementRouters();
   for (const [path, routes] of management) router.use(path, authenticate, body, routes);
   for (const plugin of registry.plugins) {
@@ -175,7 +175,7 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
   }
   // A method or path under the router's own prefixes that no route serves is answered here, in
   // JSON:API, rather than by the host's HTML 404; other paths still fall through to the host.
-  const ownPrefixes = ["/resources", "/asset-types", "/uploads", "/upload-requests", "/jobs", "/job-results", ...management.map(([path]) => path)];
+  const ownPrefixes = ["/resources", "/asset-types", "/uploads", SIGNED_UPLOADS_PATH, "/jobs", ...management.map(([path]) => path)];
   router.use(ownPrefixes, (req) => {
     throw Errors.NOT_FOUND({ detail: `No route serves ${req.method} ${req.originalUrl.split("?")[0]}` });
   });

@@ -7,8 +7,6 @@ import { Errors } from "../errors/index.js";
 import type { Job } from "../generated/prisma/client.js";
 import type { Pipeline } from "./create-pipeline.js";
 import { PROCESS_UPLOAD } from "./upload-states.js";
-import type { UploadService } from "./upload-service.js";
-import { serializeUpload } from "./upload-serializer.js";
 import { baseUrl, serviceContext } from "../http/request-context.js";
 import { sendJson } from "../http/send-json.js";
 
@@ -102,28 +100,4 @@ async function streamJob(req: Request, res: Response, pipeline: Pipeline): Promi
     job = (await pipeline.ingest.job(job.id)) ?? job;
   }
   res.end();
-}
-
-/** DatoCMS's `GET /job-results/:id`: 404 until the job is done, then `job_result` with the upload as payload. */
-export function jobResultRoutes(pipeline: Pipeline, uploads: UploadService): Router {
-  const router = Router();
-  router.get("/:id", async (req, res) => {
-    const job = await visibleJob(req, pipeline, req.params.id);
-    if (!FINAL.has(job.state)) throw Errors.NOT_FOUND({ detail: `Job '${job.id}' has not finished yet (${job.state}, ${job.progress}%)` });
-    const upload = await uploads.get(serviceContext(req), String(job.subject_id));
-    const ok = job.state === "succeeded";
-    sendJson(req, res, 200, {
-      data: {
-        type: "job_result",
-        id: job.id,
-        attributes: {
-          status: ok ? 200 : 422,
-          payload: ok
-            ? { data: serializeUpload(upload, baseUrl(req)) }
-            : { data: [{ id: job.id, type: "api_error", attributes: { code: "UPLOAD_REJECTED", details: { message: job.error, upload_id: String(upload.id) } } }] },
-        },
-      },
-    });
-  });
-  return router;
 }

@@ -27,7 +27,7 @@ const MULTIPART_UPLOAD = z.object({
 /**
  * `POST /uploads` as multipart/form-data: 202 with the upload (state
  * `received`) and its job, which `Location` points at. `DELETE /uploads/:id`.
- * JSON bodies (DatoCMS's create-from-path) fall through to the next router.
+ * (A profile's own create, e.g. DatoCMS's from an upload request's path, lives in its plugin.)
  */
 export function uploadWriteRoutes(pipeline: Pipeline, uploads: UploadService, options: { idempotency?: IdempotencyOptions } = {}): Router {
   const router = Router();
@@ -47,11 +47,8 @@ export function uploadWriteRoutes(pipeline: Pipeline, uploads: UploadService, op
       202: { description: "The upload, with its job in `included`", schema: JSONAPI_ITEM, headers: { Location: "URL of the upload's job" } },
       ...jsonApiErrors(400, 403, 404, 409, 413, 415),
     },
-    handler: async (req, res, _input, next) => {
-      if (!req.is("multipart/form-data")) {
-        if (req.is(["application/json", "application/vnd.api+json"])) return next();
-        throw Errors.UNSUPPORTED_MEDIA_TYPE({ detail: "Send the file as multipart/form-data (a part named 'file'), or JSON with the path of an upload request" });
-      }
+    handler: async (req, res) => {
+      if (!req.is("multipart/form-data")) throw Errors.UNSUPPORTED_MEDIA_TYPE({ detail: "Send the file as multipart/form-data (a part named 'file')" });
       const ctx = serviceContext(req);
       let result;
       try {
