@@ -28,16 +28,6 @@ const NOT_YET_DECLARED = new Set<string>([
   "DELETE /datocms/uploads/{id}",
   "GET /datocms/uploads",
   "GET /datocms/uploads/{id}",
-  "GET /datocms/upload-collections",
-  "POST /datocms/upload-collections",
-  "GET /datocms/upload-collections/{id}",
-  "PUT /datocms/upload-collections/{id}",
-  "DELETE /datocms/upload-collections/{id}",
-  "GET /datocms/upload-tags",
-  "GET /datocms/upload-smart-tags",
-  "POST /datocms/uploads/bulk/tag",
-  "POST /datocms/uploads/bulk/set-upload-collection",
-  "POST /datocms/uploads/bulk/destroy",
   "PUT /datocms/uploads/{id}",
 ]);
 
