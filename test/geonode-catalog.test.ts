@@ -69,6 +69,7 @@ describe("GeoNode API v2: the Dataset model through /resources and /datasets", (
   let ada: Record<string, string>;
   let bob: Record<string, string>;
   let adaId: number;
+  let bobId: number;
   const ids: Record<"rd" | "stations", number> = { rd: 0, stations: 0 };
   let rd: ReturnType<typeof shapefile>;
 
@@ -89,7 +90,7 @@ describe("GeoNode API v2: the Dataset model through /resources and /datasets", (
   beforeAll(async () => {
     ({ db, app } = await createTestApp({ plugins: [rasterSourcePlugin(), datasetPlugin()] }));
     ({ auth: ada, user: { id: adaId } } = await userWithKey(db, "ada"));
-    ({ auth: bob } = await userWithKey(db, "bob"));
+    ({ auth: bob, user: { id: bobId } } = await userWithKey(db, "bob"));
     rd = shapefile("parcels_rd");
     const outcome = await qgisUpload(app, ada, { title: "Parcels RD", main: rd.shp, sidecars: [["dbf_file", rd.dbf], ["prj_file", rd.prj], ["shx_file", rd.shx]], allowPublicAccess: true });
     expect(outcome.ok).toBe(true);
@@ -238,5 +239,60 @@ describe("GeoNode API v2: the Dataset model through /resources and /datasets", (
   it("filters still run inside the caller's permissions", async () => {
     expect(titles((await get("/datasets/?filter{keywords.name.icontains}=e", bob)).body)).toEqual(["Parcels RD"]);
     expect(titles((await get("/resources/?extent=99,9,101,11", bob)).body, "resources")).toEqual([]);
+  });
+
+  it("overwrite_existing_layer=true with resource_pk replaces the dataset's data and summary, keeping its id and permissions", async () => {
+    const v2 = writeJson(tmp.file("stations_v2.geojson"), {
+      type: "FeatureCollection",
+      features: Array.from({ length: 12 }, (_, i) => ({
+        type: "Feature",
+        properties: { depth: i * 1.5, river: `r${i % 4}` },
+        geometry: { type: "LineString", coordinates: [[20 + i, -30], [21 + i, -29 - i / 10]] },
+      })),
+    });
+    await db.prisma.permissionGrant.create({ data: { resource_id: ids.stations, subject_type: "user", user_id: bobId, permission: "view" } });
+    const grants = () => db.prisma.permissionGrant.findMany({ where: { resource_id: ids.stations }, orderBy: { id: "asc" } });
+    const grantsBefore = await grants();
+    const resourcesBefore = await db.prisma.resource.count();
+    const send = (auth: Record<string, string>) =>
+      request(app).post("/api/v2/uploads/upload").set(auth).field("overwrite_existing_layer", "true").field("resource_pk", String(ids.stations)).attach("base_file", v2);
+
+    // Bob may view it, not change it; nobody may overwrite what they cannot see.
+    const refused = await send(bob);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ success: false, code: "permission_denied" });
+    const { auth: carol } = await userWithKey(db, "carol");
+    expect((await send(carol)).status).toBe(404);
+
+    const res = await send(ada);
+    expect(res.status).toBe(201);
+    let outcome: Record<string, unknown>;
+    for (;;) {
+      outcome = (await request(app).get(`/api/v2/executionrequest/${res.body.execution_id}`).set(ada)).body.request;
+      if (outcome.status === "finished" || outcome.status === "failed") break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(outcome).toMatchObject({ status: "finished", geonode_resource: ids.stations });
+
+    const truth = ogrinfoSummary(v2);
+    const d = (await get(`/datasets/${ids.stations}/`, ada)).body.dataset;
+    expect(d).toMatchObject({ pk: String(ids.stations), title: "Stations", alternate: "geonode:stations", feature_count: truth.featureCount, geometry_type: geoJsonTypeName(truth.geometry), srid: "EPSG:4326" });
+    expect(d.bbox_polygon.coordinates).toEqual(ring(truth.extent!));
+    const xsd: Record<string, string> = { Integer: "xsd:int", Real: "xsd:double", String: "xsd:string" };
+    expect(d.attribute_set.map((a: { attribute: string; attribute_type: string }) => [a.attribute, a.attribute_type])).toEqual(truth.fields.map((f) => [f.name, xsd[f.type]]));
+    const depth = d.attribute_set.find((a: { attribute: string }) => a.attribute === "depth");
+    const stats = ogrFieldStats(v2, "stations_v2", "depth");
+    expect([Number(depth.min), Number(depth.max), Number(depth.sum)]).toEqual([Number(stats.min), Number(stats.max), Number(stats.sum)]);
+    const download = d.links.find((l: { link_type: string }) => l.link_type === "original");
+    const file = await request(app).get(new URL(download.url).pathname).set(ada).buffer(true).parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on("data", (c: Buffer) => chunks.push(c));
+      r.on("end", () => done(null, Buffer.concat(chunks)));
+    });
+    expect(createHash("sha256").update(file.body as Buffer).digest("hex")).toBe(execFileSync("sha256sum", [v2], { encoding: "utf8" }).split(" ")[0]);
+    // Same id, same grants, no new resource; Bob still sees it through his grant.
+    expect(await grants()).toEqual(grantsBefore);
+    expect(await db.prisma.resource.count()).toBe(resourcesBefore);
+    expect((await get(`/datasets/${ids.stations}/`, bob)).body.dataset.feature_count).toBe(truth.featureCount);
   });
 });

@@ -38,7 +38,8 @@ export const GEONODE_UPLOAD_FORM = z.object({
   dataset_title: z.string().optional(),
   abstract: z.string().optional(),
   action: z.enum([...ACTIONS] as [string, ...string[]]).optional(),
-  overwrite_existing_layer: z.string().optional().describe("true replaces the caller's dataset of the same layer name"),
+  overwrite_existing_layer: z.string().optional().describe("true replaces a dataset's data: the one resource_pk names, else the caller's dataset of the same layer name"),
+  resource_pk: z.string().optional().describe("With overwrite_existing_layer: the id of the dataset to replace (the caller must be able to change it)"),
   permissions: z.string().optional().describe("A perm_spec as JSON"),
   ...Object.fromEntries(Object.entries(SHAPEFILE_PARTS).map(([field, extension]) => [field, field === "base_file" ? file("The dataset: .shp (with its parts), GeoJSON, CSV, GeoPackage, FlatGeobuf, zip or GeoTIFF") : file(`The Shapefile's .${extension}`).optional()])),
   tif_file: file("A GeoTIFF (GeoNode's form repeats base_file here)").optional(),
@@ -61,12 +62,19 @@ function truthy(value: string | undefined): boolean {
   return value !== undefined && ["true", "1", "on", "yes"].includes(value.trim().toLowerCase());
 }
 
+/** The form's fields as read so far: the metadata, and which dataset an overwrite replaces. */
+type FormState = DatasetUploadMetadata & { overwrite?: boolean; resourcePk?: number };
+
 /** Reads one form field into the metadata, throwing a 400 for a bad value. */
-function takeField(name: string, value: string, into: DatasetUploadMetadata & { overwrite?: boolean }): void {
+function takeField(name: string, value: string, into: FormState): void {
   if (name === "dataset_title" && value.trim()) into.dataset_title = value.trim();
   else if (name === "abstract" && value.trim()) into.abstract = value.trim();
   else if (name === "action" && !ACTIONS.has(value)) throw invalid("action", `action '${value}' is not supported here; send action=upload`);
   else if (name === "overwrite_existing_layer") into.overwrite = truthy(value);
+  else if (name === "resource_pk" && value.trim()) {
+    if (!/^\d{1,9}$/.test(value.trim())) throw invalid("resource_pk", "resource_pk must be a resource id");
+    into.resourcePk = Number(value.trim());
+  }
   else if (name === "permissions" && value.trim()) {
     let spec: unknown;
     try {
@@ -85,14 +93,14 @@ type Body =
   | { kind: "single"; pass: PassThrough; field: string };
 
 /**
- * Streams the form into `uploads.ingest`. `resolveOverwrite(name)` names the dataset an
+ * Streams the form into `uploads.ingest`. `resolveOverwrite(name, resourcePk)` names the dataset an
  * `overwrite_existing_layer=true` upload replaces (or undefined). Answers the upload and its job.
  */
 export async function ingestGeonodeForm(
   req: Request,
   ctx: ServiceContext,
   uploads: UploadIngest,
-  resolveOverwrite: (filename: string) => Promise<number | undefined>,
+  resolveOverwrite: (filename: string, resourcePk: number | undefined) => Promise<number | undefined>,
 ): Promise<IngestResult> {
   let parser: BusboyInstance;
   try {
@@ -100,7 +108,7 @@ export async function ingestGeonodeForm(
   } catch (error) {
     throw Errors.MALFORMED_UPLOAD({ detail: `Not a valid multipart/form-data request: ${(error as Error).message}`, cause: error });
   }
-  const form: DatasetUploadMetadata & { overwrite?: boolean } = {};
+  const form: FormState = {};
   const metadata: Record<string, unknown> = {};
   const abort = new AbortController();
   // Set from the parser's callbacks; a holder, so the checks after parsing see what they set.
@@ -109,7 +117,13 @@ export async function ingestGeonodeForm(
   const fail = (error: unknown) => {
     state.failure ??= error;
     const { body } = state;
-    if (body) (body.kind === "single" ? body.pass : body.output).destroy(error as Error);
+    if (body) {
+      const stream = body.kind === "single" ? body.pass : body.output;
+      // The failure is kept in state.failure; the stream's own error event (no reader yet when the
+      // overwrite target was refused) only echoes it.
+      stream.once("error", () => undefined);
+      stream.destroy(error as Error);
+    }
     abort.abort(error);
     stopParsing();
   };
@@ -124,7 +138,7 @@ export async function ingestGeonodeForm(
     // `overwrite_existing_layer` counts when sent before the files (as GeoNode's clients do): the
     // dataset it replaces is authorized before any byte is stored. Metadata is read when the bytes
     // are registered, after the body ends, i.e. after the last part: fields after the files count.
-    const overwrite = form.overwrite ? resolveOverwrite(filename) : Promise.resolve(undefined);
+    const overwrite = form.overwrite ? resolveOverwrite(filename, form.resourcePk) : Promise.resolve(undefined);
     const type = TIFF_EXTENSIONS.has(extensionOf(filename)) ? RASTER_DATASET_TYPE : DATASET_TYPE;
     state.ingesting = overwrite.then((resourceId) => uploads.ingest(ctx, { body: stream, filename, type, resourceId, metadata, signal: abort.signal }));
     state.ingesting.catch(fail);

@@ -4,6 +4,7 @@ import { accessibleResources, route, sendJson, serviceContext, type PluginHost }
 import { geonodeErrors } from "./geonode-openapi.js";
 import { signedIn } from "@assets/drf";
 import { layerName } from "../processing/commit.js";
+import { ResourceBaseService, typeScope } from "./resource-base-service.js";
 import { GEONODE_UPLOAD_FORM, ingestGeonodeForm } from "./geonode-upload-form.js";
 
 /**
@@ -12,6 +13,7 @@ import { GEONODE_UPLOAD_FORM, ingestGeonodeForm } from "./geonode-upload-form.js
  */
 export function uploadRoutes(host: PluginHost): Router {
   const router = Router();
+  const datasets = new ResourceBaseService();
   route(router, {
     method: "post",
     path: "/uploads/upload",
@@ -24,8 +26,10 @@ export function uploadRoutes(host: PluginHost): Router {
     responses: { 201: { description: "The execution request", schema: z.object({ execution_id: z.string() }) }, ...geonodeErrors(400, 401, 403, 413, 415) },
     handler: async (req, res) => {
     const ctx = serviceContext(req);
-    // overwrite_existing_layer: the dataset of the same layer name the caller may change, if any.
-    const overwritten = async (filename: string) => {
+    // overwrite_existing_layer: the dataset resource_pk names (404 unseen, 403 unchangeable), else the
+    // dataset of the same layer name the caller may change, if any.
+    const overwritten = async (filename: string, resourcePk: number | undefined) => {
+      if (resourcePk !== undefined) return (await datasets.authorize(ctx, String(resourcePk), "change", typeScope("dataset"))).id;
       const dataset = await ctx.db.dataset.findFirst({
         where: { alternate: `geonode:${layerName(filename)}`, resource: accessibleResources(ctx.ability, "change") },
         select: { resource_id: true },
