@@ -102,6 +102,18 @@ export async function listPage<W, O, R>(
   return { rows, total };
 }
 
+/**
+ * The filter of a list query as the delegate's model's own `where` (e.g. for one `updateMany`
+ * over what a list would show). Regular-expression conditions compile to a filter only the SQL
+ * list path runs (Prisma has no regex filter), so a query with one is the caller's 400 here.
+ */
+export function listWhere<W, O, R>(_delegate: ListDelegate<W, O, R>, fields: FieldCatalog, query: ListQuery): NonNullable<W> {
+  const compiled = compileListQuery(fields, query);
+  if (compiled.regexps.length > 0) throw regexpUnsupported(compiled.regexps[0]!);
+  // As in listPage: the compiler's structural filter, built from the catalog's paths into this model.
+  return compiled.where as NonNullable<W>;
+}
+
 function regexpUnsupported(regexp: RegexpCondition) {
   return Errors.INVALID_PARAMETER({ detail: "Regular-expression matching is not available on this list", source: { parameter: regexp.parameter }, meta: { field: regexp.field } });
 }

@@ -1,6 +1,6 @@
 import {
   accessibleResources,
-  compileListQuery,
+  listWhere,
   decideOnRows,
   Errors,
   RESOURCE_ACTIONS,
@@ -129,8 +129,7 @@ export class ResourceBaseService {
    * what was written.
    */
   async patchAll(ctx: ServiceContext, query: ListQuery, patch: ResourceBasePatch, scope: Prisma.ResourceWhereInput): Promise<number> {
-    // The compiler's structural filter over this catalog is the Resource model's where.
-    const where = compileListQuery(RESOURCE_BASE_FIELDS, await resolveElementFilters(ctx.db, query)).where as Prisma.ResourceWhereInput;
+    const where = listWhere(ctx.db.resource, RESOURCE_BASE_FIELDS, await resolveElementFilters(ctx.db, query));
     if (ctx.principal.kind !== "user") throw Errors.UNAUTHENTICATED({ detail: "Authentication credentials were not provided." });
     const filter = { AND: [where, scope, { access_modifier: { not: "Hidden" as const } }, accessibleResources(ctx.ability, "view"), accessibleResources(ctx.ability, "change_metadata")] };
     const [result] = await ctx.db.$transaction([ctx.db.resource.updateMany({ where: filter, data: patch as Prisma.ResourceUpdateManyMutationInput })]);
