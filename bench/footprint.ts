@@ -7,7 +7,10 @@
  * measures it); where our RSS goes (bench/footprint-steps.mjs); and how long
  * the migrations take on a fresh embedded database. Ratios last.
  *
- *   npm run build && node --import tsx bench/footprint.ts [--rounds 3] [--no-directus]
+ *   npm run build && node --import tsx bench/footprint.ts [--rounds 3] [--no-directus] [--before <checkout>]
+ *
+ * `--before <checkout>`: also runs the built server and the RSS steps of another checkout (e.g. a
+ * worktree of an earlier commit, built), interleaved with ours, so before and after share one run.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -19,7 +22,9 @@ import { BenchDatabase } from "./bench-database.js";
 import { startDirectus } from "./directus-peer.js";
 import { freePort, waitFor } from "./local-server.js";
 
-const { values: args } = parseArgs({ options: { rounds: { type: "string", default: "3" }, "no-directus": { type: "boolean", default: false } } });
+const { values: args } = parseArgs({
+  options: { rounds: { type: "string", default: "3" }, "no-directus": { type: "boolean", default: false }, before: { type: "string" } },
+});
 const ROUNDS = Number(args.rounds);
 const IDLE_MS = 5000;
 const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
@@ -35,12 +40,12 @@ interface Measure {
 }
 
 /** Starts our built server, times it to /health, waits, reads its RSS, stops it. */
-async function ours(env: Record<string, string>): Promise<Measure> {
+async function ours(env: Record<string, string>, cwd = process.cwd()): Promise<Measure> {
   const port = await freePort();
   const started = Date.now();
   const vars: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: "warn", PORT: String(port), ...env };
   if (!vars.DATABASE_URL) delete vars.DATABASE_URL; // embedded: an empty DATABASE_URL is not "unset" to the server
-  const child = spawn(process.execPath, ["packages/server/dist/cli.js", "serve"], { env: vars, stdio: "ignore" });
+  const child = spawn(process.execPath, ["packages/server/dist/cli.js", "serve"], { env: vars, stdio: "ignore", cwd });
   await waitFor(`http://127.0.0.1:${port}/health`, Date.now() + 300_000);
   const startupMs = Date.now() - started;
   await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
@@ -80,6 +85,8 @@ const median = (values: number[]) => {
 async function main(): Promise<void> {
   process.stdout.write(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${load()}\n`);
   const results: Record<string, Measure[]> = { "embedded, fresh data dir": [], "embedded, restart": [], "PostgreSQL, fresh database": [], "Directus 12.4 (SQLite), fresh": [] };
+  const before = args.before;
+  if (before) Object.assign(results, { "before: embedded, fresh data dir": [], "before: embedded, restart": [], "before: PostgreSQL, fresh database": [] });
   const pgdb = new BenchDatabase("assets_bench_footprint");
   for (let round = 1; round <= ROUNDS; round++) {
     const dataDir = await mkdtemp(join(tmpdir(), "footprint-"));
@@ -90,6 +97,14 @@ async function main(): Promise<void> {
     const pgDir = await mkdtemp(join(tmpdir(), "footprint-"));
     results["PostgreSQL, fresh database"]!.push(await ours({ DATA_DIR: pgDir, DATABASE_URL: pgdb.url() }));
     await rm(pgDir, { recursive: true, force: true });
+    if (before) {
+      const beforeDir = await mkdtemp(join(tmpdir(), "footprint-"));
+      results["before: embedded, fresh data dir"]!.push(await ours({ DATA_DIR: beforeDir, DATABASE_URL: "" }, before));
+      results["before: embedded, restart"]!.push(await ours({ DATA_DIR: beforeDir, DATABASE_URL: "" }, before));
+      await rm(beforeDir, { recursive: true, force: true });
+      await (await pgdb.recreate()).close();
+      results["before: PostgreSQL, fresh database"]!.push(await ours({ DATA_DIR: beforeDir, DATABASE_URL: pgdb.url() }, before));
+    }
     if (!args["no-directus"]) results["Directus 12.4 (SQLite), fresh"]!.push(await directus());
     process.stdout.write(`round ${round} done (load average ${load()})\n`);
   }
@@ -98,11 +113,13 @@ async function main(): Promise<void> {
   const migrations = [];
   for (let round = 1; round <= ROUNDS; round++) migrations.push(await migrationsMs());
 
-  const steps = spawnSync(process.execPath, ["--expose-gc", "bench/footprint-steps.mjs"], { encoding: "utf8", env: { ...process.env, LOG_LEVEL: "silent" } });
-  process.stdout.write("\nwhere the embedded server's RSS goes (one process, GC before each reading):\n| step | RSS MiB | + MiB | JS heap MiB | external MiB |\n|---|---:|---:|---:|---:|\n");
-  const lines = steps.stdout.trim().split("\n");
-  for (const s of JSON.parse(lines[lines.length - 1]!) as { name: string; rssMiB: number; deltaMiB: number; heapMiB: number; externalMiB: number }[]) {
-    process.stdout.write(`| ${s.name} | ${s.rssMiB} | ${s.deltaMiB} | ${s.heapMiB} | ${s.externalMiB} |\n`);
+  for (const [label, dir] of [["", process.cwd()], ...(before ? [["before: ", before]] : [])] as const) {
+    const steps = spawnSync(process.execPath, ["--expose-gc", "bench/footprint-steps.mjs"], { encoding: "utf8", cwd: dir, env: { ...process.env, LOG_LEVEL: "silent" } });
+    process.stdout.write(`\n${label}where the embedded server's RSS goes (one process, GC before each reading):\n| step | RSS MiB | + MiB | JS heap MiB | external MiB |\n|---|---:|---:|---:|---:|\n`);
+    const lines = steps.stdout.trim().split("\n");
+    for (const s of JSON.parse(lines[lines.length - 1]!) as { name: string; rssMiB: number; deltaMiB: number; heapMiB: number; externalMiB: number }[]) {
+      process.stdout.write(`| ${s.name} | ${s.rssMiB} | ${s.deltaMiB} | ${s.heapMiB} | ${s.externalMiB} |\n`);
+    }
   }
 
   process.stdout.write(

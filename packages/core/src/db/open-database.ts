@@ -6,6 +6,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { prismaClientClass, type PrismaClientClass } from "./prisma-client.js";
+import { pgliteTemplateBlob, seedDataDir } from "./pglite-template.js";
 import { registerSqlExecutor } from "./sql-executor.js";
 
 /** The Prisma client type every service receives. */
@@ -79,8 +80,17 @@ async function openPostgres(PrismaClient: PrismaClientClass, url: string): Promi
 const PGLITE_SETTINGS = ["-c", "shared_buffers=16MB"];
 
 async function openPglite(PrismaClient: PrismaClientClass, dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm }, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+  // A new database starts from the template the build made, when there is one, instead of initdb.
+  if (dataDir) {
+    seedDataDir(dataDir);
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const template = dataDir ? undefined : pgliteTemplateBlob();
+  const pglite = await PGlite.create(dataDir, {
+    extensions: { pg_trgm },
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
+    ...(template ? { loadDataDir: template } : {}),
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   // PGlite runs one statement at a time and holds other statements while a Prisma transaction is open.
   registerSqlExecutor(prisma, { pooled: true, query: async (text, values) => (await pglite.query<Record<string, string | null>>(text, [...values])).rows });

@@ -1,6 +1,20 @@
-import { Queue, Worker } from "bullmq";
-import { Redis, type RedisOptions } from "ioredis";
+import { createRequire } from "node:module";
+import type { Queue, Worker } from "bullmq";
+import type { Redis, RedisOptions } from "ioredis";
 import type { JobHandler, JobQueue } from "./job-queue.js";
+
+// BullMQ and ioredis load when a queue is made, not with the core: a server without REDIS_URL
+// (in-process jobs) never needs them, and they were ~25 MiB of its idle RSS.
+const load = createRequire(import.meta.url);
+interface Libraries {
+  bullmq: typeof import("bullmq");
+  ioredis: typeof import("ioredis");
+}
+let libraries: Libraries | undefined;
+function lib(): Libraries {
+  libraries ??= { bullmq: load("bullmq"), ioredis: load("ioredis") };
+  return libraries;
+}
 
 /** Options for {@link BullMqQueue}. */
 export interface BullMqQueueOptions {
@@ -32,10 +46,10 @@ export class BullMqQueue implements JobQueue {
 
   constructor(options: BullMqQueueOptions) {
     this.#options = { name: "assets-jobs", prefix: "bull", ...options };
-    this.#connection = new Redis(options.url, redisOptions());
+    this.#connection = new (lib().ioredis.Redis)(options.url, redisOptions());
     // Don't surface reconnect noise as unhandled 'error' events; enqueue calls reject instead.
     this.#connection.on("error", () => undefined);
-    this.#queue = new Queue<Message>(this.#options.name, { connection: this.#connection, prefix: this.#options.prefix });
+    this.#queue = new (lib().bullmq.Queue<Message>)(this.#options.name, { connection: this.#connection, prefix: this.#options.prefix });
     this.#queue.on("error", () => undefined);
   }
 
@@ -48,9 +62,9 @@ export class BullMqQueue implements JobQueue {
   }
 
   async consume(handler: JobHandler, concurrency: number): Promise<void> {
-    const connection = new Redis(this.#options.url, { ...redisOptions(), maxRetriesPerRequest: null });
+    const connection = new (lib().ioredis.Redis)(this.#options.url, { ...redisOptions(), maxRetriesPerRequest: null });
     connection.on("error", () => undefined);
-    this.#worker = new Worker<Message>(this.#options.name, async (job) => handler(job.data.jobId), {
+    this.#worker = new (lib().bullmq.Worker<Message>)(this.#options.name, async (job) => handler(job.data.jobId), {
       connection,
       prefix: this.#options.prefix,
       concurrency: Math.max(1, concurrency),

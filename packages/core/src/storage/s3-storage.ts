@@ -1,16 +1,5 @@
-import {
-  AbortMultipartUploadCommand,
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  ListPartsCommand,
-  S3Client,
-  type S3ClientConfig,
-} from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import { createRequire } from "node:module";
+import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
@@ -49,6 +38,19 @@ export interface S3StorageOptions
 
 const MiB = 1024 * 1024;
 
+// The AWS SDK loads when an S3Storage is made, not with the core: a server on local disk never
+// needs it, and it was ~20 MiB of its idle RSS.
+const load = createRequire(import.meta.url);
+interface Sdk {
+  s3: typeof import("@aws-sdk/client-s3");
+  storage: typeof import("@aws-sdk/lib-storage");
+}
+let libraries: Sdk | undefined;
+function sdk(): Sdk {
+  libraries ??= { s3: load("@aws-sdk/client-s3"), storage: load("@aws-sdk/lib-storage") };
+  return libraries;
+}
+
 /**
  * Stores objects in an S3 bucket (or any S3-compatible server). Puts stream
  * through `@aws-sdk/lib-storage`: a single PutObject for small bodies,
@@ -78,7 +80,7 @@ export class S3Storage implements StorageDriver {
     this.#ownsClient = !client;
     this.client =
       client ??
-      new S3Client({
+      new (sdk().s3.S3Client)({
         region: options.region ?? "us-east-1",
         endpoint: options.endpoint,
         credentials: options.credentials,
@@ -112,7 +114,7 @@ export class S3Storage implements StorageDriver {
       this.#writing.set(Key, (this.#writing.get(Key) ?? 0) + 1);
       writing = Key;
       pipeline(body, counter, { signal }).catch(() => undefined);
-      const upload = new Upload({
+      const upload = new (sdk().storage.Upload)({
         client: this.client,
         params: { Bucket: this.bucket, Key, Body: counter, ContentType: contentType },
         partSize: this.#partSize,
@@ -138,7 +140,7 @@ export class S3Storage implements StorageDriver {
 
   async get(key: string): Promise<Readable> {
     const Key = this.objectKey(key);
-    const response = await this.#send(key, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key })));
+    const response = await this.#send(key, () => this.client.send(new (sdk().s3.GetObjectCommand)({ Bucket: this.bucket, Key })));
     return response.Body as Readable;
   }
 
@@ -147,7 +149,7 @@ export class S3Storage implements StorageDriver {
     const Key = this.objectKey(key);
     const Range = `bytes=${start}-${endInclusive}`;
     const response = await this.#send(key, () =>
-      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key, Range })),
+      this.client.send(new (sdk().s3.GetObjectCommand)({ Bucket: this.bucket, Key, Range })),
     );
     const body = response.Body as Readable;
     // Servers may ignore or mis-serve a Range (HTTP allows a 200 with the whole body; s3rver
@@ -188,7 +190,7 @@ export class S3Storage implements StorageDriver {
   async stat(key: string): Promise<StorageStat | null> {
     const Key = this.objectKey(key);
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      const head = await this.client.send(new (sdk().s3.HeadObjectCommand)({ Bucket: this.bucket, Key }));
       return { size: head.ContentLength ?? 0, modifiedAt: head.LastModified ?? new Date(0) };
     } catch (error) {
       if (isNotFound(error)) return null;
@@ -202,7 +204,7 @@ export class S3Storage implements StorageDriver {
 
   async delete(key: string): Promise<void> {
     const Key = this.objectKey(key);
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
+    await this.client.send(new (sdk().s3.DeleteObjectCommand)({ Bucket: this.bucket, Key }));
   }
 
   /** Server-side copy then delete: not atomic, `from` and `to` briefly both exist. */
@@ -215,7 +217,7 @@ export class S3Storage implements StorageDriver {
       await this.put(to, await this.get(from));
     } else {
       const CopySource = `${this.bucket}/${source.split("/").map(encodeURIComponent).join("/")}`;
-      await this.#send(from, () => this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key, CopySource })));
+      await this.#send(from, () => this.client.send(new (sdk().s3.CopyObjectCommand)({ Bucket: this.bucket, Key, CopySource })));
     }
     await this.delete(from);
   }
@@ -223,7 +225,7 @@ export class S3Storage implements StorageDriver {
   async *list(prefix: string): AsyncIterable<StorageEntry> {
     let ContinuationToken: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken }));
+      const page = await this.client.send(new (sdk().s3.ListObjectsV2Command)({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken }));
       for (const object of page.Contents ?? []) {
         if (!object.Key?.startsWith(this.prefix)) continue;
         yield { key: object.Key.slice(this.prefix.length), size: object.Size ?? 0, modifiedAt: object.LastModified ?? new Date(0) };
@@ -243,14 +245,14 @@ export class S3Storage implements StorageDriver {
     let KeyMarker: string | undefined;
     let UploadIdMarker: string | undefined;
     do {
-      const page = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: this.prefix, KeyMarker, UploadIdMarker }));
+      const page = await this.client.send(new (sdk().s3.ListMultipartUploadsCommand)({ Bucket: this.bucket, Prefix: this.prefix, KeyMarker, UploadIdMarker }));
       for (const upload of page.Uploads ?? []) {
         const { Key, UploadId } = upload;
         if (!Key || !UploadId || this.#writing.has(Key) || (upload.Initiated && upload.Initiated >= idleSince)) continue;
         const parts = await this.#parts(Key, UploadId);
         if (parts.lastModified >= idleSince) continue;
         try {
-          await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId }));
+          await this.client.send(new (sdk().s3.AbortMultipartUploadCommand)({ Bucket: this.bucket, Key, UploadId }));
         } catch (error) {
           if ((error as Error)?.name === "NoSuchUpload") continue; // completed or aborted meanwhile
           throw error;
@@ -270,7 +272,7 @@ export class S3Storage implements StorageDriver {
     let lastModified = new Date(0);
     let PartNumberMarker: string | undefined;
     do {
-      const page = await this.client.send(new ListPartsCommand({ Bucket: this.bucket, Key, UploadId, PartNumberMarker }));
+      const page = await this.client.send(new (sdk().s3.ListPartsCommand)({ Bucket: this.bucket, Key, UploadId, PartNumberMarker }));
       for (const part of page.Parts ?? []) {
         bytes += part.Size ?? 0;
         if (part.LastModified && part.LastModified > lastModified) lastModified = part.LastModified;
