@@ -72,6 +72,19 @@ describe("plugin job kinds through the pipeline's queue", () => {
     expect(job).toMatchObject({ state: "succeeded", attempts: 2, result: { attempts: 2 } });
   });
 
+  it("takes over a job whose worker died (running, no heartbeat for a lease) and leaves a live one alone", async () => {
+    const stale = new Date(Date.now() - 60_000);
+    const dead = await db.prisma.job.create({ data: { kind: "counting.double", payload: { n: 5 }, state: "running", attempts: 1, started_at: stale, updated_at: stale } });
+    const live = await db.prisma.job.create({ data: { kind: "counting.double", payload: { n: 6 }, state: "running", attempts: 1, started_at: new Date() } });
+    await pipeline.jobs.run(live.id); // a redelivery while its worker still beats: no second run
+    expect(await db.prisma.job.findUniqueOrThrow({ where: { id: live.id } })).toMatchObject({ state: "running", attempts: 1, result: null });
+    const report = await pipeline.sweeper.sweep(60_000);
+    expect(report.requeued).toBeGreaterThanOrEqual(1);
+    expect(await settled(db, dead.id)).toMatchObject({ state: "succeeded", attempts: 2, result: { doubled: 10 } });
+    expect(await db.prisma.job.findUniqueOrThrow({ where: { id: live.id } })).toMatchObject({ state: "running", attempts: 1 });
+    await db.prisma.job.delete({ where: { id: live.id } });
+  });
+
   it("refuses an unknown kind at enqueue and a kind defined twice at registration", async () => {
     await expect(pipeline.jobs.enqueue({ kind: "counting.nothing", payload: {} })).rejects.toMatchObject({ code: "UNKNOWN_JOB_KIND" });
     const twice = () => new PluginRegistry([countingPlugin(), { ...countingPlugin(), name: "counting-2" }]);

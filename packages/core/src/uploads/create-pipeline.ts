@@ -76,7 +76,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const runner = new UploadRunner({ db, storage: options.storage, objects, types: registry.types, queue, log, retry });
   const jobs = new JobRunner({ db, storage: options.storage, queue, log, retry, kinds: registry.jobKinds, uploads: runner });
   const ingest = new IngestService({ db, objects, types: registry.types, queue, limits, log });
-  const sweeper = new Sweeper({ db, storage: options.storage, objects, queue, log, stagingGraceMs: options.stagingGraceMs });
+  const sweeper = new Sweeper({ db, storage: options.storage, objects, queue, log, stagingGraceMs: options.stagingGraceMs, jobLeaseMs: retry.leaseMs });
   let closing: Promise<void> | undefined;
   let initialized: Promise<void> | undefined;
   const init = () => {

@@ -24,8 +24,9 @@ export interface JobRunnerOptions {
 /**
  * The queue's one handler: an upload's job goes to the {@link UploadRunner}, any other kind to
  * the plugin's {@link JobKind}. A plugin job is claimed with one guarded update (`queued|retry ->
- * running`, so a redelivered id runs once) and ends `succeeded` with its result, `failed` with
- * the reason, or `retry` with backoff, each written only from `running`.
+ * running`, so a redelivered id runs once; or `running` whose heartbeat stopped for a lease, a
+ * dead worker's) and ends `succeeded` with its result, `failed` with the reason, or `retry` with
+ * backoff, each written only while the claiming attempt still holds it.
  */
 export class JobRunner implements PluginJobs {
   constructor(private readonly options: JobRunnerOptions) {}
@@ -51,13 +52,24 @@ export class JobRunner implements PluginJobs {
     if (!job) return;
     if (job.kind === PROCESS_UPLOAD) return this.options.uploads.run(jobId);
     const kind = this.options.kinds.get(job.kind);
+    const leaseMs = this.options.retry.leaseMs;
+    // A job `running` without a heartbeat for a lease lost its worker: it may be taken over.
     const { count } = await db.job.updateMany({
-      where: { id: jobId, state: { in: ["queued", "retry"] } },
+      where: { id: jobId, OR: [{ state: { in: ["queued", "retry"] } }, { state: "running", updated_at: { lt: new Date(Date.now() - leaseMs) } }] },
       data: { state: "running", attempts: { increment: 1 }, started_at: new Date() },
     });
     if (count === 0) return;
     const claimed = await db.job.findUniqueOrThrow({ where: { id: jobId } });
+    // The attempt number is the claim: every later write of this attempt is guarded by it.
+    const mine = { id: jobId, state: "running" as const, attempts: claimed.attempts };
     const jobLog = log.child({ jobId, kind: claimed.kind, attempt: claimed.attempts });
+    const lease = new AbortController();
+    const heartbeat = setInterval(() => {
+      void db.job.updateMany({ where: mine, data: { updated_at: new Date() } }).then(
+        ({ count: held }) => held || lease.abort(new Error("The job was taken over by another worker")),
+        (error: unknown) => jobLog.warn({ err: error }, "job heartbeat failed"),
+      );
+    }, Math.max(50, Math.floor(leaseMs / 3)));
     try {
       if (!kind) throw new UnrecoverableError(`No plugin registered here runs jobs of kind '${claimed.kind}'`);
       const result = await kind.run(
@@ -66,37 +78,38 @@ export class JobRunner implements PluginJobs {
           db,
           storage: this.options.storage,
           log: jobLog,
-          progress: (percent) => this.progress(jobId, percent),
+          progress: (percent) => this.write(mine, { progress: Math.min(99, Math.max(0, Math.floor(percent))) }),
         },
-        new AbortController().signal,
+        lease.signal,
       );
-      await this.finish(jobId, { state: "succeeded", progress: 100, result, error: null, finished_at: new Date() });
+      lease.signal.throwIfAborted();
+      await this.write(mine, { state: "succeeded", progress: 100, result, error: null, finished_at: new Date() });
       jobLog.info("job succeeded");
     } catch (error) {
-      await this.fail(claimed, kind, error, jobLog);
+      if (lease.signal.aborted) jobLog.warn({ err: error }, "lost the job to another worker");
+      else await this.fail(mine, claimed, kind, error, jobLog);
+    } finally {
+      clearInterval(heartbeat);
     }
   };
 
-  private async progress(jobId: string, percent: number): Promise<void> {
-    await this.options.db.job.updateMany({ where: { id: jobId, state: "running" }, data: { progress: Math.min(99, Math.max(0, Math.floor(percent))) } });
+  /** Writes `data` while this attempt still holds the job. */
+  private async write(mine: Prisma.JobWhereInput, data: Prisma.JobUpdateManyMutationInput): Promise<void> {
+    await this.options.db.job.updateMany({ where: mine, data });
   }
 
-  private async finish(jobId: string, data: Prisma.JobUpdateManyMutationInput): Promise<void> {
-    await this.options.db.job.updateMany({ where: { id: jobId, state: "running" }, data });
-  }
-
-  private async fail(job: Job, kind: JobKind | undefined, error: unknown, log: Logger): Promise<void> {
+  private async fail(mine: Prisma.JobWhereInput, job: Job, kind: JobKind | undefined, error: unknown, log: Logger): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     const maxAttempts = kind?.maxAttempts ?? this.options.retry.maxAttempts;
     try {
       if (error instanceof UnrecoverableError || job.attempts >= maxAttempts) {
         const reason = error instanceof UnrecoverableError ? message : `${message} (gave up after ${job.attempts} attempts)`;
-        await this.finish(job.id, { state: "failed", error: reason, finished_at: new Date() });
+        await this.write(mine, { state: "failed", error: reason, finished_at: new Date() });
         log.info({ reason }, "job failed");
         return;
       }
       const delay = this.options.retry.backoffMs(job.attempts);
-      await this.finish(job.id, { state: "retry", error: message });
+      await this.write(mine, { state: "retry", error: message });
       log.warn({ err: error, delay }, "job failed; will retry");
       await this.options.queue.enqueue(job.id, delay).catch((e: unknown) => log.warn({ err: e }, "re-enqueue failed; the sweeper will pick the retry up"));
     } catch (recordError) {

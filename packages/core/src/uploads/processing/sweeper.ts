@@ -18,6 +18,8 @@ export interface SweeperOptions {
    * longest stall of a live upload's client in another process.
    */
   stagingGraceMs?: number;
+  /** A plugin job `running` without a heartbeat this long lost its worker and is queued again (default 30 s). */
+  jobLeaseMs?: number;
 }
 
 /** What one sweep did. */
@@ -93,13 +95,15 @@ export class Sweeper {
       select: { id: true },
     });
     // Plugin jobs (kinds other than uploads) waiting this long lost their queue message; one in
-    // `retry` only once past the longest backoff (10 minutes), so a retry never runs early.
+    // `retry` only once past the longest backoff (10 minutes), so a retry never runs early; one
+    // `running` whose heartbeat stopped for a lease lost its worker.
     const pluginJobs = await db.job.findMany({
       where: {
         kind: { not: PROCESS_UPLOAD },
         OR: [
           { state: "queued", updated_at: { lte: new Date(now - staleMs) } },
           { state: "retry", updated_at: { lte: new Date(now - Math.max(staleMs, 10 * 60_000)) } },
+          { state: "running", updated_at: { lt: new Date(now - (this.options.jobLeaseMs ?? 30_000)) } },
         ],
       },
       select: { id: true },
