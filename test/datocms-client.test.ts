@@ -178,6 +178,18 @@ describe("@datocms/cma-client-node against /datocms", () => {
     expect((error as ApiErrorLike).response.status).toBe(404);
   }, 30_000);
 
+  it("lists with DatoCMS's operators and two order keys, and reads an upload's (empty) references", async () => {
+    const images = await client.uploads.list({ filter: { fields: { type: { eq: "image" }, in_use: { eq: false } } }, order_by: "resolution_DESC,_created_at_ASC" });
+    expect(images.map((u) => u.id)).toEqual([created.jpeg!.id, created.png!.id]); // 120x300 and 90x70: small, then icon
+    const tagged = await client.uploads.list({ filter: { fields: { tags: { allIn: ["cats", "red"] }, author: { matches: { pattern: "^grace", case_sensitive: false, regexp: true } } } } });
+    expect(tagged.map((u) => u.id)).toEqual([created.png!.id]);
+    const notPdf = await client.uploads.list({ filter: { fields: { type: { notIn: ["pdfdocument"] }, notes: { notMatches: { pattern: "TALL" } } } } });
+    expect(notPdf.map((u) => u.id)).toEqual([created.png!.id]);
+    const byAlt = await client.uploads.list({ filter: { query: "square" }, locale: "en" });
+    expect(byAlt.map((u) => u.id)).toEqual([created.png!.id]); // its en alt is "A red square"
+    expect(await client.uploads.references(created.png!.id)).toEqual([]);
+  });
+
   it("destroys an upload, answering it, after which it is a NOT_FOUND", async () => {
     const destroyed = await client.uploads.destroy(created.pdf!.id);
     expect(destroyed.id).toBe(created.pdf!.id);

@@ -206,6 +206,22 @@ describe("alt and title in a locale, and filter[query]", () => {
   });
 });
 
+describe("filter[fields][in_use]", () => {
+  // No resource references another here (plugins/image-asset/src/profile/in-use.ts), so none of these uploads is in use.
+  it("in_use=false is every upload, in_use=true none, beside other filters", async () => {
+    expect(await matching("filter[fields][in_use][eq]=false")).toEqual(where(() => true));
+    expect(await matching("filter[fields][in_use][eq]=false&filter[fields][type][eq]=audio")).toEqual(["mp3"]);
+    expect(await matching("filter[fields][in_use][eq]=true")).toEqual([]);
+    expect((await get("filter[fields][in_use][eq]=true")).body.meta).toEqual({ total_count: 0 });
+  });
+
+  it.each(["filter[fields][in_use][eq]=maybe", "filter[fields][in_use][gt]=true"])("refuses %s with 422 naming the parameter", async (query) => {
+    const res = await get(query);
+    expect(res.status).toBe(422);
+    expect(res.body.data[0].attributes).toMatchObject({ code: "INVALID_FILTER_FIELDS_PARAM", details: expect.objectContaining({ parameter: query.split("=")[0] }) });
+  });
+});
+
 describe("resolution and orientation", () => {
   it.each([
     ["resolution", "eq", "large", (n: Name) => RESOLUTION[n] === "large"],

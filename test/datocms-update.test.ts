@@ -107,6 +107,16 @@ describe("PUT /datocms/uploads/:id", () => {
     expect((await request(app).get(`/jobs/${job}`).set(owner)).status).toBe(404);
   });
 
+  it("GET /uploads/:id/references: [] (nothing references an upload here), a 404 to a caller who may not read it", async () => {
+    const res = await request(app).get(`/datocms/uploads/${id}/references`).set(owner);
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ data: [] });
+    const hidden = await request(app).get(`/datocms/uploads/${id}/references`).set(stranger);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.data[0].attributes.code).toBe("NOT_FOUND");
+  });
+
   it("refuses a path that is not one of the caller's upload requests with a 404", async () => {
     const res = await put(upload({ path: "/00000000-0000-4000-8000-000000000000/x.png" }));
     expect(res.status).toBe(404);

@@ -29,6 +29,7 @@ const NOT_YET_DECLARED = new Set<string>([
   "GET /datocms/uploads",
   "GET /datocms/uploads/{id}",
   "PUT /datocms/uploads/{id}",
+  "GET /datocms/uploads/{id}/references",
 ]);
 
 interface OpenApi {

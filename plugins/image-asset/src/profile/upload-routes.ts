@@ -1,5 +1,6 @@
 import { Router, type Request } from "express";
 import { baseUrl, Errors, parseJsonApiQuery, searchParams, serviceContext } from "@assets/core";
+import { takeInUseFilter } from "./in-use.js";
 import { sendDatocms } from "./send-datocms.js";
 import { DEFAULT_LOCALE, uploadFields } from "./upload-fields.js";
 import { serializeUpload } from "./upload-serializer.js";
@@ -28,15 +29,19 @@ export function assetsBase(req: Request, prefix: string): string {
   return `${baseUrl(req)}${prefix}/assets`;
 }
 
-/** `GET /uploads` (DatoCMS's list query) and `GET /uploads/:id`. */
+/** `GET /uploads` (DatoCMS's list query), `GET /uploads/:id` and `GET /uploads/:id/references`. */
 export function uploadReadRoutes(uploads: DatocmsUploadService, options: UploadRouteOptions): Router {
   const router = Router();
   router.get("/", async (req, res) => {
     const params = searchParams(req);
+    const inUse = takeInUseFilter(params);
     const fields = uploadFields(requestLocale(params));
-    const page = await uploads.list(serviceContext(req), parseJsonApiQuery(params, { ...LIST_OPTIONS, fields }), fields);
+    const page = await uploads.list(serviceContext(req), parseJsonApiQuery(params, { ...LIST_OPTIONS, fields }), fields, inUse);
     const base = assetsBase(req, options.prefix);
     sendDatocms(res, 200, { data: page.rows.map((row) => serializeUpload(row, base)), meta: { total_count: page.total } });
+  });
+  router.get("/:id/references", async (req, res) => {
+    sendDatocms(res, 200, { data: await uploads.references(serviceContext(req), req.params.id) });
   });
   router.get("/:id", async (req, res) => {
     const upload = await uploads.get(serviceContext(req), req.params.id);

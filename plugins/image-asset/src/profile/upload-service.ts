@@ -1,5 +1,6 @@
 import { accessibleResources, authorize, listPage, parseRowId, type FieldCatalog, type ListQuery, type Prisma, type ResourceAction, type ServiceContext } from "@assets/core";
 import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
+import { inUseMatchesNothing } from "./in-use.js";
 import { DATOCMS_UPLOAD_FIELDS } from "./upload-fields.js";
 import type { UploadRecord } from "./upload-serializer.js";
 
@@ -19,10 +20,11 @@ export interface UploadPage {
  * `view` filter is part of every query, so an asset the caller may not read is a 404.
  */
 export class DatocmsUploadService {
-  /** A page of `query` (parsed against `fields`, the catalog of the request's locale). */
-  async list(ctx: ServiceContext, query: ListQuery, fields: FieldCatalog = DATOCMS_UPLOAD_FIELDS): Promise<UploadPage> {
+  /** A page of `query` (parsed against `fields`, the catalog of the request's locale), `inUse` as DatoCMS's in_use filter. */
+  async list(ctx: ServiceContext, query: ListQuery, fields: FieldCatalog = DATOCMS_UPLOAD_FIELDS, inUse?: boolean): Promise<UploadPage> {
+    const used: Prisma.ResourceWhereInput = inUseMatchesNothing(inUse) ? { id: { in: [] } } : {};
     // Through `include`, not a find of our own: the SQL list path serves the page, and only it runs regular expressions.
-    return listPage(ctx.db.resource, query, { fields, where: [LISTED, accessibleResources(ctx.ability, "view")], include: INCLUDE });
+    return listPage(ctx.db.resource, query, { fields, where: [LISTED, used, accessibleResources(ctx.ability, "view")], include: INCLUDE });
   }
 
   /** The upload with this DatoCMS id the caller may view, then do `action` on (404 unseen, 403 seen but not allowed). */
@@ -32,6 +34,12 @@ export class DatocmsUploadService {
       notFound: { detail: `Upload '${id}' not found`, source: { parameter: "id" } },
       forbidden: `You may not ${action.replace("_", " ")} upload '${id}'`,
     });
+  }
+
+  /** The records referencing an upload the caller may view (404 otherwise): none, as no resource references another (in-use.ts). */
+  async references(ctx: ServiceContext, id: string): Promise<never[]> {
+    await this.get(ctx, id);
+    return [];
   }
 
   /** Deletes an upload the caller may delete (its ImageAsset row goes with the Resource); returns it as it was. */
