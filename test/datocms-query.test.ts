@@ -13,7 +13,7 @@ import request from "supertest";
 import type { Database } from "@assets/core";
 import { imageAssetPlugin } from "@assets/image-asset";
 import { createTestApp, userWithKey } from "./helpers/app.js";
-import { ingestAsset, plainFile, solidImage } from "./helpers/datocms.js";
+import { ingestAsset, md5sum, plainFile, solidImage } from "./helpers/datocms.js";
 
 type Auth = Record<string, string>;
 
@@ -82,6 +82,44 @@ async function matching(query: string): Promise<string[]> {
 }
 
 const where = (test: (name: Name) => boolean): string[] => ASSET_NAMES.filter(test).sort();
+
+describe("ordered comparisons and equality on the file's facts", () => {
+  const PIXELS: Partial<Record<Name, [number, number]>> = { icon: [50, 40], tall: [300, 400], square: [1500, 1500], wide: [2100, 300] };
+  const middle = () => [...Object.values(sizes)].sort((a, b) => a - b)[3]!;
+  it.each([
+    ["size", "gt", () => middle(), (n: Name) => sizes[n]! > middle()],
+    ["size", "lte", () => middle(), (n: Name) => sizes[n]! <= middle()],
+    ["size", "eq", () => sizes.csv!, (n: Name) => sizes[n] === sizes.csv],
+    ["width", "gte", () => 300, (n: Name) => (PIXELS[n]?.[0] ?? -1) >= 300],
+    ["height", "lt", () => 400, (n: Name) => PIXELS[n] !== undefined && PIXELS[n]![1] < 400],
+    ["width", "neq", () => 1500, (n: Name) => PIXELS[n]?.[0] !== 1500],
+  ])("%s %s", async (field, op, value, test) => {
+    expect(await matching(`filter[fields][${field}][${op}]=${value()}`)).toEqual(where(test));
+  });
+
+  it("compares _created_at and _updated_at with dates", async () => {
+    expect(await matching("filter[fields][_created_at][gt]=2000-01-01")).toEqual(where(() => true));
+    expect(await matching("filter[fields][_updated_at][lt]=2000-01-01T00:00:00Z")).toEqual([]);
+  });
+
+  it.each([
+    ["format", "eq", "png", (n: Name) => made[n]!.file.endsWith(".png")],
+    ["mime_type", "in", "text/csv,audio/mpeg", (n: Name) => n === "csv" || n === "mp3"],
+    ["mime_type", "notIn", "image/png,image/jpeg", (n: Name) => made[n]!.type !== "image"],
+    ["format", "neq", "jpg", (n: Name) => !/\.jpe?g$/.test(made[n]!.file)],
+  ])("%s %s %s", async (field, op, value, test) => {
+    expect(await matching(`filter[fields][${field}][${op}]=${value}`)).toEqual(where(test));
+  });
+
+  it("finds by md5 and path", async () => {
+    const { body } = await get(`filter[ids]=${ids.zip}`);
+    const { md5, path } = body.data[0].attributes;
+    expect(md5).toBe(md5sum(made.zip!.file));
+    expect(await matching(`filter[fields][md5][eq]=${md5}`)).toEqual(["zip"]);
+    expect(await matching(`filter[fields][path][eq]=${encodeURIComponent(path)}`)).toEqual(["zip"]);
+    expect(await matching(`filter[fields][md5][neq]=${md5}`)).toEqual(where((n) => n !== "zip"));
+  });
+});
 
 describe("filter[fields][type]", () => {
   it.each([

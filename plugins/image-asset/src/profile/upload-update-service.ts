@@ -51,7 +51,7 @@ export class UploadUpdateService {
       await tx.resource.update({ where: { id: upload.id }, data: { updated_at: new Date(), ...(metadata.tags !== undefined ? { tags: metadata.tags } : {}) } });
       const now = new Date();
       return tx.job.create({
-        data: { kind: UPDATE_JOB_KIND, subject_id: null, payload: { resourceId: upload.id }, result: { resourceId: upload.id }, state: "succeeded", progress: 100, started_at: now, finished_at: now },
+        data: { kind: UPDATE_JOB_KIND, subject_id: null, user_id: ctx.principal.kind === "user" ? ctx.principal.id : null, payload: { resourceId: upload.id }, result: { resourceId: upload.id }, state: "succeeded", progress: 100, started_at: now, finished_at: now },
       });
     });
   }
