@@ -142,7 +142,15 @@ describe("GeoNode upload of GeoTIFFs: Datasets of subtype raster through raster-
 
     const detail = await request(app).get(`/api/v2/datasets/${dataset.resource_id}`).set(auth);
     expect(detail.status).toBe(200);
-    expect(detail.body.dataset.pk).toBe(String(dataset.resource_id));
+    expect(detail.body.dataset).toMatchObject({ pk: String(dataset.resource_id), subtype: "raster", srid: `EPSG:${epsg}`, alternate: `geonode:${stem}` });
+    // GeoNode's ll_bbox_polygon: the WGS84 box as a closed ring, the same corners gdaltransform gives.
+    const polygon = detail.body.dataset.ll_bbox_polygon as { type: string; coordinates: [number, number][][] };
+    expect(polygon.type).toBe("Polygon");
+    const lonsOut = polygon.coordinates[0]!.map((p) => p[0]);
+    const latsOut = polygon.coordinates[0]!.map((p) => p[1]);
+    [Math.min(...lonsOut), Math.min(...latsOut), Math.max(...lonsOut), Math.max(...latsOut)].forEach((v, i) => expectClose(v, [bounds.west, bounds.south, bounds.east, bounds.north][i]!, 1e-6));
+    const served = detail.body.dataset.attribute_set as { attribute: string; attribute_type: string }[];
+    expect(served.map((a) => [a.attribute, a.attribute_type])).toEqual(info.bands.map((b) => [bandName(b.band, info.bands.length), RASTER_ATTRIBUTE_TYPE]));
     const core = await request(app).get(`/resources/${dataset.resource_id}`).set(auth);
     expect(core.body.data.attributes).toMatchObject({ subtype: "raster", srid: `EPSG:${epsg}` });
   });
