@@ -1,3 +1,8 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import request from "supertest";
 import type { Express } from "express";
 import type { Database } from "@assets/core";
@@ -17,6 +22,7 @@ const HOST = "geonode.test";
 describe("GeoNode API v2: favorites, filtered lists and facets", () => {
   let db: Database;
   let app: Express;
+  let root: string;
   let ada: Record<string, string>;
   let bob: Record<string, string>;
   const users: Record<"ada" | "bob" | "carol", number> = { ada: 0, bob: 0, carol: 0 };
@@ -28,7 +34,7 @@ describe("GeoNode API v2: favorites, filtered lists and facets", () => {
     Object.fromEntries((body[key] as Record<string, unknown>[]).map((row) => [row[name], row.count]));
 
   beforeAll(async () => {
-    ({ db, app } = await createTestApp({ plugins: [rasterSourcePlugin(), datasetPlugin()] }));
+    ({ db, app, pipeline: { root } } = await createTestApp({ plugins: [rasterSourcePlugin(), datasetPlugin()] }));
     ({ auth: ada, user: { id: users.ada } } = await userWithKey(db, "ada"));
     ({ auth: bob, user: { id: users.bob } } = await userWithKey(db, "bob"));
     ({ user: { id: users.carol } } = await userWithKey(db, "carol"));
@@ -169,6 +175,64 @@ describe("GeoNode API v2: favorites, filtered lists and facets", () => {
       expect((await call("get", `/owners/${users.ada}/`, ada)).body.owners).toMatchObject({ pk: users.ada, username: "ada", count: 2 });
       // Carol owns only another plugin's resource.
       expect((await call("get", `/owners/${users.carol}/`)).status).toBe(404);
+    });
+  });
+
+  describe("set_thumbnail", () => {
+    const image = (args: string[]) => execFileSync("convert", args, { maxBuffer: 16 * 1024 * 1024 });
+    const identify = (bytes: Buffer) => {
+      const file = join(tmpdir(), `thumb-${process.pid}-${Date.now()}.png`);
+      writeFileSync(file, bytes);
+      return execFileSync("identify", ["-format", "%m %w %h", file], { encoding: "utf8" });
+    };
+    const fetchBytes = (url: string, auth: Record<string, string>) =>
+      request(app).get(new URL(url).pathname).set(auth).buffer(true).parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("end", () => done(null, Buffer.concat(chunks)));
+      });
+    const put = (id: number, auth: Record<string, string>) => request(app).put(`/api/v2/resources/${id}/set_thumbnail/`).set("Host", HOST).set(auth);
+
+    it("takes a base64 data URL (JSON), a multipart file or an image body; stores a PNG of the image's size", async () => {
+      const png = image(["-size", "64x48", "xc:red", "png:-"]);
+      const first = await put(ids.publicRain!, ada).send({ file: `data:image/png;base64,${png.toString("base64")}` });
+      expect(first.status).toBe(200);
+      expect(first.body.thumbnail_url).toBe(`http://${HOST}/api/v2/resources/${ids.publicRain}/thumbnail.png`);
+      expect(identify((await fetchBytes(first.body.thumbnail_url, {})).body as Buffer)).toBe("PNG 64 48");
+      const firstKey = (await db.prisma.dataset.findUniqueOrThrow({ where: { resource_id: ids.publicRain! } })).thumbnail_key!;
+
+      const jpeg = image(["-size", "100x80", "xc:blue", "jpg:-"]);
+      const second = await put(ids.publicRain!, ada).attach("file", jpeg, { filename: "t.jpg", contentType: "image/jpeg" });
+      expect(second.status).toBe(200);
+      expect(identify((await fetchBytes(second.body.thumbnail_url, {})).body as Buffer)).toBe("PNG 100 80");
+      const secondKey = (await db.prisma.dataset.findUniqueOrThrow({ where: { resource_id: ids.publicRain! } })).thumbnail_key!;
+      expect(secondKey).not.toBe(firstKey);
+      // The replaced one is removed from storage.
+      expect([existsSync(join(root, firstKey)), existsSync(join(root, secondKey))]).toEqual([false, true]);
+
+      // A resource made without data gets its Dataset row; a raw image body.
+      const raw = await put(ids.bobDoc!, bob).set("Content-Type", "image/gif").send(image(["-size", "30x20", "xc:green", "gif:-"]));
+      expect(raw.status).toBe(200);
+      expect(identify((await fetchBytes(raw.body.thumbnail_url, {})).body as Buffer)).toBe("PNG 30 20");
+      expect((await call("get", `/resources/${ids.bobDoc}/`)).body.resource.thumbnail_url).toBe(raw.body.thumbnail_url);
+    });
+
+    it("refuses what is not an image, more than 1 MB, and callers who may not change the resource", async () => {
+      const notImage = await put(ids.publicRain!, ada).send({ file: `data:image/png;base64,${Buffer.from("not a png").toString("base64")}` });
+      expect(notImage.status).toBe(400);
+      expect(notImage.body).toMatchObject({ success: false, code: "invalid" });
+      const big = await put(ids.publicRain!, ada).attach("file", randomBytes(1_200_000), { filename: "big.png", contentType: "image/png" });
+      expect(big.status).toBe(400);
+      expect(big.body.errors).toEqual(["File must not exceed 1MB"]);
+      expect((await put(ids.publicRain!, ada).send({})).body.errors).toEqual(["Field file is required"]);
+      expect((await put(ids.publicRain!, ada).send({ file: "https://example.com/t.png" })).status).toBe(400);
+      const png = image(["-size", "8x8", "xc:red", "png:-"]);
+      expect((await put(ids.publicRain!, bob).set("Content-Type", "image/png").send(png)).status).toBe(403);
+      expect((await put(ids.privateRain!, bob).set("Content-Type", "image/png").send(png)).status).toBe(404);
+      expect((await put(ids.publicRain!, {}).set("Content-Type", "image/png").send(png)).status).toBe(401);
+      const still = (await db.prisma.dataset.findUniqueOrThrow({ where: { resource_id: ids.publicRain! } })).thumbnail_key!;
+      expect(identify((await fetchBytes(`http://${HOST}/api/v2/resources/${ids.publicRain}/thumbnail.png`, {})).body as Buffer)).toBe("PNG 100 80");
+      expect(existsSync(join(root, still))).toBe(true);
     });
   });
 });

@@ -11,7 +11,7 @@ export interface FavoriteOutcome {
 }
 
 /** The Dataset row of a resource, made when a resource created without data (`POST /resources/`) needs one. */
-export async function ensureDataset(db: Prisma.TransactionClient, row: ResourceRecord): Promise<{ id: number }> {
+export async function ensureDataset(db: Prisma.TransactionClient, row: Pick<ResourceRecord, "id" | "type">): Promise<{ id: number }> {
   return db.dataset.upsert({
     where: { resource_id: row.id },
     create: { resource_id: row.id, subtype: row.type === DOCUMENT_TYPE ? "document" : "vector" },

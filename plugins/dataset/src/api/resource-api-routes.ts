@@ -9,6 +9,8 @@ import { catalogRoutes } from "./catalog-routes.js";
 import { FavoriteService } from "./favorite-service.js";
 import { resourceCollectionRoutes } from "./resource-collection-routes.js";
 import { ResourceFileService } from "./resource-file-service.js";
+import { thumbnailRoutes } from "./thumbnail-routes.js";
+import { ThumbnailService } from "./thumbnail-service.js";
 import { resourceFileRoutes } from "./resource-file-routes.js";
 
 /**
@@ -23,6 +25,7 @@ export function resourceApiRoutes(host: PluginHost): Router {
   router.use(resourceFileRoutes(new ResourceFileService(resources, host.storage)));
   router.use(resourceCollectionRoutes(resources, new FavoriteService(resources)));
   router.use(catalogRoutes(new CatalogService(resources)));
+  router.use(thumbnailRoutes(new ThumbnailService(resources, host.storage)));
   router.use(resourceBaseRoutes(resources));
   return router;
 }
