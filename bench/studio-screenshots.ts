@@ -38,7 +38,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 async function thumbnailsLoaded(page: Page): Promise<void> {
-  await page.waitForFunction(() => [...document.querySelectorAll(".thumb img, .preview img")].every((img) => img.complete), null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelectorAll('.thumb[data-state="loading"]').length === 0 && [...document.querySelectorAll(".thumb img, .preview img")].every((img) => img.complete), null, { timeout: 60_000 });
   await page.waitForTimeout(300);
 }
 
@@ -93,7 +93,7 @@ async function main() {
     await page.locator('[data-testid="card"]', { hasText: "utm31n_u2_cog" }).click();
     await page.locator('[data-testid="metadata"] dt', { hasText: "projection" }).waitFor();
     await thumbnailsLoaded(page);
-    await page.locator('[data-testid="metadata"] dt', { hasText: "projection" }).scrollIntoViewIfNeeded();
+    await page.locator('[data-testid="section-statistics"]').evaluate((section: { scrollIntoView(options: { block: string }): void }) => section.scrollIntoView({ block: "end" }));
     await shoot(page, "detail-raster.png");
     await page.close();
 

@@ -146,10 +146,13 @@ async function main() {
     }
     const scrollSeconds = (Date.now() - scrollStarted) / 1000;
     // Let the last thumbnails arrive: shifts they caused would be recorded now.
-    await page.waitForFunction(() => [...document.querySelectorAll(".thumb img")].every((img) => img.complete), null, { timeout: 120_000 }).catch(() => undefined);
+    await page
+      .waitForFunction(() => document.querySelectorAll('.thumb[data-state="loading"]').length === 0 && [...document.querySelectorAll(".thumb img")].every((img) => img.complete), null, { timeout: 120_000 })
+      .catch(() => console.warn("some thumbnails were still loading after 120 s"));
     await page.waitForTimeout(1500);
     const cards = await page.evaluate(() => document.querySelectorAll('[data-testid="card"]').length);
     const images = await page.evaluate(() => document.querySelectorAll(".thumb img").length);
+    const failed = await page.evaluate(() => document.querySelectorAll('.thumb[data-state="failed"]').length);
     const shifts = (await page.evaluate(() => window.__shifts)).filter((s) => !s.hadRecentInput);
     await page.close();
 
@@ -158,7 +161,7 @@ async function main() {
       machine: { cpus: cpus().length, model: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg: loadavg().map((l) => Number(l.toFixed(1))) },
       first_load: { files: sizes, total, budget_bytes: BUDGET_BYTES, within_budget: Math.max(total.gzip, total.brotli) < BUDGET_BYTES },
       shifts,
-      grid: { assets: expected, cards_rendered: cards, thumbnails: images, seed_seconds: seedSeconds, scroll_seconds: scrollSeconds, layout_shifts: shifts.length, shift_sum: shifts.reduce((s, e) => s + e.value, 0), cls_session_window: sessionWindowCls(shifts) },
+      grid: { assets: expected, cards_rendered: cards, thumbnails: images, thumbnails_failed: failed, seed_seconds: seedSeconds, scroll_seconds: scrollSeconds, layout_shifts: shifts.length, shift_sum: shifts.reduce((s, e) => s + e.value, 0), cls_session_window: sessionWindowCls(shifts) },
     };
     if (args.includes("--json")) {
       console.log(JSON.stringify(result, null, 2));
@@ -168,7 +171,7 @@ async function main() {
     console.log("\nfirst load of /studio/: JavaScript fetched");
     for (const s of sizes) console.log(`  ${s.file}: ${kb(s.raw)} raw, ${kb(s.gzip)} gzip, ${kb(s.brotli)} brotli`);
     console.log(`  total: ${kb(total.raw)} raw, ${kb(total.gzip)} gzip, ${kb(total.brotli)} brotli; budget ${kb(BUDGET_BYTES)}: ${result.first_load.within_budget ? "met" : "NOT met"}`);
-    console.log(`\ngrid of ${expected} assets (seeded in ${seedSeconds.toFixed(1)} s), scrolled to the end in ${scrollSeconds.toFixed(1)} s: ${cards} cards, ${images} thumbnails`);
+    console.log(`\ngrid of ${expected} assets (seeded in ${seedSeconds.toFixed(1)} s), scrolled to the end in ${scrollSeconds.toFixed(1)} s: ${cards} cards, ${images} thumbnails (${failed} failed)`);
     console.log(`  layout-shift entries: ${shifts.length}, summed ${result.grid.shift_sum.toFixed(4)}, largest session window (CLS) ${result.grid.cls_session_window.toFixed(4)}`);
     for (const shift of shifts.slice(0, 10)) console.log(`    at ${Math.round(shift.startTime)} ms: ${shift.value.toFixed(4)} ${shift.sources.join("; ")}`);
   } finally {

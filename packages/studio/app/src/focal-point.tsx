@@ -7,7 +7,7 @@ import { useAuthorizedImage } from "./library.js";
  * of the whole image, as DatoCMS stores it), shown as a ring.
  */
 export function Preview({ item, onPick }: { item: Resource; onPick?: (point: FocalPoint) => void }) {
-  const src = useAuthorizedImage(previewUrl(item));
+  const { src } = useAuthorizedImage(previewUrl(item));
   const point = localeMetadata(item).focal_point ?? null;
   const pickable = !!onPick && item.attributes.is_image === true;
   const pick = (event: MouseEvent) => {

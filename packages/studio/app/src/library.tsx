@@ -108,37 +108,57 @@ export function Library({ generation, signedIn, types }: { generation: number; s
 
 /** A fixed-size box, so a late image never moves the grid. */
 export function Thumbnail({ item }: { item: Resource }) {
-  const src = useAuthorizedImage(item.links?.thumbnail);
+  const image = useAuthorizedImage(item.links?.thumbnail);
   return (
-    <span class="thumb">
-      {src ? <img src={src} alt="" decoding="async" width={160} height={120} /> : <span class="glyph">{item.type.slice(0, 2).toUpperCase()}</span>}
+    <span class="thumb" data-state={image.state}>
+      {image.src ? <img src={image.src} alt="" decoding="async" width={160} height={120} /> : <span class="glyph">{item.type.slice(0, 2).toUpperCase()}</span>}
     </span>
   );
 }
 
+/** An image to show: its URL once there is one, and whether it is still coming. */
+export interface AuthorizedImage {
+  src: string | null;
+  state: "none" | "loading" | "loaded" | "failed";
+}
+
+/** Busy answers (the delivery route bounds transforms in flight) are asked again, this often at most. */
+const RETRIES = 4;
+
 /**
  * An image URL the browser may show: an <img> cannot send the API key, so with a key the bytes
- * are fetched with it and shown from an object URL; null while loading or when there is none.
+ * are fetched with it and shown from an object URL. A 429 or 503 is retried after its
+ * Retry-After (or a growing pause), so a grid asking for many new derivatives at once fills in.
  */
-export function useAuthorizedImage(url: string | undefined): string | null {
-  const [src, setSrc] = useState<string | null>(null);
+export function useAuthorizedImage(url: string | undefined): AuthorizedImage {
+  const [image, setImage] = useState<AuthorizedImage>({ src: null, state: url ? "loading" : "none" });
   useEffect(() => {
-    setSrc(null);
-    if (!url) return;
+    if (!url) return setImage({ src: null, state: "none" });
     const headers = authHeaders();
-    if (!headers.Authorization) return setSrc(url);
+    if (!headers.Authorization) return setImage({ src: url, state: "loaded" });
+    setImage({ src: null, state: "loading" });
     let objectUrl: string | null = null;
     const controller = new AbortController();
-    fetch(url, { headers, signal: controller.signal })
-      .then((res) => (res.ok ? res.blob() : null))
-      .then((blob) => {
-        if (blob) setSrc((objectUrl = URL.createObjectURL(blob)));
-      })
-      .catch(() => undefined);
+    const load = async () => {
+      for (let attempt = 0; ; attempt++) {
+        const res = await fetch(url, { headers, signal: controller.signal });
+        if (res.ok) return URL.createObjectURL(await res.blob());
+        if (!(res.status === 429 || res.status === 503) || attempt >= RETRIES) return null;
+        const wait = Number(res.headers.get("Retry-After")) * 1000 || 250 * 2 ** attempt;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    };
+    load().then(
+      (loaded) => {
+        objectUrl = loaded;
+        setImage(loaded ? { src: loaded, state: "loaded" } : { src: null, state: "failed" });
+      },
+      () => !controller.signal.aborted && setImage({ src: null, state: "failed" }),
+    );
     return () => {
       controller.abort();
       if (objectUrl) URL.revokeObjectURL(objectUrl);
     };
   }, [url]);
-  return src;
+  return image;
 }
