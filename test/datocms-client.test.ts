@@ -111,6 +111,9 @@ describe("@datocms/cma-client-node against /datocms", () => {
     const shelf = await client.uploadCollections.create({ label: "Shelf", parent: { type: "upload_collection", id: root.id } });
     const first = await client.uploadCollections.create({ label: "First", parent: { type: "upload_collection", id: root.id }, position: 1 });
     expect(await client.uploadCollections.find(root.id)).toMatchObject({ label: "Library", parent: null, children: [first, shelf].map((c) => ({ type: "upload_collection", id: c.id })) });
+    const unknown = await client.uploads.createFromLocalFile({ localPath: files.png, upload_collection: { type: "upload_collection", id: "999999" } }).catch((e: unknown) => e);
+    expect((unknown as ApiErrorLike).response.status).toBe(422);
+    expect((unknown as ApiErrorLike).findError("INVALID_FIELD")).toMatchObject({ attributes: { details: { field: "upload_collection" } } });
     const inShelf = await client.uploads.createFromLocalFile({ localPath: files.png, upload_collection: { type: "upload_collection", id: shelf.id } });
     expect(inShelf.upload_collection).toEqual({ type: "upload_collection", id: shelf.id });
     const listed = await client.uploads.list({ filter: { fields: { upload_collection: { eq: shelf.id } } } });

@@ -59,7 +59,13 @@ export function uploadWriteRoutes(signed: SignedUploads, uploads: DatocmsUploadS
 
   router.post("/uploads", async (req, res) => {
     const { path, metadata } = parseCreate(req.body);
-    const { job } = await signed.complete(serviceContext(req), path, metadata, { type: IMAGE_ASSET_TYPE });
+    const ctx = serviceContext(req);
+    // An unknown collection is refused here, naming the relationship (the commit would only reject the file later).
+    const collection = metadata.upload_collection_id;
+    if (typeof collection === "number" && !(await ctx.db.uploadCollection.findUnique({ where: { id: collection }, select: { id: true } }))) {
+      throw DatocmsErrors.INVALID_FIELD("upload_collection", `Upload collection '${collection}' does not exist`);
+    }
+    const { job } = await signed.complete(ctx, path, metadata, { type: IMAGE_ASSET_TYPE });
     sendDatocms(res, 202, { data: { type: "job", id: job.id } });
   });
 
