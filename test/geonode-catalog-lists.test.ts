@@ -235,4 +235,28 @@ describe("GeoNode API v2: favorites, filtered lists and facets", () => {
       expect(existsSync(join(root, still))).toBe(true);
     });
   });
+
+  describe("users and groups", () => {
+    it("a signed-in caller sees themselves and the members of their groups; a superuser everyone", async () => {
+      const group = await db.prisma.group.create({ data: { name: "hydro", members: { create: [{ user_id: users.ada }, { user_id: users.bob }] } } });
+      const { auth: root } = await userWithKey(db, "root", { superuser: true });
+      const { auth: carol } = await userWithKey(db, "carol2");
+      const names = (body: Record<string, unknown>, key: string, field: string) => (body[key] as Record<string, unknown>[]).map((row) => row[field]);
+
+      expect((await call("get", "/users/")).status).toBe(401);
+      const adaSees = await call("get", "/users/", ada);
+      expect(adaSees.body).toMatchObject({ total: 2, page: 1, page_size: 10 });
+      expect(names(adaSees.body, "users", "username")).toEqual(["ada", "bob"]);
+      expect(names((await call("get", "/users/", carol)).body, "users", "username")).toEqual(["carol2"]);
+      expect(names((await call("get", "/users/?page_size=100", root)).body, "users", "username")).toEqual(["ada", "bob", "carol", "carol2", "root"]);
+      expect((await call("get", `/users/${users.bob}/`, ada)).body.user).toMatchObject({ pk: users.bob, username: "bob", is_superuser: false, link: `http://${HOST}/api/v2/users/${users.bob}` });
+      expect((await call("get", `/users/${users.bob}/`, carol)).status).toBe(404);
+
+      expect(names((await call("get", "/groups/", ada)).body, "group_profiles", "title")).toEqual(["hydro"]);
+      expect((await call("get", "/groups/", carol)).body).toMatchObject({ total: 0, group_profiles: [] });
+      expect((await call("get", `/groups/${group.id}/`, root)).body.group_profile).toMatchObject({ pk: group.id, title: "hydro", group: { pk: group.id, name: "hydro" } });
+      expect((await call("get", `/groups/${group.id}/`, carol)).status).toBe(404);
+      expect((await call("get", "/groups/")).status).toBe(401);
+    });
+  });
 });

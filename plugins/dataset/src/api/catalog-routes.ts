@@ -6,6 +6,7 @@ import { GEONODE_OBJECT, geonodeErrors, geonodePageSchema } from "./geonode-open
 import type { CatalogService, CategoryCount, FacetCount, FacetPage, FacetQuery, OwnerCount } from "./catalog-service.js";
 import { geonodePage } from "./geonode-page.js";
 import { geonodeUrls, type GeonodeUrls } from "./geonode-urls.js";
+import type { GroupRow, PrincipalService, UserRow } from "./principal-service.js";
 import { regionName } from "./regions.js";
 
 const FACET_PAGE = { fields: {}, defaultLimit: 10, maxLimit: 1000 };
@@ -50,14 +51,33 @@ const category = (c: CategoryCount, urls: GeonodeUrls) => ({
 /** `OwnerSerializer`. */
 const owner = (o: OwnerCount, urls: GeonodeUrls) => ({ pk: o.id, username: o.username, first_name: "", last_name: "", avatar: "", perms: [], link: urls.api(`/owners/${o.id}`), count: o.count });
 
+/** `UserSerializer`. */
+const user = (u: UserRow, urls: GeonodeUrls) => ({ pk: u.id, username: u.username, first_name: "", last_name: "", avatar: "", perms: [], is_superuser: u.is_superuser, is_staff: u.is_superuser, link: urls.api(`/users/${u.id}`) });
+/** `GroupProfileSerializer` (a core group; its slug is its name). */
+const groupProfile = (g: GroupRow, urls: GeonodeUrls) => ({
+  pk: g.id,
+  title: g.name,
+  group: { pk: g.id, name: g.name },
+  slug: g.name,
+  logo: null,
+  description: g.organisation ? `Group of ${g.organisation.name}` : "",
+  email: null,
+  keywords: [],
+  access: "private",
+  categories: [],
+  link: urls.api(`/groups/${g.id}`),
+});
+
+const numericId = (id: string | undefined) => (id === undefined ? undefined : /^\d{1,9}$/.test(id) ? Number(id) : -1);
+
 /**
- * `/categories`, `/keywords`, `/regions`, `/owners` (lists and details) in
+ * `/categories`, `/keywords`, `/regions`, `/owners`, `/users`, `/groups` (lists and details) in
  * GeoNode's envelope, each entry with `count`: the resources the caller may see.
  */
-export function catalogRoutes(service: CatalogService): Router {
+export function catalogRoutes(service: CatalogService, principals: PrincipalService): Router {
   const router = Router();
 
-  function mount<T>(plural: string, singular: string, list: (req: Request, q: FacetQuery, id?: string) => Promise<FacetPage<T>>, render: (row: T, urls: GeonodeUrls) => unknown) {
+  function mount<T>(plural: string, singular: string, list: (req: Request, q: FacetQuery, id?: string) => Promise<FacetPage<T>>, render: (row: T, urls: GeonodeUrls) => unknown, key = plural) {
     const tags = [plural];
     route(router, {
       method: "get",
@@ -65,12 +85,12 @@ export function catalogRoutes(service: CatalogService): Router {
       summary: `List ${plural}, each with the count of resources the caller may see`,
       tags,
       parameters: PARAMETERS,
-      responses: { 200: { description: `A page of ${plural}`, schema: geonodePageSchema(`${plural[0]!.toUpperCase()}${plural.slice(1)}Page`, plural) }, ...geonodeErrors(404) },
+      responses: { 200: { description: `A page of ${plural}`, schema: geonodePageSchema(`${plural[0]!.toUpperCase()}${plural.slice(1)}Page`, key) }, ...geonodeErrors(404) },
       handler: async (req, res) => {
         const query = facetQuery(req);
         const { rows, total, page } = await drfList(query, (q) => list(req, facet({ page: q.page, search: q.search })));
         const urls = geonodeUrls(req);
-        res.json(geonodePage(req, plural, page, total, rows.map((row) => render(row, urls))));
+        res.json(geonodePage(req, key, page, total, rows.map((row) => render(row, urls))));
       },
     });
     router.all(`/${plural}/`, allowOnly(["GET"]));
@@ -91,10 +111,9 @@ export function catalogRoutes(service: CatalogService): Router {
 
   mount("keywords", "keywords", (req, q, id) => service.keywords(serviceContext(req), q, id), keyword);
   mount("regions", "regions", (req, q, id) => service.regions(serviceContext(req), q, id), region);
-  mount("owners", "owners", (req, q, id) => {
-    const ownerId = id === undefined ? undefined : /^\d{1,9}$/.test(id) ? Number(id) : -1;
-    return service.owners(serviceContext(req), q, ownerId);
-  }, owner);
+  mount("owners", "owners", (req, q, id) => service.owners(serviceContext(req), q, numericId(id)), owner);
+  mount("users", "user", (req, q, id) => principals.users(serviceContext(req), q, numericId(id)), user);
+  mount("groups", "group_profile", (req, q, id) => principals.groups(serviceContext(req), q, numericId(id)), groupProfile, "group_profiles");
   mount("categories", "categories", async (req, q, id) => {
     if (id === undefined) return service.categories(serviceContext(req), q);
     return { rows: [await service.category(serviceContext(req), id)], total: 1 };

@@ -7,6 +7,7 @@ import { resourceBaseRoutes } from "./resource-base-routes.js";
 import { CatalogService } from "./catalog-service.js";
 import { catalogRoutes } from "./catalog-routes.js";
 import { FavoriteService } from "./favorite-service.js";
+import { PrincipalService } from "./principal-service.js";
 import { resourceCollectionRoutes } from "./resource-collection-routes.js";
 import { ResourceFileService } from "./resource-file-service.js";
 import { thumbnailRoutes } from "./thumbnail-routes.js";
@@ -24,7 +25,7 @@ export function resourceApiRoutes(host: PluginHost): Router {
   router.use(resourceActionRoutes(new ResourceActionService(resources)));
   router.use(resourceFileRoutes(new ResourceFileService(resources, host.storage)));
   router.use(resourceCollectionRoutes(resources, new FavoriteService(resources)));
-  router.use(catalogRoutes(new CatalogService(resources)));
+  router.use(catalogRoutes(new CatalogService(resources), new PrincipalService()));
   router.use(thumbnailRoutes(new ThumbnailService(resources, host.storage)));
   router.use(resourceBaseRoutes(resources));
   return router;
