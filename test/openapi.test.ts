@@ -21,15 +21,6 @@ const PROFILES = ["/datocms", "/api/v4", "/api/v2", "/list-uploads-api"];
 const NOT_YET_DECLARED = new Set<string>([
   "OPTIONS /signed-uploads/{uuid}",
   "PUT /signed-uploads/{uuid}",
-  "GET /datocms/assets/{id}/{filename}",
-  "POST /datocms/upload-requests",
-  "POST /datocms/uploads",
-  "GET /datocms/job-results/{id}",
-  "DELETE /datocms/uploads/{id}",
-  "GET /datocms/uploads",
-  "GET /datocms/uploads/{id}",
-  "PUT /datocms/uploads/{id}",
-  "GET /datocms/uploads/{id}/references",
 ]);
 
 interface OpenApi {

@@ -41,6 +41,7 @@ export function imageAssetPlugin(options: ImageAssetPluginOptions = {}): AssetPl
   return definePlugin({
     name: "image-asset",
     prefix,
+    api: { title: "DatoCMS Content Management API (uploads)", version: "3", description: "DatoCMS's uploads, upload collections and tags, with imgix-style delivery, over the asset pipeline." },
     routes: (host) => datocmsRouter(host, { prefix, counter, rateLimit }, [deliveryRouter(host, options.delivery)]),
     errors: DATOCMS_ERRORS,
     // DatoCMS's bulk operations run as jobs on the pipeline's queue.

@@ -1,6 +1,6 @@
 /** Zod schemas of the DatoCMS shapes the profile's declared routes answer (for its OpenAPI document). */
 import { z } from "zod";
-import { schemaComponent } from "@assets/core";
+import { schemaComponent, type ResponseSpec } from "@assets/core";
 
 /** DatoCMS's error document: `{ data: [{ id, type: "api_error", attributes: { code, doc_url, details } }] }`. */
 export const DATOCMS_ERROR = schemaComponent(
@@ -43,3 +43,19 @@ export const RATE_HEADERS = {
   "X-RateLimit-Remaining": "Requests left in the current window",
   "X-RateLimit-Reset": "Seconds until the window ends",
 } as const;
+
+/** The error answers of a DatoCMS route, by status. */
+export function datocmsErrors(...statuses: number[]): Record<number, ResponseSpec> {
+  const descriptions: Record<number, string> = { 401: "Invalid or missing API token", 403: "Not allowed", 404: "Not found", 422: "Invalid field" };
+  return Object.fromEntries(statuses.map((status) => [status, { description: descriptions[status] ?? "Error", schema: DATOCMS_ERROR }]));
+}
+
+/** A JSON:API resource object of the profile: its attributes follow its serializer. */
+export const DATOCMS_RESOURCE = schemaComponent(
+  "DatocmsResource",
+  z.object({ type: z.string(), id: z.string(), attributes: z.record(z.string(), z.unknown()).optional(), relationships: z.record(z.string(), z.unknown()).optional() }),
+);
+
+/** `{ data: resource }` and `{ data: [...], meta }`. */
+export const DATOCMS_ITEM = schemaComponent("DatocmsItem", z.object({ data: DATOCMS_RESOURCE }));
+export const DATOCMS_LIST = schemaComponent("DatocmsList", z.object({ data: z.array(DATOCMS_RESOURCE), meta: z.object({ total_count: z.number().int() }).optional() }));

@@ -1,5 +1,6 @@
 import { Router, type Request } from "express";
-import { baseUrl, Errors, parseJsonApiQuery, searchParams, serviceContext } from "@assets/core";
+import { baseUrl, Errors, jsonApiListParameters, parseJsonApiQuery, route, searchParams, serviceContext } from "@assets/core";
+import { DATOCMS_ITEM, DATOCMS_LIST, datocmsErrors } from "./datocms-schemas.js";
 import { takeInUseFilter } from "./in-use.js";
 import { sendDatocms } from "./send-datocms.js";
 import { DEFAULT_LOCALE, uploadFields } from "./upload-fields.js";
@@ -32,20 +33,47 @@ export function assetsBase(req: Request, prefix: string): string {
 /** `GET /uploads` (DatoCMS's list query), `GET /uploads/:id` and `GET /uploads/:id/references`. */
 export function uploadReadRoutes(uploads: DatocmsUploadService, options: UploadRouteOptions): Router {
   const router = Router();
-  router.get("/", async (req, res) => {
-    const params = searchParams(req);
-    const inUse = takeInUseFilter(params);
-    const fields = uploadFields(requestLocale(params));
-    const page = await uploads.list(serviceContext(req), parseJsonApiQuery(params, { ...LIST_OPTIONS, fields }), fields, inUse);
-    const base = assetsBase(req, options.prefix);
-    sendDatocms(res, 200, { data: page.rows.map((row) => serializeUpload(row, base)), meta: { total_count: page.total } });
+  route(router, {
+    method: "get",
+    path: "/",
+    summary: "List uploads",
+    tags: ["uploads"],
+    // The catalogue of the main locale; `locale` moves the alt/title filters and filter[query] to another.
+    parameters: [
+      { name: "locale", in: "query", description: `Where alt/title filters and filter[query] look (default ${DEFAULT_LOCALE})` },
+      { name: "filter[fields][in_use][eq]", in: "query", description: "Whether a resource references the upload", schema: { type: "boolean" } },
+      ...jsonApiListParameters({ ...LIST_OPTIONS, fields: uploadFields(DEFAULT_LOCALE) }),
+    ],
+    responses: { 200: { description: "A page of uploads", schema: DATOCMS_LIST }, ...datocmsErrors(401, 422) },
+    handler: async (req, res) => {
+      const params = searchParams(req);
+      const inUse = takeInUseFilter(params);
+      const fields = uploadFields(requestLocale(params));
+      const page = await uploads.list(serviceContext(req), parseJsonApiQuery(params, { ...LIST_OPTIONS, fields }), fields, inUse);
+      const base = assetsBase(req, options.prefix);
+      sendDatocms(res, 200, { data: page.rows.map((row) => serializeUpload(row, base)), meta: { total_count: page.total } });
+    },
   });
-  router.get("/:id/references", async (req, res) => {
-    sendDatocms(res, 200, { data: await uploads.references(serviceContext(req), req.params.id) });
+  route(router, {
+    method: "get",
+    path: "/:id/references",
+    summary: "What references an upload",
+    tags: ["uploads"],
+    responses: { 200: { description: "The referencing records", schema: DATOCMS_LIST }, ...datocmsErrors(401, 404) },
+    handler: async (req, res) => {
+      sendDatocms(res, 200, { data: await uploads.references(serviceContext(req), String(req.params.id)) });
+    },
   });
-  router.get("/:id", async (req, res) => {
-    const upload = await uploads.get(serviceContext(req), req.params.id);
-    sendDatocms(res, 200, { data: serializeUpload(upload, assetsBase(req, options.prefix)) });
+  route(router, {
+    method: "get",
+    path: "/:id",
+    summary: "An upload",
+    tags: ["uploads"],
+    responses: { 200: { description: "The upload", schema: DATOCMS_ITEM }, ...datocmsErrors(401, 404) },
+    handler: async (req, res) => {
+      const upload = await uploads.get(serviceContext(req), String(req.params.id));
+      sendDatocms(res, 200, { data: serializeUpload(upload, assetsBase(req, options.prefix)) });
+    },
   });
   return router;
 }

@@ -1,7 +1,8 @@
 import { Router } from "express";
-import { serviceContext } from "@assets/core";
+import { route, serviceContext } from "@assets/core";
+import { JOB, datocmsErrors } from "./datocms-schemas.js";
 import { sendDatocms } from "./send-datocms.js";
-import { parseUploadUpdate } from "./upload-update.js";
+import { parseUploadUpdate, UPLOAD_UPDATE_DOCUMENT } from "./upload-update.js";
 import type { UploadUpdateService } from "./upload-update-service.js";
 
 /**
@@ -10,10 +11,19 @@ import type { UploadUpdateService } from "./upload-update-service.js";
  */
 export function uploadUpdateRoutes(updates: UploadUpdateService): Router {
   const router = Router();
-  router.put("/uploads/:id", async (req, res) => {
-    const changes = parseUploadUpdate(req.body);
-    const job = await updates.update(serviceContext(req), req.params.id, changes);
-    sendDatocms(res, 202, { data: { type: "job", id: job.id } });
+  route(router, {
+    method: "put",
+    path: "/uploads/:id",
+    summary: "Update an upload (metadata, or a new file by path)",
+    tags: ["uploads"],
+    body: UPLOAD_UPDATE_DOCUMENT,
+    validateBody: false,
+    responses: { 202: { description: "The job; /job-results/{id} has the upload", schema: JOB }, ...datocmsErrors(401, 404, 422) },
+    handler: async (req, res) => {
+      const changes = parseUploadUpdate(req.body);
+      const job = await updates.update(serviceContext(req), String(req.params.id), changes);
+      sendDatocms(res, 202, { data: { type: "job", id: job.id } });
+    },
   });
   return router;
 }

@@ -21,6 +21,9 @@ const ATTRIBUTES = z.object({
   default_field_metadata: z.record(z.string().min(1).max(20), z.record(z.string(), z.unknown())).optional(),
 });
 
+/** The PUT body, for the OpenAPI document: what `parseUploadUpdate` reads. */
+export const UPLOAD_UPDATE_DOCUMENT = z.object({ data: z.object({ type: z.literal("upload"), id: z.string().optional(), attributes: ATTRIBUTES, relationships: RELATIONSHIPS.optional() }) });
+
 /** What a PUT changes: the checked client attributes, and the upload request whose file replaces the asset's. */
 export interface UploadChanges {
   path?: string;

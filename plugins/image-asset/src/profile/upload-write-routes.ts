@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
-import { parseJsonApiBody, serviceContext, type SignedUploads, uploadRequestPath } from "@assets/core";
+import { jsonApiWriteDocument, parseJsonApiBody, route, serviceContext, type SignedUploads, uploadRequestPath } from "@assets/core";
+import { DATOCMS_ITEM, JOB, datocmsErrors } from "./datocms-schemas.js";
 import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
 import { DatocmsErrors } from "./datocms-errors.js";
 import type { JobOutcome, JobResultService } from "./job-result-service.js";
@@ -51,32 +52,64 @@ function jobResult(outcome: JobOutcome, base: string): { status: number; payload
  */
 export function uploadWriteRoutes(signed: SignedUploads, uploads: DatocmsUploadService, results: JobResultService, options: { prefix: string }): Router {
   const router = Router();
-  router.post("/upload-requests", async (req, res) => {
-    const { filename } = parseJsonApiBody(req.body, REQUEST_ATTRIBUTES, "upload_request");
-    const { upload, url } = await signed.request(serviceContext(req), filename, req);
-    sendDatocms(res, 200, { data: { type: "upload_request", id: uploadRequestPath(upload), attributes: { url, request_headers: {} } } });
+  route(router, {
+    method: "post",
+    path: "/upload-requests",
+    summary: "Ask for a signed URL to PUT a file's bytes to",
+    tags: ["uploads"],
+    body: jsonApiWriteDocument(REQUEST_ATTRIBUTES, "upload_request"),
+    validateBody: false,
+    responses: { 200: { description: "The upload request: its id (the path) and the URL", schema: DATOCMS_ITEM }, ...datocmsErrors(401, 422) },
+    handler: async (req, res) => {
+      const { filename } = parseJsonApiBody(req.body, REQUEST_ATTRIBUTES, "upload_request");
+      const { upload, url } = await signed.request(serviceContext(req), filename, req);
+      sendDatocms(res, 200, { data: { type: "upload_request", id: uploadRequestPath(upload), attributes: { url, request_headers: {} } } });
+    },
   });
 
-  router.post("/uploads", async (req, res) => {
-    const { path, metadata } = parseCreate(req.body);
-    const ctx = serviceContext(req);
-    // An unknown collection is refused here, naming the relationship (the commit would only reject the file later).
-    const collection = metadata.upload_collection_id;
-    if (typeof collection === "number" && !(await ctx.db.uploadCollection.findUnique({ where: { id: collection }, select: { id: true } }))) {
-      throw DatocmsErrors.INVALID_FIELD("upload_collection", `Upload collection '${collection}' does not exist`);
-    }
-    const { job } = await signed.complete(ctx, path, metadata, { type: IMAGE_ASSET_TYPE });
-    sendDatocms(res, 202, { data: { type: "job", id: job.id } });
+  route(router, {
+    method: "post",
+    path: "/uploads",
+    summary: "Create an upload from an upload request's path",
+    tags: ["uploads"],
+    body: z.object({ data: z.object({ type: z.literal("upload"), attributes: ATTRIBUTES, relationships: RELATIONSHIPS.optional() }) }),
+    validateBody: false,
+    responses: { 202: { description: "The job; /job-results/{id} has the upload", schema: JOB }, ...datocmsErrors(401, 422) },
+    handler: async (req, res) => {
+      const { path, metadata } = parseCreate(req.body);
+      const ctx = serviceContext(req);
+      // An unknown collection is refused here, naming the relationship (the commit would only reject the file later).
+      const collection = metadata.upload_collection_id;
+      if (typeof collection === "number" && !(await ctx.db.uploadCollection.findUnique({ where: { id: collection }, select: { id: true } }))) {
+        throw DatocmsErrors.INVALID_FIELD("upload_collection", `Upload collection '${collection}' does not exist`);
+      }
+      const { job } = await signed.complete(ctx, path, metadata, { type: IMAGE_ASSET_TYPE });
+      sendDatocms(res, 202, { data: { type: "job", id: job.id } });
+    },
   });
 
-  router.get("/job-results/:id", async (req, res) => {
-    const outcome = await results.find(serviceContext(req), req.params.id);
-    sendDatocms(res, 200, { data: { type: "job_result", id: outcome.job.id, attributes: jobResult(outcome, assetsBase(req, options.prefix)) } });
+  route(router, {
+    method: "get",
+    path: "/job-results/:id",
+    summary: "The result of a job (404 until it has finished)",
+    tags: ["jobs"],
+    responses: { 200: { description: "`job_result` with the status and payload the operation would have answered", schema: DATOCMS_ITEM }, ...datocmsErrors(401, 404) },
+    handler: async (req, res) => {
+      const outcome = await results.find(serviceContext(req), String(req.params.id));
+      sendDatocms(res, 200, { data: { type: "job_result", id: outcome.job.id, attributes: jobResult(outcome, assetsBase(req, options.prefix)) } });
+    },
   });
 
-  router.delete("/uploads/:id", async (req, res) => {
-    const deleted = await uploads.delete(serviceContext(req), req.params.id);
-    sendDatocms(res, 200, { data: serializeUpload(deleted, assetsBase(req, options.prefix)) });
+  route(router, {
+    method: "delete",
+    path: "/uploads/:id",
+    summary: "Delete an upload",
+    tags: ["uploads"],
+    responses: { 200: { description: "The deleted upload", schema: DATOCMS_ITEM }, ...datocmsErrors(401, 404, 422) },
+    handler: async (req, res) => {
+      const deleted = await uploads.delete(serviceContext(req), String(req.params.id));
+      sendDatocms(res, 200, { data: serializeUpload(deleted, assetsBase(req, options.prefix)) });
+    },
   });
   return router;
 }
