@@ -93,7 +93,9 @@ async function main() {
     await page.locator('[data-testid="card"]', { hasText: "utm31n_u2_cog" }).click();
     await page.locator('[data-testid="metadata"] dt', { hasText: "projection" }).waitFor();
     await thumbnailsLoaded(page);
-    await page.locator('[data-testid="section-statistics"]').evaluate((section: { scrollIntoView(options: { block: string }): void }) => section.scrollIntoView({ block: "end" }));
+    await page.locator('[data-testid="section-statistics"]').waitFor();
+    // The panel scrolls on its own: to its end, where the bounds and band statistics are.
+    await page.locator('[data-testid="detail"]').evaluate((panel: { scrollTop: number; scrollHeight: number }) => (panel.scrollTop = panel.scrollHeight));
     await shoot(page, "detail-raster.png");
     await page.close();
 
