@@ -173,6 +173,19 @@ describe("studio: the media library in a browser", () => {
     // Within a pixel of where the mouse went down on the image as laid out.
     expect(Math.abs(focal[0]!.x - click.x / box.width)).toBeLessThanOrEqual(1 / box.width);
     expect(Math.abs(focal[0]!.y - click.y / box.height)).toBeLessThanOrEqual(1 / box.height);
+
+    // Alt text and title from the form go to the same locale, and the focal point stays.
+    await page.fill('input[name="alt"]', "A red rectangle");
+    await page.fill('input[name="title"]', "Red");
+    await page.click('form.edit button[type="submit"]');
+    await page.locator('[role="status"]', { hasText: "Saved" }).waitFor();
+    const edited = (await (await fetch(`${base}/datocms/uploads/${id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as {
+      data: { attributes: { default_field_metadata: Record<string, { alt?: string | null; title?: string | null; focal_point?: { x: number; y: number } | null }> } };
+    };
+    const locales = Object.values(edited.data.attributes.default_field_metadata);
+    expect(locales).toHaveLength(1);
+    expect([locales[0]!.alt, locales[0]!.title]).toEqual(["A red rectangle", "Red"]);
+    expect(locales[0]!.focal_point).toEqual(focal[0]);
     expect(problems).toEqual([]);
     await page.close();
   }, 150_000);
