@@ -1,7 +1,10 @@
 import { PassThrough } from "node:stream";
 import { Router, type Request, type Response } from "express";
 import type { Logger } from "pino";
+import { z } from "zod";
 import { Errors } from "../../errors/index.js";
+import { JSONAPI_ERRORS, jsonApiErrors } from "../../http/jsonapi-schemas.js";
+import { route } from "../../http/route.js";
 import type { UploadRequestService } from "../upload-request-service.js";
 import { expectedChecksums } from "./checksum-headers.js";
 import type { UrlSigner } from "./signed-url.js";
@@ -33,39 +36,64 @@ export function signedPutRoutes(options: SignedPutRouteOptions): Router {
 
   // Browsers PUT the bytes straight from the page, as they do to S3's presigned URLs. The signed URL is the
   // credential (no cookies), so any origin may use it, and may read the answer, errors included.
-  router.options("/:uuid", (req, res) => {
-    allowAnyOrigin(res);
-    res.setHeader("Access-Control-Allow-Methods", "PUT");
-    const requested = req.get("access-control-request-headers");
-    if (requested) res.setHeader("Access-Control-Allow-Headers", requested);
-    res.setHeader("Access-Control-Max-Age", "3600");
-    res.status(204).end();
+  route(router, {
+    method: "options",
+    path: "/:uuid",
+    summary: "CORS preflight of the signed PUT (any origin)",
+    tags: ["uploads"],
+    responses: { 204: { description: "The PUT is allowed from any origin", headers: { "Access-Control-Allow-Origin": "Always *", "Access-Control-Allow-Methods": "PUT" } } },
+    handler: (req, res) => {
+      allowAnyOrigin(res);
+      res.setHeader("Access-Control-Allow-Methods", "PUT");
+      const requested = req.get("access-control-request-headers");
+      if (requested) res.setHeader("Access-Control-Allow-Headers", requested);
+      res.setHeader("Access-Control-Max-Age", "3600");
+      res.status(204).end();
+    },
   });
 
-  router.put("/:uuid", async (req, res) => {
-    allowAnyOrigin(res);
-    const abort = new AbortController();
-    const onClose = () => {
-      if (!req.complete) abort.abort(Errors.UPLOAD_INTERRUPTED());
-    };
-    req.once("close", onClose);
-    // The pipeline destroys what it reads on failure; reading through a PassThrough keeps the socket for the answer.
-    const body = new PassThrough();
-    try {
-      signer.verify("PUT", req.params.uuid, req.query.expires, req.query.signature);
-      const expected = expectedChecksums(req);
-      req.pipe(body);
-      const staged = await service.receive(req.params.uuid, { body, declaredSize: contentLength(req), declaredMimeType: mediaType(req), expected, signal: abort.signal, log: requestLogger(req, options.log) });
-      res.setHeader("ETag", `"${staged.md5}"`);
-      res.status(200).end();
-    } catch (error) {
-      req.unpipe(body);
-      // The rest of the body is not wanted: close the connection after answering.
-      if (!req.complete) res.setHeader("Connection", "close");
-      throw error;
-    } finally {
-      req.off("close", onClose);
-    }
+  route(router, {
+    method: "put",
+    path: "/:uuid",
+    summary: "The bytes of an upload request, to its signed URL",
+    description: "No credentials: the signature is one. Answers 200 with the md5 as ETag, as S3 does; a failed PUT keeps nothing and may be retried.",
+    tags: ["uploads"],
+    parameters: [
+      { name: "expires", in: "query", required: true, description: "Expiry (unix seconds), as signed" },
+      { name: "signature", in: "query", required: true, description: "HMAC of method, uuid and expiry" },
+      { name: "Content-MD5", in: "header", description: "Checked against the bytes received" },
+    ],
+    requestBody: { schema: z.string().meta({ contentMediaType: "application/octet-stream" }), contentTypes: ["application/octet-stream"] },
+    responses: {
+      200: { description: "Stored", headers: { ETag: "The md5 of the bytes" } },
+      ...jsonApiErrors(400, 403, 409, 413),
+      410: { description: "The URL has expired", schema: JSONAPI_ERRORS },
+    },
+    handler: async (req, res) => {
+      allowAnyOrigin(res);
+      const abort = new AbortController();
+      const onClose = () => {
+        if (!req.complete) abort.abort(Errors.UPLOAD_INTERRUPTED());
+      };
+      req.once("close", onClose);
+      // The pipeline destroys what it reads on failure; reading through a PassThrough keeps the socket for the answer.
+      const body = new PassThrough();
+      try {
+        signer.verify("PUT", String(req.params.uuid), req.query.expires, req.query.signature);
+        const expected = expectedChecksums(req);
+        req.pipe(body);
+        const staged = await service.receive(String(req.params.uuid), { body, declaredSize: contentLength(req), declaredMimeType: mediaType(req), expected, signal: abort.signal, log: requestLogger(req, options.log) });
+        res.setHeader("ETag", `"${staged.md5}"`);
+        res.status(200).end();
+      } catch (error) {
+        req.unpipe(body);
+        // The rest of the body is not wanted: close the connection after answering.
+        if (!req.complete) res.setHeader("Connection", "close");
+        throw error;
+      } finally {
+        req.off("close", onClose);
+      }
+    },
   });
 
   return router;
