@@ -268,22 +268,27 @@ describe("studio: the media library in a browser", () => {
 
   it("an anonymous visitor sees Public assets, not Private ones", async () => {
     const names = async (page: Page) => page.locator(".card-name").allTextContents();
-    const admin = await browser.newPage();
-    await admin.goto(`${base}/studio/`);
-    await admin.fill('input[name="key"]', key);
-    await admin.click('button[type="submit"]');
-    await admin.waitForSelector('[data-testid="card"]');
-    await admin.waitForFunction(() => document.querySelector('[data-testid="total"]')?.textContent?.includes("assets"));
-    const seen = await names(admin);
-    const visitor = await browser.newPage();
-    await visitor.goto(`${base}/studio/`);
-    await visitor.waitForFunction(() => document.querySelector('[data-testid="total"]')?.textContent?.includes("assets"));
-    const anonymous = await names(visitor);
     // The seed's access modifiers, read from the database rather than the page.
     const resources = await db.prisma.resource.findMany({ select: { name: true, access_modifier: true } });
     const publicNames = resources.filter((r) => r.access_modifier === "Public").map((r) => r.name).sort();
     const privateNames = resources.filter((r) => r.access_modifier === "Private").map((r) => r.name);
     expect(privateNames.length).toBeGreaterThan(0);
+    const admin = await browser.newPage();
+    await admin.goto(`${base}/studio/`);
+    await admin.fill('input[name="key"]', key);
+    await admin.click('button[type="submit"]');
+    // The page lists anonymously before the sign-in, then again with the key: wait for the signed-in list, not the
+    // first one (whose cards are the Public ones only). A page that never shows the Private ones fails here.
+    await admin.waitForSelector('[data-testid="who"]');
+    await admin.waitForFunction((wanted) => {
+      const shown = new Set([...document.querySelectorAll(".card-name")].map((card) => card.textContent));
+      return wanted.every((name) => shown.has(name));
+    }, privateNames, { timeout: 20_000 });
+    const seen = await names(admin);
+    const visitor = await browser.newPage();
+    await visitor.goto(`${base}/studio/`);
+    await visitor.waitForFunction(() => document.querySelector('[data-testid="total"]')?.textContent?.includes("assets"));
+    const anonymous = await names(visitor);
     expect(seen).toEqual(expect.arrayContaining(privateNames));
     expect([...anonymous].sort()).toEqual(publicNames);
     await admin.close();

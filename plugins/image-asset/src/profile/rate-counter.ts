@@ -54,6 +54,9 @@ export class RedisRateCounter implements RateCounter {
     private readonly prefix = "assets:datocms:rate:",
   ) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: true });
+    // The counter lives as long as the plugin object, which has no close hook: its socket must not keep a process
+    // (a test run, a CLI command) alive after everything else has closed.
+    this.redis.on("connect", () => this.redis.stream.unref());
   }
 
   async hit(key: string, windowMs: number): Promise<RateCount> {
