@@ -121,11 +121,20 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
-/** Calls `done` with the status and parsed JSON body once the response is sent (or abandoned). */
+/**
+ * Calls `done` with the status and parsed JSON body before the answer leaves,
+ * so a retry sent the moment the client has it replays it rather than finding
+ * the key still in progress; `done` also runs, with status 500, for a request
+ * abandoned before any answer.
+ */
 function captureJson(res: Response, done: (status: number, body: unknown) => Promise<void>): void {
   const send = res.send.bind(res);
-  let body: unknown;
+  let recorded = false;
   res.send = (chunk?: unknown) => {
+    // An object comes back here as the JSON string `res.json` makes of it.
+    if (recorded || (chunk !== null && typeof chunk === "object" && !Buffer.isBuffer(chunk))) return send(chunk);
+    recorded = true;
+    let body: unknown;
     if (typeof chunk === "string") {
       try {
         body = JSON.parse(chunk);
@@ -133,14 +142,14 @@ function captureJson(res: Response, done: (status: number, body: unknown) => Pro
         body = undefined;
       }
     }
-    return send(chunk);
+    void done(res.statusCode, body)
+      .catch(() => undefined)
+      .finally(() => send(chunk));
+    return res;
   };
-  let recorded = false;
-  const record = () => {
+  res.once("close", () => {
     if (recorded) return;
     recorded = true;
-    void done(res.headersSent ? res.statusCode : 500, body).catch(() => undefined);
-  };
-  res.once("finish", record);
-  res.once("close", record);
+    void done(res.headersSent ? res.statusCode : 500, undefined).catch(() => undefined);
+  });
 }
