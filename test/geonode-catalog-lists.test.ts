@@ -8,7 +8,10 @@ import type { Express } from "express";
 import type { Database } from "@assets/core";
 import { datasetPlugin } from "@assets/dataset";
 import { rasterSourcePlugin } from "@assets/raster-source";
+import sharp from "sharp";
+import { tempDir, writeJson } from "../plugins/dataset/src/__tests__/fixtures.js";
 import { createTestApp, userWithKey } from "./helpers/app.js";
+import { qgisUpload } from "./helpers/qgis-geonode.js";
 
 /**
  * GeoNode API v2 catalogue lists: favorites, approved/published/featured,
@@ -233,6 +236,107 @@ describe("GeoNode API v2: favorites, filtered lists and facets", () => {
       const still = (await db.prisma.dataset.findUniqueOrThrow({ where: { resource_id: ids.publicRain! } })).thumbnail_key!;
       expect(identify((await fetchBytes(`http://${HOST}/api/v2/resources/${ids.publicRain}/thumbnail.png`, {})).body as Buffer)).toBe("PNG 100 80");
       expect(existsSync(join(root, still))).toBe(true);
+    });
+  });
+
+  describe("set_thumbnail_from_bbox", () => {
+    const tmp = tempDir();
+    afterAll(() => tmp.cleanup());
+    const square = (lon: number, lat: number) => ({ type: "Feature", properties: { at: lon }, geometry: { type: "Polygon", coordinates: [[[lon, lat], [lon + 1, lat], [lon + 1, lat + 1], [lon, lat + 1], [lon, lat]]] } });
+    const post = (id: number, auth: Record<string, string>, body: unknown) => request(app).post(`/api/v2/resources/${id}/set_thumbnail_from_bbox/`).set("Host", HOST).set(auth).send(body as object);
+    const bytesOf = (url: string) =>
+      request(app).get(new URL(url).pathname).buffer(true).parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("end", () => done(null, Buffer.concat(chunks)));
+      });
+    const identify = (bytes: Buffer) => {
+      const file = join(tmpdir(), `bbox-thumb-${process.pid}-${Date.now()}.png`);
+      writeFileSync(file, bytes);
+      return execFileSync("identify", ["-format", "%m %w %h", file], { encoding: "utf8" });
+    };
+    /** Where lon/lat lands in a 240x180 Web Mercator image fitted (centred) to bbox [xmin, xmax, ymin, ymax] (written out here, not the renderer's code). */
+    const pixelOf = ([xmin, xmax, ymin, ymax]: number[], lon: number, lat: number) => {
+      const mx = (l: number) => (l * Math.PI) / 180;
+      const my = (l: number) => Math.log(Math.tan(Math.PI / 4 + (l * Math.PI) / 360));
+      const scale = Math.min(240 / (mx(xmax!) - mx(xmin!)), 180 / (my(ymax!) - my(ymin!)));
+      const left = (240 - scale * (mx(xmax!) - mx(xmin!))) / 2;
+      const top = (180 - scale * (my(ymax!) - my(ymin!))) / 2;
+      return [left + scale * (mx(lon) - mx(xmin!)), top + scale * (my(ymax!) - my(lat))] as const;
+    };
+    /** The painted (alpha > 0) pixels of a PNG, as [x, y]. */
+    const painted = async (png: Buffer) => {
+      const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      const out: [number, number][] = [];
+      for (let i = 0; i < info.width * info.height; i += 1) if (data[i * 4 + 3]! > 0) out.push([i % info.width, Math.floor(i / info.width)]);
+      return out;
+    };
+    let datasetId = 0;
+
+    beforeAll(async () => {
+      // Two 1-degree squares 10 degrees apart.
+      const file = writeJson(tmp.file("squares.geojson"), { type: "FeatureCollection", features: [square(0, 0), square(10, 0)] });
+      const outcome = await qgisUpload(app, ada, { title: "Squares", main: file, sidecars: [], allowPublicAccess: true });
+      expect(outcome.ok).toBe(true);
+      datasetId = (outcome.last as { request: { output_params: { resources: { id: number }[] } } }).request.output_params.resources[0]!.id;
+    });
+
+    it("draws only the features inside the bbox, fitted to it, as a 240x180 PNG; answers GeoNode's {message, success, thumbnail_url}", async () => {
+      const bbox = [-1, 3, -1, 2];
+      const res = await post(datasetId, ada, { bbox, srid: "EPSG:4326" });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ message: "Thumbnail correctly created.", success: true, thumbnail_url: `http://${HOST}/api/v2/resources/${datasetId}/thumbnail.png` });
+      expect((await call("get", `/resources/${datasetId}/`, ada)).body.resource.thumbnail_url).toBe(res.body.thumbnail_url);
+      const png = (await bytesOf(res.body.thumbnail_url)).body as Buffer;
+      expect(identify(png)).toBe("PNG 240 180");
+      // Every painted pixel is within the first square's place in the bbox (1.5 px for the stroke); its centre is painted blue.
+      const [left, bottom] = pixelOf(bbox, 0, 0);
+      const [right, top] = pixelOf(bbox, 1, 1);
+      const pixels = await painted(png);
+      expect(pixels.length).toBeGreaterThan(0.8 * (right - left) * (bottom - top));
+      expect(pixels.every(([x, y]) => x >= left - 1.5 && x <= right + 1.5 && y >= top - 1.5 && y <= bottom + 1.5)).toBe(true);
+      const [cx, cy] = pixelOf(bbox, 0.5, 0.5);
+      const { data } = await sharp(png).extract({ left: Math.round(cx), top: Math.round(cy), width: 1, height: 1 }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      expect(data[2]!).toBeGreaterThan(data[0]!); // #3b82c4 at 0.55: blue over red
+    });
+
+    it("a bbox in another srid (EPSG:3857, as GeoNode's client sends) around both squares draws both", async () => {
+      const merc = (lon: number, lat: number) => [(6378137 * lon * Math.PI) / 180, 6378137 * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360))];
+      const [x0, y0] = merc(-1, -1);
+      const [x1, y1] = merc(12, 2);
+      const res = await post(datasetId, ada, { bbox: [x0, x1, y0, y1], srid: "EPSG:3857", zoom: 5 });
+      expect(res.status).toBe(200);
+      const pixels = await painted((await bytesOf(res.body.thumbnail_url)).body as Buffer);
+      const degrees = [-1, 12, -1, 2];
+      const near = (lon: number) => {
+        const [a] = pixelOf(degrees, lon, 0);
+        const [b] = pixelOf(degrees, lon + 1, 0);
+        return pixels.filter(([x]) => x >= a - 1.5 && x <= b + 1.5).length;
+      };
+      expect(near(0)).toBeGreaterThan(10);
+      expect(near(10)).toBeGreaterThan(10);
+      expect(near(0) + near(10)).toBe(pixels.length);
+    });
+
+    it("a bbox meeting no feature draws an empty image", async () => {
+      const res = await post(datasetId, ada, { bbox: [20, 30, 20, 30], srid: "EPSG:4326" });
+      expect(res.status).toBe(200);
+      const png = (await bytesOf(res.body.thumbnail_url)).body as Buffer;
+      expect(identify(png)).toBe("PNG 240 180");
+      expect(await painted(png)).toEqual([]);
+    });
+
+    it("a bad bbox or srid is GeoNode's 400; unseen is a 404, not changeable a 403, anonymous a 401, a document a 405", async () => {
+      for (const body of [{ srid: "EPSG:4326" }, { bbox: [0, 1, 0], srid: "EPSG:4326" }, { bbox: [1, 0, 0, 1], srid: "EPSG:4326" }, { bbox: ["a", 1, 0, 1], srid: "EPSG:4326" }, { bbox: [0, 1, 0, 1] }, { bbox: [0, 1, 0, 1], srid: "EPSG:999999" }, { bbox: [0, 1, 0, 100], srid: 4326 }]) {
+        const res = await post(datasetId, ada, body);
+        expect([res.status, res.body.success, res.body.code]).toEqual([400, false, "invalid"]);
+      }
+      expect((await post(datasetId, ada, { bbox: [0, 1, 0, 1], srid: "EPSG:4326" })).status).toBe(200);
+      expect((await post(datasetId, bob, { bbox: [0, 1, 0, 1], srid: "EPSG:4326" })).status).toBe(403);
+      expect((await post(ids.privateRain!, bob, { bbox: [0, 1, 0, 1], srid: "EPSG:4326" })).status).toBe(404);
+      expect((await post(datasetId, {}, { bbox: [0, 1, 0, 1], srid: "EPSG:4326" })).status).toBe(401);
+      expect((await post(ids.bobDoc!, bob, { bbox: [0, 1, 0, 1], srid: "EPSG:4326" })).status).toBe(405);
+      expect((await request(app).get(`/api/v2/resources/${datasetId}/set_thumbnail_from_bbox/`).set(ada)).status).toBe(405);
     });
   });
 

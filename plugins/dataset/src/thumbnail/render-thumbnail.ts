@@ -16,8 +16,13 @@ export interface ThumbnailOptions {
   /** Pixels (default 240 x 180, GeoNode's thumbnail size). */
   width?: number;
   height?: number;
-  /** Blank pixels kept around the features (default 8). */
+  /** Blank pixels kept around the features (default 8; none around an {@link extent}). */
   padding?: number;
+  /**
+   * The WGS84 `[west, south, east, north]` the image shows (centred, the longer side filling the
+   * image), instead of the features' own extent: what falls outside it is cut off.
+   */
+  extent?: BBox;
 }
 
 /** The rendered thumbnail and where it sits on the earth. */
@@ -50,6 +55,11 @@ function mapPositions(geometry: Geometry, f: (p: Position) => Position): Geometr
   }
 }
 
+/** The corners of a WGS84 bbox: fitting them fits the rectangle (both projections keep meridians and parallels straight). */
+function corners([west, south, east, north]: BBox): Geometry {
+  return { type: "MultiPoint", coordinates: [[west, south], [west, north], [east, south], [east, north]] };
+}
+
 /** The sample in WGS84 longitude/latitude. */
 function toWgs84(geometries: Geometry[], crs: CrsInfo): Geometry[] {
   if (crs.epsg === 4326) return geometries;
@@ -64,21 +74,25 @@ function toWgs84(geometries: Geometry[], crs: CrsInfo): Geometry[] {
 export async function renderThumbnail(sample: Geometry[], crs: CrsInfo, options: ThumbnailOptions = {}): Promise<Thumbnail> {
   const width = options.width ?? 240;
   const height = options.height ?? 180;
-  const padding = options.padding ?? 8;
+  const padding = options.padding ?? (options.extent ? 0 : 8);
   const features: Feature[] = toWgs84(sample, crs).map((geometry) => ({ type: "Feature", properties: {}, geometry }));
   const collection: FeatureCollection = rewind({ type: "FeatureCollection", features }, true);
 
   let latitudes = [Infinity, -Infinity];
-  for (const f of features) {
-    mapPositions(f.geometry, (p) => {
-      latitudes = [Math.min(latitudes[0]!, p[1]!), Math.max(latitudes[1]!, p[1]!)];
-      return p;
-    });
+  if (options.extent) latitudes = [options.extent[1], options.extent[3]];
+  else {
+    for (const f of features) {
+      mapPositions(f.geometry, (p) => {
+        latitudes = [Math.min(latitudes[0]!, p[1]!), Math.max(latitudes[1]!, p[1]!)];
+        return p;
+      });
+    }
   }
   const mercator = latitudes[0]! >= -80 && latitudes[1]! <= 80;
   const projection: GeoProjection = (mercator ? geoMercator() : geoEquirectangular()).precision(0.1);
   const inner: [[number, number], [number, number]] = [[padding, padding], [width - padding, height - padding]];
-  if (features.length > 0) projection.fitExtent(inner, collection);
+  if (options.extent) projection.fitExtent(inner, corners(options.extent));
+  else if (features.length > 0) projection.fitExtent(inner, collection);
   const scale = projection.scale();
   if (!Number.isFinite(scale) || scale <= 0 || scale > 1e12) {
     // A single point (or all in one place): centre it at a city-block scale.
