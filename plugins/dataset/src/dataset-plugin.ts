@@ -66,6 +66,7 @@ export function datasetPlugin(options: DatasetPluginOptions = {}): AssetPlugin {
         attributes,
         thumbnail,
         accepts: { mimeTypes: ["image/tiff"] },
+        committedAs: { type: DATASET_TYPE, fields: { subtype: "raster" } },
         processors: [...rasterProcessors(options.raster), rasterThumbnailProcessor(options.raster?.budget)],
         timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
         commit: commitRasterDatasetUpload,

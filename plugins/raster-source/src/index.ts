@@ -6,6 +6,7 @@ import { lizardRouter } from "./api/lizard-router.js";
 import { DRF_ERRORS } from "@assets/drf";
 import { RASTER_SOURCE_TYPE } from "./model/raster-source-type.js";
 import { RASTER_SOURCE_FIELDS } from "./model/raster-source-fields.js";
+import { detachRasterDependants, rasterReferences } from "./api/raster-references.js";
 import { bandStatistics, rasterSourceAttributes } from "./model/raster-source-attributes.js";
 import { commitRasterUpload } from "./processing/commit.js";
 import { rasterDataRoutes } from "./processing/data-routes.js";
@@ -49,6 +50,8 @@ export function rasterSourcePlugin(options: RasterSourcePluginOptions = {}) {
         processors: rasterProcessors(options),
         timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
         commit: commitRasterUpload,
+        references: rasterReferences,
+        detach: detachRasterDependants,
       },
     ],
     routes: (host) => lizardRouter(host, [rasterDataRoutes(host)]),

@@ -10,6 +10,8 @@ export const Errors = {
   NOT_FOUND: defineError("NOT_FOUND", 404, "Not found"),
   METHOD_NOT_ALLOWED: defineError("METHOD_NOT_ALLOWED", 405, "Method not allowed"),
   CONFLICT: defineError("CONFLICT", 409, "Conflict"),
+  /** A delete of a resource other things depend on (its type's `references`), without `force`. */
+  RESOURCE_IN_USE: defineError("RESOURCE_IN_USE", 409, "The resource is in use"),
   PAYLOAD_TOO_LARGE: defineError("PAYLOAD_TOO_LARGE", 413, "Upload too large"),
   UNSUPPORTED_MEDIA_TYPE: defineError("UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported media type"),
   UNPROCESSABLE: defineError("UNPROCESSABLE", 422, "Unprocessable entity"),

@@ -39,8 +39,10 @@ export interface Collection<Row> {
   create?: (ctx: ServiceContext, body: unknown, params: Request["params"]) => Promise<Row>;
   /** `PATCH /:id` with the JSON body. */
   update?: (ctx: ServiceContext, id: string, body: unknown, params: Request["params"]) => Promise<Row>;
-  /** `DELETE /:id`: 204, or 200 with the row when it returns one (a soft delete). */
-  remove?: (ctx: ServiceContext, id: string, params: Request["params"]) => Promise<Row | void>;
+  /** `DELETE /:id`: 204, or 200 with the row when it returns one (a soft delete); `query` as `removeQuery` parsed it. */
+  remove?: (ctx: ServiceContext, id: string, params: Request["params"], query: unknown) => Promise<Row | void>;
+  /** Query parameters `DELETE /:id` takes (e.g. `force`), validated and documented. */
+  removeQuery?: z.ZodType;
   /** Name of the item's path parameter (default `id`), e.g. `userId` for `/:id/members/:userId`. */
   itemParam?: string;
   /** Response headers of a created row (e.g. `Cache-Control: no-store` for a secret shown once). */
@@ -60,6 +62,8 @@ export interface CollectionDocs {
   /** Attributes schema `update` parses. */
   update?: z.ZodType;
   tags?: readonly string[];
+  /** Error statuses `DELETE /:id` may answer besides 403 and 404 (400 for a bad `removeQuery`, 409 in use). */
+  removeErrors?: readonly number[];
 }
 
 
@@ -141,9 +145,10 @@ export function collectionRouter<Row>(collection: Collection<Row>): Router {
       path: item,
       summary: `Delete a ${noun}`,
       tags,
-      responses: { 200: { description: `The ${noun}, when deleting keeps it (soft delete)`, schema: JSONAPI_ITEM }, 204: { description: "Deleted" }, ...jsonApiErrors(403, 404) },
-      handler: async (req, res) => {
-        const row = await remove(serviceContext(req), itemId(req), req.params);
+      query: collection.removeQuery,
+      responses: { 200: { description: `The ${noun}, when deleting keeps it (soft delete)`, schema: JSONAPI_ITEM }, 204: { description: "Deleted" }, ...jsonApiErrors(403, 404, ...(collection.docs?.removeErrors ?? [])) },
+      handler: async (req, res, input) => {
+        const row = await remove(serviceContext(req), itemId(req), req.params, input.query);
         if (row === undefined) res.status(204).end();
         else sendJson(req, res, 200, { data: collection.render(row, baseUrl(req)) });
       },

@@ -1,5 +1,5 @@
 import type { Request, Router } from "express";
-import type { Upload } from "../generated/prisma/client.js";
+import type { Prisma, Upload } from "../generated/prisma/client.js";
 import type { ServiceContext } from "../services/service-context.js";
 import type { UploadRequestTarget } from "../uploads/upload-request-service.js";
 import type { FieldCatalog } from "../query/field-catalog.js";
@@ -50,6 +50,40 @@ export interface AssetTypeDefinition {
   timeLimitMs?: number;
   /** Writes the processors' results when the upload commits (one transaction with the state change). */
   commit?: CommitHook;
+  /**
+   * Where uploads of this type end up when their resources carry another type's key: that
+   * `Resource.type` and the field values (of `fields`) that tell them apart (GeoNode's raster
+   * datasets: `{ type: "dataset", fields: { subtype: "raster" } }`). `GET /asset-types` renders it
+   * as `resource_type` and `resource_filter`, so a client filtering resources by asset type need not
+   * know the plugin. Omit when the resources carry this type's own key.
+   */
+  committedAs?: { type: string; fields?: Readonly<Record<string, string>> };
+  /**
+   * What depends on a resource of this type and would break if it went (a raster source's layers
+   * and label types; the records whose file field holds an image). `GET /resources/:id/references`
+   * lists them, and `DELETE /resources/:id` refuses (409) a resource with any unless `force=true`.
+   * Called once the caller was allowed to read the resource; lists every dependant, whether or not
+   * the caller may read it (as DatoCMS's `in_use` and Lizard's `layers` do). Omit when nothing can.
+   */
+  references?: (ctx: ServiceContext, resource: { id: number; uuid: string }) => Promise<ResourceReference[]>;
+  /**
+   * Runs in the delete's transaction, before the row goes, when a resource with references is
+   * deleted with `force`: leaves the dependants as the type's API promises (a Lizard layer lists
+   * the source in `deleted_sources`). Without it, the database's own `onDelete` rules apply.
+   */
+  detach?: (tx: Prisma.TransactionClient, resource: { id: number; uuid: string }) => Promise<void>;
+}
+
+/** One thing that depends on a resource, as {@link AssetTypeDefinition.references} reports it. */
+export interface ResourceReference {
+  /** Its kind, in the type's API's words (`raster_layer`, `label_type`, `item`). */
+  type: string;
+  /** Its id or uuid in that API. */
+  id: string;
+  /** A name to show, when it has one. */
+  name?: string | null;
+  /** Where to read it, a path under the API's base (e.g. `/api/v4/rasters/<uuid>/`), when there is one. */
+  path?: string | null;
 }
 
 /** What a plugin's `init` and route factory receive once the host is up. */

@@ -1,4 +1,5 @@
 import type { Router } from "express";
+import { z } from "zod";
 import type { FieldReadPolicy } from "../access/field-policy.js";
 import { Errors } from "../errors/index.js";
 import { collectionRouter } from "../http/collection-router.js";
@@ -7,6 +8,7 @@ import type { PluginRegistry } from "../plugins/registry.js";
 import type { ListOptions } from "../query/field-catalog.js";
 import { resourceAttributes, resourcePatch } from "./resource-input.js";
 import { serializeResource } from "./resource-serializer.js";
+import type { ResourceReferences } from "./resource-references.js";
 import type { ResourceRecord, ResourceService } from "./resource-service.js";
 
 /** A resource as the routes render it: with whether the caller may change it. */
@@ -15,13 +17,23 @@ interface ShownResource {
   writable: boolean;
 }
 
+const DELETE_QUERY = z.object({
+  force: z.enum(["true", "false"]).optional().describe("Delete even when other things depend on it (see /resources/{id}/references), which breaks them"),
+});
+
 /** `/resources`: the generic JSON:API over every asset type. */
-export function resourceRoutes(service: ResourceService, registry: PluginRegistry, listOptions: ListOptions, fieldPolicy?: FieldReadPolicy): Router {
+export function resourceRoutes(
+  service: ResourceService,
+  references: ResourceReferences,
+  registry: PluginRegistry,
+  listOptions: ListOptions,
+  fieldPolicy?: FieldReadPolicy,
+): Router {
   const creatableTypes = new Set(["resource", ...registry.types.keys()]);
   const shown = (record: ResourceRecord, writable = true): ShownResource => ({ record, writable });
 
   return collectionRouter<ShownResource>({
-    docs: { noun: "resource", type: [...creatableTypes], create: resourceAttributes, update: resourcePatch, tags: ["resources"] },
+    docs: { noun: "resource", type: [...creatableTypes], create: resourceAttributes, update: resourcePatch, tags: ["resources"], removeErrors: [400, 409] },
     render: ({ record, writable }, base) => serializeResource(record, base, writable, registry),
     list: {
       options: listOptions,
@@ -47,8 +59,9 @@ export function resourceRoutes(service: ResourceService, registry: PluginRegistr
       return shown(await service.create(ctx, { ...attributes, type }, relation ? { [relation]: { create: {} } } : {}));
     },
     update: async (ctx, id, body) => shown(await service.update(ctx, id, parseJsonApiBody(body, resourcePatch))),
-    remove: async (ctx, id) => {
-      await service.delete(ctx, id);
+    removeQuery: DELETE_QUERY,
+    remove: async (ctx, id, _params, query) => {
+      await references.delete(ctx, id, (query as z.infer<typeof DELETE_QUERY>).force === "true");
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { FieldCatalog } from "../query/field-catalog.js";
+import { ACCESS_MODIFIERS, normalizeAccessModifier } from "../resources/resource-fields.js";
 
 export const UPLOAD_STATES = ["requested", "received", "processing", "committed", "rejected", "retry"] as const;
 
@@ -20,5 +21,9 @@ export const UPLOAD_FIELDS: FieldCatalog = {
   expires_at: { type: "datetime", path: ["expires_at"], nullable: true },
   "resource.id": { type: "integer", path: ["resource_id"], nullable: true },
   "resource.uuid": { type: "uuid", path: ["resource", "uuid"] },
+  // The committed resource's tags and access, so a client can list uploads (in any state) with the
+  // same filters as the resources they became (the studio's grid by pipeline state).
+  "resource.tags": { type: "string[]", path: ["resource", "tags"] },
+  "resource.access_modifier": { type: "enum", path: ["resource", "access_modifier"], values: ACCESS_MODIFIERS, normalize: normalizeAccessModifier },
   "uploader.username": { type: "string", path: ["uploader", "username"] },
 };

@@ -72,7 +72,7 @@ export function App() {
           </form>
         )}
       </header>
-      <main>{tab === "library" ? <Library generation={generation} signedIn={!!user} types={types.map((t) => t.id)} /> : <UploadsView generation={generation} types={types.map((t) => t.id)} />}</main>
+      <main>{tab === "library" ? <Library generation={generation} signedIn={!!user} types={types} /> : <UploadsView generation={generation} types={types.map((t) => t.id)} />}</main>
       <UploadPanel uploader={uploader} types={types} />
     </div>
   );

@@ -4,7 +4,14 @@ import { api } from "./api.js";
 /** A registered asset type as `GET /asset-types` lists it. */
 export interface AssetType {
   id: string;
-  attributes: { extensions: string[]; mime_types: string[]; max_upload_size: number | null };
+  attributes: {
+    extensions: string[];
+    mime_types: string[];
+    max_upload_size: number | null;
+    /** The `type` its resources are listed under (a raster dataset's: `dataset`), and the field values that single them out. */
+    resource_type?: string;
+    resource_filter?: Record<string, string>;
+  };
 }
 
 /** The host's asset types, once loaded (empty until then, or when the API cannot say). */

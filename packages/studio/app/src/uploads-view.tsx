@@ -1,14 +1,14 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, type ListDocument } from "./api.js";
+import { UPLOAD_STATES } from "./filters.js";
 
 interface Upload {
   id: string;
   attributes: { filename: string; mime_type: string | null; state: string; state_detail: string | null; size: number | null; created_at: string };
 }
 
-const STATES = ["requested", "received", "processing", "retry", "committed", "rejected"];
 
-/** The uploads list's filters, kept in the page's URL beside the library's (`state`, `file`, `upload_type`). */
+/** The uploads list's filters, kept in the page's URL beside the library's (`file`, `upload_type`; `state` is shared with the grid's). */
 interface UploadFilters {
   state: string;
   file: string;
@@ -63,7 +63,7 @@ export function UploadsView({ generation, types }: { generation: number; types: 
         <input type="search" placeholder="File name" aria-label="File name" value={filters.file} onInput={(e) => set({ file: e.currentTarget.value })} />
         <select aria-label="Upload state" value={filters.state} onChange={(e) => set({ state: e.currentTarget.value })}>
           <option value="">Any state</option>
-          {STATES.map((s) => <option key={s}>{s}</option>)}
+          {UPLOAD_STATES.map((s) => <option key={s}>{s}</option>)}
         </select>
         <select aria-label="Upload type" value={filters.upload_type} onChange={(e) => set({ upload_type: e.currentTarget.value })}>
           <option value="">Any type</option>

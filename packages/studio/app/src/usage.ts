@@ -1,39 +1,34 @@
 import { api, type Resource } from "./api.js";
 
-/** The Lizard profile's view of a raster source: the layers and label types that render it. */
-interface LizardRasterSource {
-  layers?: string[];
-  labeltypes?: string[];
+/** `GET /resources/:id/references`: what depends on an asset, as its type's plugin reports it. */
+interface References {
+  data: { type: string; id: string; attributes: { name: string | null } }[];
+  meta: { total_count: number; in_use: boolean };
 }
 
-const lizardSource = (item: Resource) => `/api/v4/rastersources/${item.attributes.uuid}/`;
+/** "2 raster_layer(s) and 1 label_type(s)". */
+function describe(references: References["data"]): string {
+  const counts = new Map<string, number>();
+  for (const r of references) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  const parts = [...counts].map(([type, n]) => `${n} ${type}(s)`);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0]!;
+}
 
 /**
- * What uses the asset, in words, or null when nothing does (or the API says nothing about it):
- * a raster source is used by the Lizard layers and label types it feeds.
+ * What uses the asset, in words, or null when nothing does: the API's one answer for every type
+ * (each plugin fills it: a raster source's layers and label types, the records using an image).
  */
 export async function usageOf(item: Resource): Promise<string | null> {
-  if (item.attributes.in_use === true) return "the API marks it in use";
-  if (item.type !== "raster_source") return null;
-  const source = await api<LizardRasterSource>(`${lizardSource(item)}?format=json`, { headers: { Accept: "application/json" } });
-  const layers = source.layers?.length ?? 0;
-  const labeltypes = source.labeltypes?.length ?? 0;
-  return layers || labeltypes ? `${layers} layer(s) and ${labeltypes} label type(s) render it, and would break` : null;
+  const references = await api<References>(`/resources/${item.id}/references`);
+  if (!references.meta.in_use) return null;
+  const names = references.data.map((r) => r.attributes.name).filter(Boolean);
+  return `${describe(references.data)} use it${names.length ? ` (${names.slice(0, 5).join(", ")}${names.length > 5 ? ", …" : ""})` : ""}, and would break`;
 }
 
 /**
- * Deletes through the API that knows the asset's dependants: a raster source through the Lizard
- * profile (which refuses one in use with a 409 unless forced), anything else as a resource.
+ * Deletes the asset; one in use only with `force` (the user said yes to the question). A
+ * dependant added since the question makes an unforced delete a 409, whose message the panel shows.
  */
 export async function deleteAsset(item: Resource, force: boolean): Promise<void> {
-  if (item.type !== "raster_source") {
-    await api(`/resources/${item.id}`, { method: "DELETE" });
-    return;
-  }
-  // A layer added since the question makes this a 409, whose message the panel shows.
-  await api(`${lizardSource(item)}?format=json`, {
-    method: "DELETE",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify(force ? { force: true } : {}),
-  });
+  await api(`/resources/${item.id}${force ? "?force=true" : ""}`, { method: "DELETE" });
 }
