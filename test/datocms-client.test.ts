@@ -158,6 +158,20 @@ describe("@datocms/cma-client-node against /datocms", () => {
     expect(replaced.default_field_metadata).toEqual(before.default_field_metadata);
   }, 60_000);
 
+  it("renames an upload by basename (update), and along with a replacement file (updateFromLocalFile)", async () => {
+    const before = await client.uploads.createFromLocalFile({ localPath: files.png });
+    const id = before.id;
+    const renamed = await client.uploads.update(id, { basename: "renamed-wide" });
+    const directory = (path: unknown) => String(path).slice(0, String(path).lastIndexOf("/") + 1);
+    expect(renamed).toMatchObject({ id, basename: "renamed-wide", filename: "renamed-wide.png", md5: before.md5, path: `${directory(before.path)}renamed-wide.png` });
+    expect(String(renamed.url).endsWith(`/datocms/assets${directory(before.path)}renamed-wide.png`)).toBe(true);
+    const replacement = await solidImage(dir, "second.jpg", 33, 44, "jpeg");
+    const both = await client.uploads.updateFromLocalFile(id, { localPath: replacement, basename: "second-look" });
+    expect(both).toMatchObject({ id, basename: "second-look", filename: "second-look.jpg", md5: md5sum(replacement), width: identify(replacement).width, height: identify(replacement).height });
+    expect(both.path).toMatch(/\/second-look\.jpg$/);
+    await client.uploads.destroy(id);
+  }, 60_000);
+
   it("bulk-tags uploads through a job, after which a list by tag shows them", async () => {
     const targets = [created.png!, created.jpeg!].map((u) => ({ type: "upload" as const, id: u.id }));
     const before = (await client.uploads.find(created.png!.id)).tags as string[];

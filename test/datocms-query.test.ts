@@ -39,7 +39,7 @@ const ASSET_NAMES = ["icon", "tall", "square", "wide", "pdf", "zip", "csv", "mp3
 type Name = (typeof ASSET_NAMES)[number];
 
 beforeAll(async () => {
-  ({ db, app } = await createTestApp({ plugins: [imageAssetPlugin({ rateLimit: UNLIMITED })] }));
+  ({ db, app } = await createTestApp({ plugins: [imageAssetPlugin({ rateLimit: UNLIMITED, locales: ["en", "it"] })] }));
   dir = await mkdtemp(join(tmpdir(), "datocms-query-"));
   ({ auth: owner } = await userWithKey(db, "owner"));
   const metadata = (value: unknown) => JSON.stringify(value);
@@ -240,8 +240,8 @@ describe("alt and title in a locale, and filter[query]", () => {
     expect(await matching(`filter[query]=${query}`)).toEqual(expected);
   });
 
-  it("refuses a locale that is not a locale code", async () => {
-    const res = await get("filter[query]=x&locale=en_US!");
+  it.each(["en_US!", "fr"])("refuses locale=%s, which is not one of the site's (en, it)", async (locale) => {
+    const res = await get(`filter[query]=x&locale=${locale}`);
     expect(res.status).toBe(422);
     expect(res.body.data[0].attributes).toMatchObject({ code: "INVALID_PARAMS", details: expect.objectContaining({ parameter: "locale" }) });
   });

@@ -22,7 +22,7 @@ let stranger: Auth;
 let id: string;
 
 beforeAll(async () => {
-  ({ db, app } = await createTestApp({ plugins: [imageAssetPlugin({ rateLimit: UNLIMITED })] }));
+  ({ db, app } = await createTestApp({ plugins: [imageAssetPlugin({ rateLimit: UNLIMITED, locales: ["en", "it", "fr"] })] }));
   dir = await mkdtemp(join(tmpdir(), "datocms-update-"));
   ({ auth: owner } = await userWithKey(db, "owner"));
   ({ auth: stranger } = await userWithKey(db, "stranger"));
@@ -53,9 +53,14 @@ describe("PUT /datocms/uploads/:id", () => {
     expect(result.status).toBe(200);
     expect(result.body.data).toMatchObject({ type: "job_result", id: res.body.data.id, attributes: { status: 200, payload: { data: { type: "upload", id } } } });
     const updated = result.body.data.attributes.payload.data.attributes;
-    // Only what was given changed; the other locale and the other keys of this one stayed.
+    // Only what was given changed; the other locales and the other keys of this one stayed, every site locale filled as DatoCMS fills it.
     expect(updated).toMatchObject({ copyright: "2026 Us", author: "Ada" });
-    expect(updated.default_field_metadata).toEqual({ en: { alt: "A red square", title: "Red" }, it: { alt: "Un quadrato rosso", focal_point: { x: 0, y: 1 } } });
+    const blank = { alt: null, title: null, custom_data: {}, focal_point: null };
+    expect(updated.default_field_metadata).toEqual({
+      en: { ...blank, alt: "A red square", title: "Red" },
+      it: { ...blank, alt: "Un quadrato rosso", focal_point: { x: 0, y: 1 } },
+      fr: blank,
+    });
     expect(await attributes()).toMatchObject({ copyright: "2026 Us", default_field_metadata: updated.default_field_metadata });
   });
 
@@ -74,12 +79,37 @@ describe("PUT /datocms/uploads/:id", () => {
     [{ default_field_metadata: { en: { focal_point: { x: 0.5 } } } }, "default_field_metadata.en.focal_point.y"],
     [{ default_field_metadata: { en: { alt: 3 } } }, "default_field_metadata.en.alt"],
     [{ tags: "cats" }, "tags"],
+    [{ default_field_metadata: { de: { alt: "Ein rotes Quadrat" } } }, "default_field_metadata"],
+    [{ basename: "  " }, "basename"],
   ])("refuses %j with 422 INVALID_FIELD naming %s, changing nothing", async (given, field) => {
     const before = await attributes();
     const res = await put(upload(given));
     expect(res.status).toBe(422);
     expect(res.body.data[0].attributes).toMatchObject({ code: "INVALID_FIELD", details: expect.objectContaining({ field }) });
     expect(await attributes()).toEqual(before);
+  });
+
+  it("renames the file by basename: filename, path and url change, the extension, the directory and the id stay", async () => {
+    const before = (await request(app).get(`/datocms/uploads/${id}`).set(owner)).body.data.attributes;
+    expect(before).toMatchObject({ basename: "red", filename: "red.png" });
+    const job = await put(upload({ basename: "crimson square" }));
+    expect(job.status).toBe(202);
+    const result = (await request(app).get(`/datocms/job-results/${job.body.data.id}`).set(owner)).body.data.attributes;
+    expect(result.status).toBe(200);
+    const after = (await request(app).get(`/datocms/uploads/${id}`).set(owner)).body.data.attributes;
+    expect(after).toMatchObject({ basename: "crimson square", filename: "crimson square.png", md5: before.md5, size: before.size });
+    const directory = (path: string) => path.slice(0, path.lastIndexOf("/") + 1);
+    expect(after.path).toBe(`${directory(before.path)}crimson square.png`);
+    expect(after.url.endsWith(`/datocms/assets${after.path}`)).toBe(true);
+    // The delivery route follows the new path; the old one is gone.
+    expect((await request(app).get(`/datocms/assets${encodeURI(after.path)}`).set(owner)).status).toBe(200);
+    expect((await request(app).get(`/datocms/assets${encodeURI(before.path)}`).set(owner)).status).toBe(404);
+    // A slash names no directory.
+    await put(upload({ basename: "../red" }));
+    const climbed = (await request(app).get(`/datocms/uploads/${id}`).set(owner)).body.data.attributes;
+    expect(climbed.filename).not.toContain("/");
+    expect(climbed.path).toBe(`${directory(before.path)}${climbed.filename}`);
+    await put(upload({ basename: "red" }));
   });
 
   it("sets and clears the upload collection; a collection that does not exist is a 422", async () => {

@@ -12,6 +12,7 @@ import { BULK_JOBS } from "./profile/bulk-service.js";
 import { datocmsRouter } from "./profile/datocms-router.js";
 import { MemoryRateCounter, RedisRateCounter, type RateCounter } from "./profile/rate-counter.js";
 import type { RateLimitOptions } from "./profile/rate-limit.js";
+import { siteLocales } from "./profile/site-locales.js";
 
 /** Options of {@link imageAssetPlugin}. */
 export interface ImageAssetPluginOptions extends ImageProcessorOptions {
@@ -25,6 +26,12 @@ export interface ImageAssetPluginOptions extends ImageProcessorOptions {
    * host then closes it); otherwise the count is in-process.
    */
   rateLimit?: RateLimitOptions & { redisUrl?: string; counter?: RateCounter };
+  /**
+   * The site's locales, the main one first (default `["en"]`), as DatoCMS's `GET /site` lists
+   * them: `default_field_metadata` has each, `locale` may name one, and a write naming another is
+   * a 422.
+   */
+  locales?: readonly string[];
 }
 
 /**
@@ -36,13 +43,14 @@ export interface ImageAssetPluginOptions extends ImageProcessorOptions {
  */
 export function imageAssetPlugin(options: ImageAssetPluginOptions = {}): AssetPlugin {
   const prefix = options.prefix ?? "/datocms";
+  const locales = siteLocales(options.locales);
   const { redisUrl, counter: given, ...rateLimit } = options.rateLimit ?? {};
   const counter = given ?? (redisUrl ? new RedisRateCounter(redisUrl) : new MemoryRateCounter());
   return definePlugin({
     name: "image-asset",
     prefix,
     api: { title: "DatoCMS Content Management API (uploads)", version: "3", description: "DatoCMS's uploads, upload collections and tags, with imgix-style delivery, over the asset pipeline." },
-    routes: (host) => datocmsRouter(host, { prefix, counter, rateLimit }, [deliveryRouter(host, options.delivery)]),
+    routes: (host) => datocmsRouter(host, { prefix, counter, rateLimit, locales }, [deliveryRouter(host, options.delivery)]),
     errors: DATOCMS_ERRORS,
     // DatoCMS's bulk operations run as jobs on the pipeline's queue.
     jobs: BULK_JOBS,

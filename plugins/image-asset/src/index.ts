@@ -65,6 +65,7 @@ export { thumbnailKey, thumbnailName, encodeThumbnail, DEFAULT_THUMBNAIL_SIDE, t
 export { datocmsRouter, type DatocmsProfileOptions } from "./profile/datocms-router.js";
 export { DATOCMS_DELIVERY_ERRORS, DATOCMS_ERRORS, datocmsErrorBody, toDatocmsError, DatocmsErrors } from "./profile/datocms-errors.js";
 export { DATOCMS_UPLOAD_FIELDS } from "./profile/upload-fields.js";
+export { siteLocales, DEFAULT_LOCALES, type SiteLocales } from "./profile/site-locales.js";
 export { serializeUpload, type DatocmsUpload, type UploadRecord } from "./profile/upload-serializer.js";
 export { DatocmsUploadService } from "./profile/upload-service.js";
 export { MemoryRateCounter, RedisRateCounter, type RateCounter, type RateCount } from "./profile/rate-counter.js";

@@ -16,6 +16,8 @@ export interface LocaleMetadata {
 
 /** The checked client attributes; absent ones are undefined. */
 export interface ClientMetadata {
+  /** A new basename for the file (DatoCMS's `PUT /uploads/:id` with a replacement's `path`). */
+  basename?: string;
   author?: string | null;
   copyright?: string | null;
   notes?: string | null;
@@ -68,6 +70,10 @@ export function clientMetadata(raw: unknown): ClientMetadata {
   if (raw === null || raw === undefined) return {};
   if (!isObject(raw)) bad("metadata", "must be an object");
   const out: ClientMetadata = {};
+  if (raw.basename !== undefined) {
+    if (typeof raw.basename !== "string" || raw.basename.trim() === "") bad("basename", "must be a non-empty string");
+    out.basename = raw.basename.trim();
+  }
   for (const key of ["author", "copyright", "notes"] as const) {
     const value = optionalText(raw, key);
     if (value !== undefined) out[key] = value;

@@ -6,18 +6,13 @@
  */
 import { type CommitHook, type Prisma, type Upload, UnrecoverableError, sanitizeFilename } from "@assets/core";
 import { clientMetadata, type ClientMetadata } from "../model/client-metadata.js";
+import { basenameOf, withBasename } from "../model/file-name.js";
 import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
 import { localeRowsWrite } from "../model/locale-texts.js";
 import { uploadTypeOf } from "../model/upload-type.js";
 import { IMAGE_ANALYSIS, type ImageAnalysisResult } from "./image-processor.js";
 
 type Tx = Prisma.TransactionClient;
-
-/** `photo.final.JPG` -> `photo.final`. */
-function basenameOf(filename: string): string {
-  const dot = filename.lastIndexOf(".");
-  return dot > 0 ? filename.slice(0, dot) : filename;
-}
 
 /** The extension as DatoCMS's `format` of a file that is not an image (`pdf`, `zip`). */
 function extensionOf(filename: string): string | null {
@@ -26,9 +21,10 @@ function extensionOf(filename: string): string | null {
 }
 
 /** The file half of an ImageAsset: what the bytes say, replaced whenever the file is. */
-function fileColumns(upload: Upload, result: ImageAnalysisResult) {
+function fileColumns(upload: Upload, result: ImageAnalysisResult, meta: ClientMetadata) {
   if (!upload.storage_key) throw new UnrecoverableError("The upload has no stored bytes");
-  const filename = sanitizeFilename(upload.filename);
+  // A replacement's PUT may rename it too (`basename`).
+  const filename = meta.basename === undefined ? sanitizeFilename(upload.filename) : withBasename(upload.filename, meta.basename);
   const common = {
     storage_key: upload.storage_key,
     path: `/${upload.uuid}/${filename}`,
@@ -83,11 +79,11 @@ export const commitImageUpload: CommitHook = async (tx, { upload, results }) => 
     const resource = await tx.resource.findUnique({ where: { id: upload.resource_id }, select: { type: true, image_asset: { select: { id: true } } } });
     if (!resource) throw new UnrecoverableError(`Resource ${upload.resource_id} no longer exists`);
     if (resource.type !== IMAGE_ASSET_TYPE || !resource.image_asset) throw new UnrecoverableError(`Resource ${upload.resource_id} is a ${resource.type}, not an image asset`);
-    await tx.imageAsset.update({ where: { id: resource.image_asset.id }, data: { ...fileColumns(upload, result), ...clientColumns(meta, result, false) } });
+    await tx.imageAsset.update({ where: { id: resource.image_asset.id }, data: { ...fileColumns(upload, result, meta), ...clientColumns(meta, result, false) } });
     if (meta.tags !== undefined) await tx.resource.update({ where: { id: upload.resource_id }, data: { tags: meta.tags } });
     return { resourceId: upload.resource_id };
   }
-  const file = fileColumns(upload, result);
+  const file = fileColumns(upload, result, meta);
   const resource = await tx.resource.create({
     data: {
       type: IMAGE_ASSET_TYPE,

@@ -5,15 +5,15 @@ import type { BulkUploadService } from "./bulk-service.js";
 import { DatocmsErrors } from "./datocms-errors.js";
 import { DATOCMS_ERROR, JOB, RATE_HEADERS } from "./datocms-schemas.js";
 import { sendDatocms } from "./send-datocms.js";
+import { COLLECTION_LINKAGE } from "./upload-body.js";
 
 /** At most this many uploads per bulk call (DatoCMS documents no limit; one transaction holds them). */
 const MAX_UPLOADS = 10_000;
 const UPLOADS = z.object({ data: z.array(z.object({ type: z.literal("upload"), id: z.string().min(1).max(100) })).min(1).max(MAX_UPLOADS) });
-const COLLECTION = z.object({ data: z.object({ type: z.literal("upload_collection"), id: z.string().regex(/^\d{1,9}$/) }).nullable() });
 
 const BODIES = {
   upload_bulk_tag_operation: z.object({ attributes: z.object({ tags: z.array(z.string().min(1).max(200)).max(100) }), relationships: z.object({ uploads: UPLOADS }) }),
-  upload_bulk_set_upload_collection_operation: z.object({ relationships: z.object({ upload_collection: COLLECTION, uploads: UPLOADS }) }),
+  upload_bulk_set_upload_collection_operation: z.object({ relationships: z.object({ upload_collection: COLLECTION_LINKAGE, uploads: UPLOADS }) }),
   upload_bulk_destroy_operation: z.object({ relationships: z.object({ uploads: UPLOADS }) }),
 } as const;
 type Operation = keyof typeof BODIES;

@@ -1,6 +1,6 @@
 import { accessibleResources, Errors, parseRowId, UnrecoverableError, userServiceContext, type Job, type JobKind, type JobRunContext, type PluginJobs, type Prisma, type ServiceContext } from "@assets/core";
 import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
-import { DatocmsErrors } from "./datocms-errors.js";
+import { assertCollectionExists, missingCollection } from "./collection-exists.js";
 import { TREE_LOCK } from "./upload-collection-service.js";
 
 /** Job kinds of the bulk operations, as `/jobs/:id` shows them. */
@@ -44,7 +44,7 @@ export class BulkUploadService {
 
   async setCollection(ctx: ServiceContext, ids: readonly string[], collectionId: number | null): Promise<Job> {
     // A wrong id is a 422 now, with no job; the job checks again under the tree lock.
-    if (collectionId !== null && !(await ctx.db.uploadCollection.findUnique({ where: { id: collectionId }, select: { id: true } }))) throw missingCollection(collectionId);
+    await assertCollectionExists(ctx.db, collectionId);
     return this.enqueue(ctx, BULK_JOB_KINDS.setCollection, ids, { upload_collection_id: collectionId });
   }
 
@@ -58,8 +58,6 @@ export class BulkUploadService {
     return this.jobs.enqueue({ kind, payload: { ...payload }, userId: ctx.principal.id });
   }
 }
-
-const missingCollection = (id: number) => DatocmsErrors.INVALID_FIELD("upload_collection", `Upload collection '${id}' does not exist`);
 
 /** Adds the tags to each upload, keeping those it has; one statement, so concurrent edits of a row's tags are not lost. */
 const tag: Apply = async (tx, ctx, rowIds, payload) => {

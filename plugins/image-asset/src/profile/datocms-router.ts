@@ -5,6 +5,8 @@ import { BulkUploadService } from "./bulk-service.js";
 import { DATOCMS_DELIVERY_ERRORS, DatocmsErrors } from "./datocms-errors.js";
 import type { RateCounter } from "./rate-counter.js";
 import { rateLimit, type RateLimitOptions } from "./rate-limit.js";
+import type { SiteLocales } from "./site-locales.js";
+import { siteRoutes } from "./site-routes.js";
 import { JobResultService } from "./job-result-service.js";
 import { uploadCollectionRoutes } from "./upload-collection-routes.js";
 import { UploadCollectionService } from "./upload-collection-service.js";
@@ -24,6 +26,8 @@ export interface DatocmsProfileOptions {
   counter: RateCounter;
   /** The rate limit (default DatoCMS's: 60 requests per 3 s). */
   rateLimit?: RateLimitOptions;
+  /** The site's locales, the first the main one (`GET /site`); `default_field_metadata` is kept in each. */
+  locales: SiteLocales;
 }
 
 /** DatoCMS's CMA is version 3; a client that asks for another one is refused rather than misunderstood. */
@@ -53,11 +57,12 @@ export function datocmsRouter(host: PluginHost, options: DatocmsProfileOptions, 
   router.use(rateLimit(options.counter, options.rateLimit));
   router.use(apiVersion);
   router.use(uploadWriteRoutes(host.signedUploads, uploads, new JobResultService(host.uploads, uploads), options));
-  router.use(uploadUpdateRoutes(new UploadUpdateService(host.signedUploads, uploads)));
+  router.use(uploadUpdateRoutes(new UploadUpdateService(host.signedUploads, uploads, options.locales), options.locales));
   router.use("/uploads/bulk", bulkRoutes(new BulkUploadService(host.jobs)));
   router.use("/uploads", uploadReadRoutes(uploads, options));
   router.use("/upload-collections", uploadCollectionRoutes(new UploadCollectionService()));
   router.use(uploadTagRoutes(new UploadTagService()));
+  router.use(siteRoutes(options.locales));
   router.use(notFound);
   return router;
 }

@@ -1,11 +1,9 @@
 import type { FieldCatalog, FieldSpec, FieldType } from "@assets/core";
 import { UPLOAD_TYPES } from "../model/upload-type.js";
+import { DEFAULT_LOCALES } from "./site-locales.js";
 
 const asset = (column: string, type: FieldType, extra: Partial<FieldSpec> = {}): FieldSpec => ({ type, path: ["image_asset", column], sortable: false, ...extra });
 const sortable = { sortable: true } as const;
-
-/** The locale of `filter[fields][alt|title]` and `filter[query]` when the request names none (DatoCMS: the environment's main locale). */
-export const DEFAULT_LOCALE = "en";
 
 /** default_field_metadata's alt or title in `locale` (the asset's ImageAssetLocale row of that locale). */
 function localeText(column: "alt" | "title", locale: string): FieldSpec {
@@ -20,7 +18,7 @@ const byLocale = new Map<string, FieldCatalog>();
  * title are those of `locale`. Only the fields DatoCMS orders by are sortable. `filter[query]`
  * searches filename, basename, notes, alt and title.
  */
-export function uploadFields(locale: string = DEFAULT_LOCALE): FieldCatalog {
+export function uploadFields(locale: string = DEFAULT_LOCALES[0]!): FieldCatalog {
   const known = byLocale.get(locale);
   if (known) return known;
   const fields: FieldCatalog = {
@@ -49,10 +47,10 @@ export function uploadFields(locale: string = DEFAULT_LOCALE): FieldCatalog {
     is_image: asset("is_image", "boolean"),
     upload_collection: asset("upload_collection_id", "integer", { nullable: true }),
   };
-  // Locales come from requests: remember a bounded number of catalogs.
+  // Requests name only the site's locales; the bound guards a host that builds catalogs of its own.
   if (byLocale.size < 100) byLocale.set(locale, fields);
   return fields;
 }
 
-/** The fields in the default locale. */
+/** The fields in the default site's one locale (`en`). */
 export const DATOCMS_UPLOAD_FIELDS: FieldCatalog = uploadFields();

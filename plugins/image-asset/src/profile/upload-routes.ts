@@ -1,29 +1,21 @@
 import { Router, type Request } from "express";
-import { baseUrl, Errors, jsonApiListParameters, parseJsonApiQuery, route, searchParams, serviceContext } from "@assets/core";
+import { baseUrl, jsonApiListParameters, parseJsonApiQuery, route, searchParams, serviceContext } from "@assets/core";
 import { DATOCMS_ITEM, DATOCMS_LIST, datocmsErrors } from "./datocms-schemas.js";
 import { takeInUseFilter } from "./in-use.js";
 import { sendDatocms } from "./send-datocms.js";
-import { DEFAULT_LOCALE, uploadFields } from "./upload-fields.js";
+import { requestLocale, type SiteLocales } from "./site-locales.js";
+import { uploadFields } from "./upload-fields.js";
 import { serializeUpload } from "./upload-serializer.js";
 import type { DatocmsUploadService } from "./upload-service.js";
 
 /** What the upload routes need to know of the profile. */
 export interface UploadRouteOptions {
   prefix: string;
+  /** The site's locales: `default_field_metadata` has each; `locale` may name one (default the first). */
+  locales: SiteLocales;
 }
 
 const LIST_OPTIONS = { defaultLimit: 30, maxLimit: 500, defaultSort: [{ field: "_created_at", direction: "desc" }] } as const;
-
-/** A BCP 47-like locale code (`en`, `pt-BR`, `zh-Hant-TW`). */
-const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
-
-/** The `locale` parameter: where alt/title filters and `filter[query]` look (the main locale when absent). */
-function requestLocale(params: URLSearchParams): string {
-  const locale = params.get("locale");
-  if (locale === null || locale === "") return DEFAULT_LOCALE;
-  if (!LOCALE.test(locale)) throw Errors.INVALID_PARAMETER({ detail: `'${locale}' is not a locale code`, source: { parameter: "locale" } });
-  return locale;
-}
 
 /** Absolute URL of the delivery route, which uploads' `url`s extend with their `path`. */
 export function assetsBase(req: Request, prefix: string): string {
@@ -33,6 +25,7 @@ export function assetsBase(req: Request, prefix: string): string {
 /** `GET /uploads` (DatoCMS's list query), `GET /uploads/:id` and `GET /uploads/:id/references`. */
 export function uploadReadRoutes(uploads: DatocmsUploadService, options: UploadRouteOptions): Router {
   const router = Router();
+  const { locales } = options;
   route(router, {
     method: "get",
     path: "/",
@@ -40,18 +33,18 @@ export function uploadReadRoutes(uploads: DatocmsUploadService, options: UploadR
     tags: ["uploads"],
     // The catalogue of the main locale; `locale` moves the alt/title filters and filter[query] to another.
     parameters: [
-      { name: "locale", in: "query", description: `Where alt/title filters and filter[query] look (default ${DEFAULT_LOCALE})` },
+      { name: "locale", in: "query", description: `Where alt/title filters and filter[query] look: one of the site's locales (${locales.all.join(", ")}; default ${locales.main})` },
       { name: "filter[fields][in_use][eq]", in: "query", description: "Whether a resource references the upload", schema: { type: "boolean" } },
-      ...jsonApiListParameters({ ...LIST_OPTIONS, fields: uploadFields(DEFAULT_LOCALE) }),
+      ...jsonApiListParameters({ ...LIST_OPTIONS, fields: uploadFields(locales.main) }),
     ],
     responses: { 200: { description: "A page of uploads", schema: DATOCMS_LIST }, ...datocmsErrors(401, 422) },
     handler: async (req, res) => {
       const params = searchParams(req);
       const inUse = takeInUseFilter(params);
-      const fields = uploadFields(requestLocale(params));
+      const fields = uploadFields(requestLocale(locales, params));
       const page = await uploads.list(serviceContext(req), parseJsonApiQuery(params, { ...LIST_OPTIONS, fields }), fields, inUse);
       const base = assetsBase(req, options.prefix);
-      sendDatocms(res, 200, { data: page.rows.map((row) => serializeUpload(row, base)), meta: { total_count: page.total } });
+      sendDatocms(res, 200, { data: page.rows.map((row) => serializeUpload(row, base, locales)), meta: { total_count: page.total } });
     },
   });
   route(router, {
@@ -72,7 +65,7 @@ export function uploadReadRoutes(uploads: DatocmsUploadService, options: UploadR
     responses: { 200: { description: "The upload", schema: DATOCMS_ITEM }, ...datocmsErrors(401, 404) },
     handler: async (req, res) => {
       const upload = await uploads.get(serviceContext(req), String(req.params.id));
-      sendDatocms(res, 200, { data: serializeUpload(upload, assetsBase(req, options.prefix)) });
+      sendDatocms(res, 200, { data: serializeUpload(upload, assetsBase(req, options.prefix), locales) });
     },
   });
   return router;

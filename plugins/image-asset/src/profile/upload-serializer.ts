@@ -1,5 +1,6 @@
 import type { ImageAsset, Resource } from "@assets/core";
 import { imageAssetAttributes } from "../model/image-asset-attributes.js";
+import { fillLocales, type SiteLocales } from "./site-locales.js";
 
 /** A Resource of type `image_asset` with its ImageAsset row: one DatoCMS upload. */
 export type UploadRecord = Resource & { image_asset: ImageAsset | null };
@@ -17,9 +18,11 @@ export interface DatocmsUpload {
 
 /**
  * Renders an upload as DatoCMS does. `assetsBase` is the absolute URL of the delivery route
- * (`<origin><mount><prefix>/assets`); `url` is it followed by the upload's `path`.
+ * (`<origin><mount><prefix>/assets`); `url` is it followed by the upload's `path`. With the
+ * site's `locales`, `default_field_metadata` has each of them, filled as DatoCMS fills a locale
+ * nobody has written to (an asset ingested through the core, or made before the locale was added).
  */
-export function serializeUpload(record: UploadRecord, assetsBase: string): DatocmsUpload {
+export function serializeUpload(record: UploadRecord, assetsBase: string, locales?: SiteLocales): DatocmsUpload {
   const asset = record.image_asset;
   if (!asset) throw new Error(`Resource ${record.id} has no image asset row`); // the service only loads image assets
   const collection = asset.upload_collection_id;
@@ -28,6 +31,7 @@ export function serializeUpload(record: UploadRecord, assetsBase: string): Datoc
     id: String(record.id),
     attributes: {
       ...imageAssetAttributes(asset),
+      ...(locales ? { default_field_metadata: fillLocales(locales, asset.default_field_metadata) } : {}),
       url: `${assetsBase}${asset.path}`,
       mux_playback_id: null,
       mux_mp4_highest_res: null,

@@ -3,54 +3,29 @@ import { z } from "zod";
 import { jsonApiWriteDocument, parseJsonApiBody, route, serviceContext, type SignedUploads, uploadRequestPath } from "@assets/core";
 import { DATOCMS_ITEM, JOB, datocmsErrors } from "./datocms-schemas.js";
 import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
-import { DatocmsErrors } from "./datocms-errors.js";
+import { assertCollectionExists } from "./collection-exists.js";
+import { fillLocales } from "./site-locales.js";
+import { parseUploadCreate, UPLOAD_CREATE_DOCUMENT } from "./upload-body.js";
 import type { JobOutcome, JobResultService } from "./job-result-service.js";
 import { sendDatocms } from "./send-datocms.js";
-import { assetsBase } from "./upload-routes.js";
+import { assetsBase, type UploadRouteOptions } from "./upload-routes.js";
 import { serializeUpload } from "./upload-serializer.js";
 import type { DatocmsUploadService } from "./upload-service.js";
 
 const REQUEST_ATTRIBUTES = z.object({ filename: z.string().max(1024).optional() });
 
-const COLLECTION = z.object({ data: z.object({ type: z.literal("upload_collection"), id: z.string().regex(/^\d{1,9}$/) }).nullable() });
-
-const ATTRIBUTES = z.object({
-  path: z.string().min(1).max(2048),
-  author: z.string().max(1000).nullish(),
-  copyright: z.string().max(1000).nullish(),
-  notes: z.string().max(10_000).nullish(),
-  tags: z.array(z.string().max(200)).max(100).optional(),
-  default_field_metadata: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
-});
-const RELATIONSHIPS = z.object({ upload_collection: COLLECTION.optional() });
-
-/** The path and the client attributes of a create, as the commit hook reads them from `Upload.metadata`. */
-function parseCreate(body: unknown): { path: string; metadata: Record<string, unknown> } {
-  const { path, ...attributes } = parseJsonApiBody(body, ATTRIBUTES, "upload");
-  const relationships = RELATIONSHIPS.safeParse((body as { data: { relationships?: unknown } }).data.relationships ?? {});
-  if (!relationships.success) throw DatocmsErrors.INVALID_FIELD("upload_collection", "relationships.upload_collection must be { data: { type: 'upload_collection', id } } or { data: null }");
-  const collection = relationships.data.upload_collection;
-  return {
-    path,
-    metadata: {
-      ...Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined)),
-      ...(collection ? { upload_collection_id: collection.data === null ? null : Number(collection.data.id) } : {}),
-    },
-  };
-}
-
 /** A job result's `status` and `payload`: what the operation's HTTP answer would have been. */
-function jobResult(outcome: JobOutcome, base: string): { status: number; payload: unknown } {
+function jobResult(outcome: JobOutcome, base: string, options: UploadRouteOptions): { status: number; payload: unknown } {
   const error = (field: string, message: string) => ({ data: [{ id: outcome.job.id, type: "api_error", attributes: { code: "INVALID_FIELD", details: { field, message } } }] });
   if ("bulk" in outcome) return outcome.ok ? { status: 200, payload: { data: [], meta: outcome.bulk } } : { status: 422, payload: error("uploads", outcome.reason) };
-  return outcome.ok ? { status: 200, payload: { data: serializeUpload(outcome.upload, base) } } : { status: 422, payload: error("path", outcome.reason) };
+  return outcome.ok ? { status: 200, payload: { data: serializeUpload(outcome.upload, base, options.locales) } } : { status: 422, payload: error("path", outcome.reason) };
 }
 
 /**
  * DatoCMS's three-step create (`POST /upload-requests`, the signed PUT, `POST /uploads`
  * answering 202 with a job), `GET /job-results/:id` and `DELETE /uploads/:id`.
  */
-export function uploadWriteRoutes(signed: SignedUploads, uploads: DatocmsUploadService, results: JobResultService, options: { prefix: string }): Router {
+export function uploadWriteRoutes(signed: SignedUploads, uploads: DatocmsUploadService, results: JobResultService, options: UploadRouteOptions): Router {
   const router = Router();
   route(router, {
     method: "post",
@@ -72,18 +47,17 @@ export function uploadWriteRoutes(signed: SignedUploads, uploads: DatocmsUploadS
     path: "/uploads",
     summary: "Create an upload from an upload request's path",
     tags: ["uploads"],
-    body: z.object({ data: z.object({ type: z.literal("upload"), attributes: ATTRIBUTES, relationships: RELATIONSHIPS.optional() }) }),
+    body: UPLOAD_CREATE_DOCUMENT,
     validateBody: false,
     responses: { 202: { description: "The job; /job-results/{id} has the upload", schema: JOB }, ...datocmsErrors(401, 422) },
     handler: async (req, res) => {
-      const { path, metadata } = parseCreate(req.body);
+      const { path, metadata } = parseUploadCreate(req.body, options.locales);
       const ctx = serviceContext(req);
       // An unknown collection is refused here, naming the relationship (the commit would only reject the file later).
-      const collection = metadata.upload_collection_id;
-      if (typeof collection === "number" && !(await ctx.db.uploadCollection.findUnique({ where: { id: collection }, select: { id: true } }))) {
-        throw DatocmsErrors.INVALID_FIELD("upload_collection", `Upload collection '${collection}' does not exist`);
-      }
-      const { job } = await signed.complete(ctx, path, metadata, { type: IMAGE_ASSET_TYPE });
+      await assertCollectionExists(ctx.db, metadata.upload_collection_id);
+      // Every site locale is kept from the start, as DatoCMS does.
+      const given = { ...metadata, default_field_metadata: fillLocales(options.locales, metadata.default_field_metadata) };
+      const { job } = await signed.complete(ctx, path, given, { type: IMAGE_ASSET_TYPE });
       sendDatocms(res, 202, { data: { type: "job", id: job.id } });
     },
   });
@@ -96,7 +70,7 @@ export function uploadWriteRoutes(signed: SignedUploads, uploads: DatocmsUploadS
     responses: { 200: { description: "`job_result` with the status and payload the operation would have answered", schema: DATOCMS_ITEM }, ...datocmsErrors(401, 404) },
     handler: async (req, res) => {
       const outcome = await results.find(serviceContext(req), String(req.params.id));
-      sendDatocms(res, 200, { data: { type: "job_result", id: outcome.job.id, attributes: jobResult(outcome, assetsBase(req, options.prefix)) } });
+      sendDatocms(res, 200, { data: { type: "job_result", id: outcome.job.id, attributes: jobResult(outcome, assetsBase(req, options.prefix), options) } });
     },
   });
 
@@ -108,7 +82,7 @@ export function uploadWriteRoutes(signed: SignedUploads, uploads: DatocmsUploadS
     responses: { 200: { description: "The deleted upload", schema: DATOCMS_ITEM }, ...datocmsErrors(401, 404, 422) },
     handler: async (req, res) => {
       const deleted = await uploads.delete(serviceContext(req), String(req.params.id));
-      sendDatocms(res, 200, { data: serializeUpload(deleted, assetsBase(req, options.prefix)) });
+      sendDatocms(res, 200, { data: serializeUpload(deleted, assetsBase(req, options.prefix), options.locales) });
     },
   });
   return router;
