@@ -86,10 +86,27 @@ function parseFilterKey(key: string): FilterKey | null {
   return { parameter: key, exclude, field: parts.join("."), operator };
 }
 
-function toCondition(options: ListOptions, key: FilterKey, values: readonly string[]): FilterNode | null {
+/** The text lookups a to-many field (see {@link ElementFilterOptions}) takes on each element. */
+const ELEMENT_TEXT_LOOKUPS = new Set<DynamicRestOperator>(["startswith", "istartswith", "endswith", "iendswith"]);
+
+/** List options of an endpoint whose `string[]` fields stand for dynamic-rest's to-many relations. */
+export interface ElementFilterOptions extends ListOptions {
+  /**
+   * `string[]` fields that dynamic-rest compares element by element
+   * (`filter{keywords.name.istartswith}=wat`: a keyword starting with "wat").
+   * Their startswith/endswith lookups are parsed as on a text field; the
+   * caller must turn those conditions into `in` over the matching elements
+   * before compiling, as no array compiler exists for them.
+   */
+  elementFields?: readonly string[];
+}
+
+function toCondition(given: ElementFilterOptions, key: FilterKey, values: readonly string[]): FilterNode | null {
   const { parameter, field, operator } = key;
-  const found = lookupField(options.fields, field);
+  const found = lookupField(given.fields, field);
   if (!found || found[1].filterable === false) throw invalid(parameter, `Invalid filter field: ${field}`);
+  const elementwise = found[1].type === "string[]" && ELEMENT_TEXT_LOOKUPS.has(operator) && (given.elementFields ?? []).includes(found[0]);
+  const options: ListOptions = elementwise ? { ...given, fields: { ...given.fields, [found[0]]: { ...found[1], type: "string" } } } : given;
   const boolean = found[1].type === "boolean";
   // Boolean fields read their value as dynamic-rest's `is_truthy` does.
   const value = (raw: string) => (boolean ? String(isTruthy(raw)) : raw);
@@ -119,7 +136,7 @@ function toCondition(options: ListOptions, key: FilterKey, values: readonly stri
  * one (`filter{-field}`) becomes a NOT of its condition, as dynamic-rest's
  * `~Q(...)`. An unknown field is a 400 "Invalid filter field: …".
  */
-export function parseDynamicRestFilters(params: URLSearchParams, options: ListOptions): FilterNode | null {
+export function parseDynamicRestFilters(params: URLSearchParams, options: ElementFilterOptions): FilterNode | null {
   const nodes: (FilterNode | null)[] = [];
   for (const key of new Set(params.keys())) {
     const parsed = parseFilterKey(key);

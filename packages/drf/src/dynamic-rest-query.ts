@@ -13,7 +13,7 @@ import {
 } from "@assets/core";
 import { parseDjangoPage, type DjangoListQuery } from "./django-dialect.js";
 import { mergeFieldSelection, parseFieldSelection, type FieldSelection } from "./dynamic-rest-fields.js";
-import { isTruthy, parseDynamicRestFilters } from "./dynamic-rest-filters.js";
+import { isTruthy, parseDynamicRestFilters, type ElementFilterOptions } from "./dynamic-rest-filters.js";
 
 /**
  * The dynamic-rest dialect (GeoNode's REST API v2 speaks it): `filter{…}`
@@ -39,7 +39,7 @@ export interface ExtentFields {
 }
 
 /** Options of one dynamic-rest list endpoint. */
-export interface DynamicRestListOptions extends ListOptions {
+export interface DynamicRestListOptions extends ElementFilterOptions {
   /** `api_preset` names and what they select; an unknown name is ignored, as in GeoNode. */
   presets?: Readonly<Record<string, ApiPreset>>;
   /** Where the `extent` filter looks; omitted: `extent` is refused. */

@@ -32,7 +32,7 @@ export {
   type DynamicRestQuery,
   type ExtentFields,
 } from "./dynamic-rest-query.js";
-export { DYNAMIC_REST_OPERATORS, isTruthy, parseDynamicRestFilters, type DynamicRestOperator } from "./dynamic-rest-filters.js";
+export { DYNAMIC_REST_OPERATORS, isTruthy, parseDynamicRestFilters, type DynamicRestOperator, type ElementFilterOptions } from "./dynamic-rest-filters.js";
 export {
   mergeFieldSelection,
   nestedSelection,

@@ -63,7 +63,16 @@ export const GEONODE_PRESETS: Readonly<Record<string, ApiPreset>> = {
 
 /** Options shared by every GeoNode resource list: 10 a page (GeoNode's `REST_API_DEFAULT_PAGE_SIZE`), newest first. */
 function listOptions(fields: FieldCatalog): DynamicRestListOptions {
-  return { fields, defaultLimit: 10, maxLimit: 1000, defaultSort: [{ field: "created", direction: "desc" }], presets: GEONODE_PRESETS, extent: LL_BBOX };
+  return {
+    fields,
+    defaultLimit: 10,
+    maxLimit: 1000,
+    defaultSort: [{ field: "created", direction: "desc" }],
+    presets: GEONODE_PRESETS,
+    extent: LL_BBOX,
+    // resolveElementFilters turns their text lookups into `in` before the query compiles.
+    elementFields: Object.keys(ELEMENT_FIELDS),
+  };
 }
 
 /** `/resources/`, `/datasets/`, `/documents/` (the typed endpoints scope the same catalog by type). */
