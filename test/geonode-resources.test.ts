@@ -286,4 +286,99 @@ describe("GeoNode API v2: resources", () => {
       expect((await send("patch", "/resources/?patch-all=true", {}, { abstract: "x" })).status).toBe(401);
     });
   });
+
+  describe("metadata writes (category, license, regions, date, flags)", () => {
+    let soil = 0;
+    let carol: Record<string, string>;
+    let root: Record<string, string>;
+    const dataset = async () => db.prisma.dataset.findUniqueOrThrow({ where: { resource_id: soil } });
+
+    beforeAll(async () => {
+      const org = await db.prisma.organisation.create({ data: { name: "Soil lab" } });
+      ({ auth: carol } = await userWithKey(db, "carol", { organisations: [{ id: org.id, role: "admin" }] }));
+      ({ auth: root } = await userWithKey(db, "root", { superuser: true }));
+      // No Dataset row yet: the first write makes it.
+      soil = (await db.prisma.resource.create({ data: { name: "Soil moisture", type: "dataset", access_modifier: "Public", owner_id: adaId, organisation_id: org.id } })).id;
+      await db.prisma.permissionGrant.create({ data: { resource_id: soil, subject_type: "user", user_id: bobId, permission: "change_metadata" } });
+    });
+
+    it("PATCH writes category and license ({identifier}), regions, date and date_type as GeoNode's serializer reads them; the owner may unpublish", async () => {
+      const res = await send("patch", `/datasets/${soil}/`, ada, {
+        category: { identifier: "elevation" },
+        license: { identifier: "cc-by-4.0" },
+        regions: ["NLD", { code: "BEL" }],
+        date: "2023-05-06T07:08:09Z",
+        date_type: "creation",
+        is_published: false,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.dataset).toMatchObject({
+        category: { identifier: "elevation" },
+        license: { identifier: "cc-by-4.0" },
+        regions: [{ code: "NLD", name: "NLD" }, { code: "BEL", name: "BEL" }],
+        date: "2023-05-06T07:08:09.000Z",
+        date_type: "creation",
+        is_published: false,
+      });
+      expect(await dataset()).toMatchObject({ subtype: "vector", category: "elevation", license: "cc-by-4.0", regions: ["NLD", "BEL"], date: new Date("2023-05-06T07:08:09Z"), date_type: "creation", is_published: false });
+    });
+
+    it("category by pk (TopicCategory 1 is biota) or as JSON text; null clears it and the license", async () => {
+      expect((await send("patch", `/resources/${soil}/`, ada, { category: 1 })).body.resource.category).toEqual({ identifier: "biota" });
+      expect((await send("patch", `/resources/${soil}/`, ada, { category: '{"identifier": "oceans"}' })).body.resource.category).toEqual({ identifier: "oceans" });
+      const cleared = await send("patch", `/resources/${soil}/`, ada, { category: null, license: null });
+      expect(cleared.body.resource).toMatchObject({ category: null, license: null });
+      expect(await dataset()).toMatchObject({ category: null, license: null });
+    });
+
+    it("a bad value is a 400 naming the field, and nothing is written", async () => {
+      const before = await dataset();
+      const cases: [Record<string, unknown>, string][] = [
+        [{ category: { identifier: "nope" } }, `category: Invalid value for 'category': TopicCategory object with ID={"identifier":"nope"} not found`],
+        [{ category: 99 }, "category: Invalid value for 'category': TopicCategory object with ID=99 not found"],
+        [{ date: "yesterday" }, "date: Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."],
+        [{ date_type: "someday" }, 'date_type: "someday" is not a valid choice.'],
+        [{ featured: "maybe" }, "featured: Must be a valid boolean."],
+        [{ regions: "NLD" }, 'regions: Expected a list of region codes ("NLD") or {"code": …}.'],
+      ];
+      for (const [body, message] of cases) {
+        const res = await send("patch", `/resources/${soil}/`, root, { title: "Soil (bad)", ...body });
+        expect([res.status, res.body]).toEqual([400, { success: false, errors: [message], code: "invalid" }]);
+      }
+      expect(await dataset()).toEqual(before);
+      expect((await db.prisma.resource.findUniqueOrThrow({ where: { id: soil } })).name).toBe("Soil moisture");
+    });
+
+    it("is_approved and featured follow GeoNode's management rules: kept (no error) unless the caller may change them", async () => {
+      // Ada owns it: she may publish, not approve or feature.
+      const owner = await send("patch", `/resources/${soil}/`, ada, { is_approved: false, featured: true, is_published: true });
+      expect(owner.status).toBe(200);
+      expect(await dataset()).toMatchObject({ is_approved: true, featured: false, is_published: true });
+      // Bob may change the metadata only: the category is written, publishing kept.
+      expect((await send("patch", `/resources/${soil}/`, bob, { category: { identifier: "farming" }, is_published: false })).status).toBe(200);
+      expect(await dataset()).toMatchObject({ category: "farming", is_published: true });
+      // Carol administers the resource's organisation: she may approve, not feature.
+      await send("patch", `/resources/${soil}/`, carol, { is_approved: false, featured: true });
+      expect(await dataset()).toMatchObject({ is_approved: false, featured: false });
+      // A superuser may do both.
+      const staff = await send("patch", `/resources/${soil}/`, root, { is_approved: true, featured: true });
+      expect(staff.body.resource).toMatchObject({ is_approved: true, featured: true });
+      expect(await dataset()).toMatchObject({ is_approved: true, featured: true });
+    });
+
+    it("bulk PATCH and patch-all write the Dataset fields too, with the same rules per record", async () => {
+      const bulk = await send("patch", "/resources/", ada, [{ id: soil, category: { identifier: "environment" }, featured: false }, { id: ids.elevation, license: { identifier: "odbl" } }]);
+      expect(bulk.status).toBe(200);
+      expect(await dataset()).toMatchObject({ category: "environment", featured: true });
+      expect((await db.prisma.dataset.findUniqueOrThrow({ where: { resource_id: ids.elevation! } })).license).toBe("odbl");
+      // Bob may change soil's metadata (his grant): the date type is written, featured kept.
+      const all = await send("patch", "/resources/?filter{title.icontains}=soil&patch-all=true", bob, { date_type: "revision", featured: false });
+      expect(all.body).toEqual({ meta: { updated: 1 } });
+      expect(await dataset()).toMatchObject({ date_type: "revision", featured: true });
+      const byRoot = await send("patch", "/resources/?filter{title.icontains}=soil&patch-all=true", root, { featured: false, regions: ["GLO"] });
+      expect(byRoot.body).toEqual({ meta: { updated: 1 } });
+      expect(await dataset()).toMatchObject({ featured: false, regions: ["GLO"] });
+      expect((await send("patch", "/resources/?filter{title.icontains}=soil&patch-all=true", bob, { category: { identifier: "nope" } })).status).toBe(400);
+    });
+  });
 });

@@ -3,6 +3,7 @@ import {
   listWhere,
   decideOnRows,
   Errors,
+  hasOrgRole,
   RESOURCE_ACTIONS,
   RESOURCE_RELATIONS,
   ResourceService,
@@ -12,6 +13,7 @@ import {
   type ResourceRecord,
   type ServiceContext,
 } from "@assets/core";
+import { MANAGEMENT_FIELDS, type DatasetPatch } from "./dataset-input.js";
 import { resolveElementFilters } from "./element-filters.js";
 import { RESOURCE_BASE_FIELDS } from "./geonode-fields.js";
 import type { ResourceView, ViewOptions } from "./resource-view.js";
@@ -31,6 +33,8 @@ export interface ResourceBasePatch {
   description?: string;
   tags?: string[];
   extra_metadata?: Record<string, unknown>;
+  /** Columns of the resource's Dataset row (made when the resource has none yet). */
+  dataset?: DatasetPatch;
 }
 
 /** A new resource from `POST /resources/`. */
@@ -72,7 +76,10 @@ export class ResourceBaseService {
   }
 
   async update(ctx: ServiceContext, id: string, patch: ResourceBasePatch, scope: Prisma.ResourceWhereInput, options: ViewOptions = {}): Promise<ResourceView> {
-    return this.view(ctx, await this.resources.update(ctx, id, patch, {}, scope), options);
+    const { dataset, ...resource } = patch;
+    const row = dataset ? await this.resources.authorize(ctx, id, "change_metadata", scope) : null;
+    const typeData = row && dataset ? { dataset: datasetUpsert(row, await this.managed(ctx, row, dataset)) } : {};
+    return this.view(ctx, await this.resources.update(ctx, id, resource, typeData, scope), options);
   }
 
   async delete(ctx: ServiceContext, id: string, scope: Prisma.ResourceWhereInput): Promise<void> {
@@ -111,7 +118,15 @@ export class ResourceBaseService {
     const rows: ResourceRecord[] = [];
     for (const { id } of patches) rows.push(await this.resources.authorize(ctx, id, "change_metadata", scope));
     const guard = accessibleResources(ctx.ability, "change_metadata");
-    await ctx.db.$transaction(patches.map(({ patch }, i) => ctx.db.resource.updateMany({ where: { AND: [{ id: rows[i]!.id }, guard] }, data: patch as Prisma.ResourceUpdateManyMutationInput })));
+    const datasets = await Promise.all(patches.map(({ patch }, i) => (patch.dataset ? this.managed(ctx, rows[i]!, patch.dataset) : null)));
+    await ctx.db.$transaction(
+      patches.flatMap(({ patch: { dataset: _dataset, ...resource } }, i) => {
+        const row = rows[i]!;
+        const update = ctx.db.resource.updateMany({ where: { AND: [{ id: row.id }, guard] }, data: resource as Prisma.ResourceUpdateManyMutationInput });
+        const dataset = datasets[i];
+        return dataset ? [update, ctx.db.dataset.upsert({ where: { resource_id: row.id }, create: { resource_id: row.id, ...datasetUpsert(row, dataset).upsert.create }, update: dataset })] : [update];
+      }),
+    );
     return Promise.all(rows.map((row) => this.get(ctx, String(row.id), scope)));
   }
 
@@ -132,8 +147,54 @@ export class ResourceBaseService {
     const where = listWhere(ctx.db.resource, RESOURCE_BASE_FIELDS, await resolveElementFilters(ctx.db, query));
     if (ctx.principal.kind !== "user") throw Errors.UNAUTHENTICATED({ detail: "Authentication credentials were not provided." });
     const filter = { AND: [where, scope, { access_modifier: { not: "Hidden" as const } }, accessibleResources(ctx.ability, "view"), accessibleResources(ctx.ability, "change_metadata")] };
-    const [result] = await ctx.db.$transaction([ctx.db.resource.updateMany({ where: filter, data: patch as Prisma.ResourceUpdateManyMutationInput })]);
-    return result.count;
+    const { dataset, ...resource } = patch;
+    if (!dataset) {
+      const [result] = await ctx.db.$transaction([ctx.db.resource.updateMany({ where: filter, data: resource as Prisma.ResourceUpdateManyMutationInput })]);
+      return result.count;
+    }
+    // Dataset columns: the matching rows are read in the transaction, their Dataset rows made where
+    // missing, then written in groups that share what the caller may change on them.
+    return ctx.db.$transaction(async (tx) => {
+      const rows = (await tx.resource.findMany({ where: filter })) as ResourceRecord[];
+      const ids = rows.map((r) => r.id);
+      if (Object.keys(resource).length > 0) await tx.resource.updateMany({ where: { id: { in: ids } }, data: resource as Prisma.ResourceUpdateManyMutationInput });
+      await tx.dataset.createMany({ data: rows.map((row) => ({ resource_id: row.id, ...datasetUpsert(row, {}).upsert.create })), skipDuplicates: true });
+      const groups = new Map<string, { patch: DatasetPatch; ids: number[] }>();
+      for (const [i, allowed] of (await this.managedMany(ctx, rows, dataset)).entries()) {
+        const key = JSON.stringify(Object.keys(allowed));
+        const group = groups.get(key) ?? groups.set(key, { patch: allowed, ids: [] }).get(key)!;
+        group.ids.push(rows[i]!.id);
+      }
+      for (const { patch: data, ids: group } of groups.values()) if (Object.keys(data).length > 0) await tx.dataset.updateMany({ where: { resource_id: { in: group } }, data });
+      return rows.length;
+    });
+  }
+
+  /**
+   * GeoNode's `ResourceManagementField`s: a flag the caller may not change keeps its value,
+   * silently. `featured` needs a superuser (GeoNode: staff), `is_approved` a superuser or an
+   * admin of the resource's organisation (GeoNode: staff or a manager of its group), and
+   * `is_published` the publish permission.
+   */
+  private async managed(ctx: ServiceContext, row: ResourceRecord, patch: DatasetPatch): Promise<DatasetPatch> {
+    return (await this.managedMany(ctx, [row], patch))[0]!;
+  }
+
+  /** {@link managed} for each of `rows`, with one permission query at most. */
+  private async managedMany(ctx: ServiceContext, rows: readonly ResourceRecord[], patch: DatasetPatch): Promise<DatasetPatch[]> {
+    const superuser = ctx.principal.kind === "user" && ctx.principal.isSuperuser;
+    const ids = rows.map((r) => r.id);
+    const publishable = patch.is_published === undefined ? new Set<number>() : (decideOnRows(ctx.ability, "publish", rows) ?? (await this.resources.allowedIds(ctx, "publish", ids)));
+    return rows.map((row) => {
+      const may: Record<(typeof MANAGEMENT_FIELDS)[number], boolean> = {
+        featured: superuser,
+        is_approved: superuser || hasOrgRole(ctx.principal, row.organisation_id, "admin"),
+        is_published: publishable.has(row.id),
+      };
+      const out = { ...patch };
+      for (const field of MANAGEMENT_FIELDS) if (!may[field]) delete out[field];
+      return out;
+    });
   }
 
   /** The view of one row the caller may already see (after a write, or one found by another query). */
@@ -177,4 +238,9 @@ export class ResourceBaseService {
     const rows = await ctx.db.datasetFavorite.findMany({ where: { user_id: ctx.principal.id, dataset_id: { in: datasetIds } }, select: { dataset_id: true } });
     return new Set(rows.map((r) => r.dataset_id));
   }
+}
+
+/** The nested write of a Dataset patch: the row is made (as `ensureDataset` makes it) when the resource has none. */
+function datasetUpsert(row: Pick<ResourceRecord, "type">, patch: DatasetPatch) {
+  return { upsert: { create: { subtype: row.type === GEONODE_TYPES.document ? "document" : "vector", ...patch }, update: patch } };
 }

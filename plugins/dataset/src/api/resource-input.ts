@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { schemaComponent } from "@assets/core";
 import { invalidFields, type FieldErrors } from "@assets/drf";
+import { parseDatasetPatch } from "./dataset-input.js";
 import { GEONODE_TYPES, type GeonodeType, type ResourceBaseCreate, type ResourceBasePatch } from "./resource-base-service.js";
 
 /**
@@ -48,11 +49,25 @@ function text(value: unknown, field: string, max: number, errors: FieldErrors, r
 }
 
 const keyword = z.union([z.string().min(1).max(255), z.object({ name: z.string().min(1).max(255) })]);
+const related = (what: string) => z.union([z.object({ identifier: z.string() }), z.number().int(), z.string(), z.null()]).describe(what);
+const flag = (what: string) => z.boolean().optional().describe(what);
 
 /** A record's writable fields as `parsePatch` reads them (it checks them with DRF's messages; this documents them). */
 export const RESOURCE_WRITE = schemaComponent(
   "ResourceWrite",
-  z.looseObject({ title: z.string().max(MAX_TITLE).optional(), abstract: z.string().max(MAX_ABSTRACT).optional(), keywords: z.array(keyword).optional() }),
+  z.looseObject({
+    title: z.string().max(MAX_TITLE).optional(),
+    abstract: z.string().max(MAX_ABSTRACT).optional(),
+    keywords: z.array(keyword).optional(),
+    category: related("{identifier} of an ISO topic category, or its id").optional(),
+    license: related("{identifier} of a licence").optional(),
+    regions: z.array(z.union([z.string(), z.object({ code: z.string() })])).optional(),
+    date: z.string().optional().describe("ISO 8601"),
+    date_type: z.enum(["creation", "publication", "revision"]).optional(),
+    is_published: flag("kept unless the caller may publish the resource"),
+    is_approved: flag("kept unless the caller is a superuser or an admin of the resource's organisation"),
+    featured: flag("kept unless the caller is a superuser"),
+  }),
 );
 
 /** A new record (`parseCreate`): a title, and its type unless the endpoint names it. */
@@ -65,6 +80,8 @@ export function parsePatch(body: Record<string, unknown>): ResourceBasePatch {
   if ("title" in body) patch.name = text(body.title, "title", MAX_TITLE, errors, true)?.trim();
   if ("abstract" in body) patch.description = text(body.abstract, "abstract", MAX_ABSTRACT, errors, false);
   if ("keywords" in body) patch.tags = keywordNames(body.keywords, errors);
+  const dataset = parseDatasetPatch(body, errors);
+  if (dataset) patch.dataset = dataset;
   if (Object.keys(errors).length > 0) throw invalidFields(errors);
   return patch;
 }
