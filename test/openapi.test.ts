@@ -79,6 +79,19 @@ describe("OpenAPI documents", () => {
     expect(missing).toEqual([]);
   });
 
+  it("documents tus 1.0 at /uploads/tus: its methods, headers and media type", () => {
+    const paths = documents.get("")!.paths as unknown as Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, unknown> }; responses: Record<string, { headers?: Record<string, unknown> }> }>>;
+    expect(Object.keys(paths["/uploads/tus"]!).sort()).toEqual(["options", "post"]);
+    expect(Object.keys(paths["/uploads/tus/{id}"]!).sort()).toEqual(["delete", "head", "options", "patch"]);
+    const create = paths["/uploads/tus"]!.post!;
+    expect(create.parameters!.filter((p) => p.in === "header").map((p) => p.name)).toEqual(expect.arrayContaining(["Tus-Resumable", "Upload-Length", "Upload-Defer-Length", "Upload-Metadata"]));
+    expect(Object.keys(create.responses["201"]!.headers!)).toEqual(expect.arrayContaining(["Location", "Tus-Resumable"]));
+    const patch = paths["/uploads/tus/{id}"]!.patch!;
+    expect(Object.keys(patch.requestBody!.content)).toEqual(["application/offset+octet-stream"]);
+    expect(patch.parameters!.map((p) => p.name)).toContain("Upload-Offset");
+    expect(Object.keys(paths["/uploads/tus/{id}"]!.head!.responses["200"]!.headers!)).toContain("Upload-Offset");
+  });
+
   it("describes a JSON:API list's query parameters from its field catalogue", () => {
     const list = documents.get("")!.paths["/resources"]!.get as unknown as { parameters: { name: string; in: string }[] };
     const names = list.parameters.map((p) => p.name);

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Request, RequestHandler, Response } from "express";
+import { Router, type Request, type RequestHandler, type Response } from "express";
 import { MemoryLocker, Server, TUS_RESUMABLE } from "@tus/server";
 import type { Logger } from "pino";
 import { AppError, Errors } from "../../errors/index.js";
@@ -15,6 +15,8 @@ import { ChecksummedFileStore, TUS_CHECKSUM_ALGORITHMS, parseUploadChecksum, typ
 import { parseTusCreation, type TusCreation } from "./tus-metadata.js";
 import { TusUploadService, type TusFinished } from "./tus-upload-service.js";
 import { errorAnswer, withErrorProfile, type ErrorProfile } from "../../http/error-handler.js";
+import { route } from "../../http/route.js";
+import { tusDeclarations } from "./tus-openapi.js";
 import { baseUrl, serviceContext } from "../../http/request-context.js";
 import { sendWebResponse, toWebRequest } from "./web-request.js";
 
@@ -124,7 +126,7 @@ export function tusRoutes(options: TusRoutesOptions): RequestHandler {
     return false;
   }
 
-  return withErrorProfile(TUS_ERRORS, async (req, res) => {
+  const serve = async (req: Request, res: Response): Promise<void> => {
     const call: TusCall = { ctx: serviceContext(req), req, res, tusBase: `${req.protocol}://${req.get("host")}${req.baseUrl}`, apiBase: baseUrl(req) };
     try {
       const { tus, uploads } = start();
@@ -143,7 +145,14 @@ export function tusRoutes(options: TusRoutesOptions): RequestHandler {
       if (!req.complete) res.setHeader("Connection", "close");
       throw error;
     }
-  });
+  };
+
+  // The operations of tus 1.0 are declared (so documented) with the one handler; any other method or
+  // path still reaches @tus/server, which answers it as it always has.
+  const router = Router();
+  for (const declaration of tusDeclarations) route(router, { ...declaration, handler: serve });
+  router.use(serve);
+  return withErrorProfile(TUS_ERRORS, router);
 }
 
 /** The tus server of one router and the service behind its hooks. */
