@@ -26,6 +26,7 @@ export {
   route,
   schemaComponent,
   declarationOf,
+  errorResponses,
   type RouteDeclaration,
   type RouteMethod,
   type RouteInput,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, schemaComponent, type ListOptions, type ParameterSpec, type ResponseSpec } from "@assets/core";
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, errorResponses, schemaComponent, type ListOptions, type ParameterSpec } from "@assets/core";
 import type { DjangoListOptions } from "./django-dialect.js";
 import { DYNAMIC_REST_OPERATORS } from "./dynamic-rest-filters.js";
 import type { DynamicRestListOptions } from "./dynamic-rest-query.js";
@@ -11,18 +11,15 @@ export const DRF_ERROR = schemaComponent(
 );
 
 /** The error answers of a DRF-shaped route, by status. */
-export function drfErrors(...statuses: number[]): Record<number, ResponseSpec> {
-  const descriptions: Record<number, string> = {
-    400: "Invalid fields or parameters (field-keyed lists)",
-    401: "Authentication credentials were not provided",
-    403: "Not allowed",
-    404: "Not found, or not visible to the caller",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Too large",
-  };
-  return Object.fromEntries(statuses.map((status) => [status, { description: descriptions[status] ?? "Error", schema: DRF_ERROR }]));
-}
+export const drfErrors = errorResponses(DRF_ERROR, {
+  400: "Invalid fields or parameters (field-keyed lists)",
+  401: "Authentication credentials were not provided",
+  403: "Not allowed",
+  404: "Not found, or not visible to the caller",
+  405: "Method not allowed",
+  409: "Conflict",
+  413: "Too large",
+});
 
 /** A row of a DRF-shaped answer, described as an open object: its serializer renders it, not a zod schema. */
 export const DRF_OBJECT = z.looseObject({});

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { schemaComponent, type ResponseSpec } from "./route.js";
+import { errorResponses, schemaComponent } from "./route.js";
 
 /** Media types a JSON:API write accepts (the router's JSON body reader takes both). */
 export const JSONAPI_BODY_TYPES = ["application/vnd.api+json", "application/json"] as const;
@@ -53,16 +53,13 @@ export function jsonApiWriteDocument(attributes: z.ZodType, type?: string | read
 }
 
 /** The error answers most JSON:API routes may give, by status. */
-export function jsonApiErrors(...statuses: number[]): Record<number, ResponseSpec> {
-  const descriptions: Record<number, string> = {
-    400: "Invalid parameter or body",
-    401: "Authentication required",
-    403: "Not allowed",
-    404: "Not found, or not visible to the caller",
-    409: "Conflict",
-    413: "Too large",
-    415: "Unsupported media type",
-    422: "Unprocessable",
-  };
-  return Object.fromEntries(statuses.map((status) => [status, { description: descriptions[status] ?? "Error", schema: JSONAPI_ERRORS }]));
-}
+export const jsonApiErrors = errorResponses(JSONAPI_ERRORS, {
+  400: "Invalid parameter or body",
+  401: "Authentication required",
+  403: "Not allowed",
+  404: "Not found, or not visible to the caller",
+  409: "Conflict",
+  413: "Too large",
+  415: "Unsupported media type",
+  422: "Unprocessable",
+});

@@ -161,3 +161,12 @@ export function route<P extends z.ZodType | undefined = undefined, Q extends z.Z
   declared.set(handler, decl);
   router[decl.method](decl.path, ...(decl.middleware ?? []), handler);
 }
+
+/**
+ * The error answers of one wire protocol, by status: every one has the protocol's error `schema`
+ * (and `extra`, e.g. its media type), described by `descriptions` ("Error" for a status not named).
+ */
+export function errorResponses(schema: SchemaSource, descriptions: Readonly<Record<number, string>>, extra: Omit<ResponseSpec, "description" | "schema"> = {}) {
+  return (...statuses: number[]): Record<number, ResponseSpec> =>
+    Object.fromEntries(statuses.map((status) => [status, { description: descriptions[status] ?? "Error", schema, ...extra }]));
+}

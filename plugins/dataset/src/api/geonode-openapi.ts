@@ -1,23 +1,20 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { route, schemaComponent, type PluginHost, type ResponseSpec } from "@assets/core";
+import { errorResponses, route, schemaComponent, type PluginHost } from "@assets/core";
 
 /** GeoNode's error shape, as `renderGeonodeError` writes it. */
 export const GEONODE_ERROR = schemaComponent("GeonodeError", z.object({ success: z.literal(false), errors: z.array(z.string()), code: z.string() }));
 
 /** The error answers of a GeoNode route, by status. */
-export function geonodeErrors(...statuses: number[]): Record<number, ResponseSpec> {
-  const descriptions: Record<number, string> = {
-    400: "Invalid fields or parameters",
-    401: "Authentication credentials were not provided",
-    403: "Not allowed",
-    404: "Not found, or not visible to the caller",
-    405: "Method not allowed",
-    413: "Upload too large",
-    415: "Unsupported media type",
-  };
-  return Object.fromEntries(statuses.map((status) => [status, { description: descriptions[status] ?? "Error", schema: GEONODE_ERROR }]));
-}
+export const geonodeErrors = errorResponses(GEONODE_ERROR, {
+  400: "Invalid fields or parameters",
+  401: "Authentication credentials were not provided",
+  403: "Not allowed",
+  404: "Not found, or not visible to the caller",
+  405: "Method not allowed",
+  413: "Upload too large",
+  415: "Unsupported media type",
+});
 
 /** A serialized row: its fields follow the serializer and the request's include[]/exclude[], so it is an open object. */
 export const GEONODE_OBJECT = z.looseObject({});

@@ -1,6 +1,6 @@
 /** Zod schemas of the DatoCMS shapes the profile's declared routes answer (for its OpenAPI document). */
 import { z } from "zod";
-import { schemaComponent, type ResponseSpec } from "@assets/core";
+import { errorResponses, schemaComponent } from "@assets/core";
 
 /** DatoCMS's error document: `{ data: [{ id, type: "api_error", attributes: { code, doc_url, details } }] }`. */
 export const DATOCMS_ERROR = schemaComponent(
@@ -45,10 +45,7 @@ export const RATE_HEADERS = {
 } as const;
 
 /** The error answers of a DatoCMS route, by status. */
-export function datocmsErrors(...statuses: number[]): Record<number, ResponseSpec> {
-  const descriptions: Record<number, string> = { 401: "Invalid or missing API token", 403: "Not allowed", 404: "Not found", 422: "Invalid field" };
-  return Object.fromEntries(statuses.map((status) => [status, { description: descriptions[status] ?? "Error", schema: DATOCMS_ERROR }]));
-}
+export const datocmsErrors = errorResponses(DATOCMS_ERROR, { 401: "Invalid or missing API token", 403: "Not allowed", 404: "Not found", 422: "Invalid field" });
 
 /** A JSON:API resource object of the profile: its attributes follow its serializer. */
 export const DATOCMS_RESOURCE = schemaComponent(

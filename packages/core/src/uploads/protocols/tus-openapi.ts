@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ParameterSpec, ResponseSpec, RouteDeclaration } from "../../http/route.js";
+import { errorResponses, type ParameterSpec, type ResponseSpec, type RouteDeclaration } from "../../http/route.js";
 
 /** A tus operation as declared: everything but the handler, which is the one tus handler for all. */
 export type TusDeclaration = Omit<RouteDeclaration, "handler">;
@@ -20,9 +20,8 @@ const TUS_HEADERS = { "Tus-Resumable": "`1.0.0`" };
 const TUS_TEXT = z.string().meta({ description: "The error's detail, one line" });
 
 /** tus errors are a line of text with `Tus-Resumable` (see TUS_ERRORS). */
-function tusErrors(descriptions: Record<number, string>): Record<number, ResponseSpec> {
-  return Object.fromEntries(Object.entries(descriptions).map(([status, description]) => [status, { description, contentType: "text/plain", schema: TUS_TEXT, headers: TUS_HEADERS }]));
-}
+const tusErrors = (descriptions: Record<number, string>) =>
+  errorResponses(TUS_TEXT, descriptions, { contentType: "text/plain", headers: TUS_HEADERS })(...Object.keys(descriptions).map(Number));
 
 const OPTIONS_RESPONSES: Record<number, ResponseSpec> = {
   204: {
