@@ -3,8 +3,7 @@
  * itself knows only a handful of codes; proj4-list's EPSG:28992 carries the +towgs84 shift
  * that PROJ picks, within 1e-9 degrees of GDAL).
  */
-import proj4 from "proj4";
-import proj4list from "proj4-list";
+import { epsgDefinitions, loadProj4 } from "./libraries.js";
 import type { GeoTransform } from "./georef.js";
 
 /** Longitude/latitude extent in WGS84 degrees. */
@@ -20,10 +19,10 @@ const converters = new Map<number, Forward | null>();
 
 function toWgs84(epsg: number): Forward | null {
   if (!converters.has(epsg)) {
-    const def = proj4list[`EPSG:${epsg}`]?.[1];
+    const def = epsgDefinitions()[`EPSG:${epsg}`]?.[1];
     let forward: Forward | null = null;
     if (def) {
-      const converter = proj4(def, "EPSG:4326");
+      const converter = loadProj4()(def, "EPSG:4326");
       forward = (xy) => {
         const [x, y] = converter.forward(xy);
         return [x!, y!];
@@ -42,10 +41,11 @@ export type PointTransform = (xy: [number, number]) => [number, number];
  * `null` when either code is unknown. Points outside a projection's domain give non-finite numbers.
  */
 export function epsgTransform(from: number, to: number): PointTransform | null {
-  const a = proj4list[`EPSG:${from}`]?.[1];
-  const b = proj4list[`EPSG:${to}`]?.[1];
+  const definitions = epsgDefinitions();
+  const a = definitions[`EPSG:${from}`]?.[1];
+  const b = definitions[`EPSG:${to}`]?.[1];
   if (!a || !b) return null;
-  const converter = proj4(a, b);
+  const converter = loadProj4()(a, b);
   return (xy) => {
     const [x, y] = converter.forward(xy);
     return [x!, y!];

@@ -4,7 +4,7 @@
  */
 import { promisify } from "node:util";
 import { inflate } from "node:zlib";
-import { getDecoder } from "geotiff";
+import type { getDecoder } from "geotiff";
 import { blockBytes } from "./budget.js";
 import { InvalidRasterError } from "./errors.js";
 import { compressionName } from "./format.js";
@@ -141,8 +141,10 @@ export class BlockDecoder {
     return new Uint8Array(await decoder.decode(exact.buffer));
   }
 
-  private makeDecoder(): Promise<GeotiffDecoder> {
+  private async makeDecoder(): Promise<GeotiffDecoder> {
     const l = this.level;
+    // geotiff.js loads with the first block that needs one of its decoders, not at start-up.
+    const { getDecoder } = await import("geotiff");
     // Predictors are applied by this module (geotiff.js assumes little-endian data for them).
     const params: DecoderParameters & { JPEGTables?: number[]; LercParameters?: number[] } = {
       tileWidth: l.blockWidth,

@@ -1,4 +1,4 @@
-import sharp from "sharp";
+import { loadSharp } from "./libraries.js";
 import { type ColormapName, colormap } from "./colormap.js";
 import type { RasterWindow } from "./window.js";
 
@@ -37,5 +37,5 @@ export async function renderPng(window: Pick<RasterWindow, "data" | "width" | "h
     rgba[4 * i + 2] = table[c + 2]!;
     rgba[4 * i + 3] = 255;
   }
-  return sharp(rgba, { raw: { width, height, channels: 4 } }).png().toBuffer();
+  return loadSharp()(rgba, { raw: { width, height, channels: 4 } }).png().toBuffer();
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import sharp from "sharp";
+import { loadSharp } from "../libraries.js";
 import { Errors, type ServiceContext, type StorageDriver } from "@assets/core";
 import { crsFromEpsg } from "../crs/epsg.js";
 import { crsFromWkt } from "../crs/prj.js";
@@ -51,7 +51,7 @@ export class ThumbnailService {
 
   async set(ctx: ServiceContext, id: string, image: Readable): Promise<void> {
     const row = await this.authorize(ctx, id);
-    const decoder = sharp({ limitInputPixels: MAX_THUMBNAIL_PIXELS, failOn: "error" }).png();
+    const decoder = loadSharp()({ limitInputPixels: MAX_THUMBNAIL_PIXELS, failOn: "error" }).png();
     let png: Buffer;
     try {
       const [, encoded] = await Promise.all([pipeline(image, byteLimit(MAX_THUMBNAIL_BYTES), decoder), decoder.toBuffer()]);

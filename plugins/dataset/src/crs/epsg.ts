@@ -2,13 +2,12 @@
  * Offline EPSG definitions (proj4-list, ~5,400 codes with the +towgs84 shifts PROJ picks) and the
  * lookup of a parsed CRS among them by its projection parameters.
  */
-import proj4 from "proj4";
-import proj4list from "proj4-list";
+import { epsgDefinitions, loadProj4 } from "../libraries.js";
 import type { CrsInfo } from "./crs-info.js";
 
 /** The proj4 definition of EPSG:`code`, or null when the offline list does not have it. */
 export function epsgDefinition(code: number): string | null {
-  return proj4list[`EPSG:${code}`]?.[1]?.trim() ?? null;
+  return epsgDefinitions()[`EPSG:${code}`]?.[1]?.trim() ?? null;
 }
 
 /** The CrsInfo of EPSG:`code`, or null when unknown offline. */
@@ -58,9 +57,9 @@ function epsgIndex() {
   // Parsing every definition takes ~1 s once; only files without an authority code need it.
   if (!index) {
     index = [];
-    for (const [code, def] of Object.values(proj4list)) {
+    for (const [code, def] of Object.values(epsgDefinitions())) {
       try {
-        index.push({ code: Number(code.slice(5)), signature: signature(proj4.Proj(def) as unknown as ProjLike) });
+        index.push({ code: Number(code.slice(5)), signature: signature(loadProj4().Proj(def) as unknown as ProjLike) });
       } catch {
         // proj4 cannot parse a few exotic definitions; they can never match.
       }
@@ -84,5 +83,5 @@ export function matchingEpsgCodes(parsed: ProjLike): number[] {
 /** Whether EPSG:`code` has the same parameters as `parsed`. */
 export function epsgMatches(code: number, parsed: ProjLike): boolean {
   const def = epsgDefinition(code);
-  return def !== null && same(signature(parsed), signature(proj4.Proj(def) as unknown as ProjLike));
+  return def !== null && same(signature(parsed), signature(loadProj4().Proj(def) as unknown as ProjLike));
 }

@@ -3,7 +3,7 @@
  * files carry no EPSG code, so the CRS is identified by its name for the common ones, else by
  * its parameters when exactly one EPSG definition matches; otherwise only the WKT is kept.
  */
-import proj4 from "proj4";
+import { loadProj4 } from "../libraries.js";
 import { InvalidDatasetError } from "../errors.js";
 import type { CrsInfo } from "./crs-info.js";
 import { crsFromEpsg, epsgMatches, matchingEpsgCodes } from "./epsg.js";
@@ -37,7 +37,7 @@ export function crsFromWkt(wkt: string): CrsInfo {
   const text = wkt.replace(/^\uFEFF/, "").trim();
   let parsed: Record<string, unknown> & { names?: string[]; name?: string };
   try {
-    parsed = proj4.Proj(text) as unknown as typeof parsed;
+    parsed = loadProj4().Proj(text) as unknown as typeof parsed;
   } catch (error) {
     throw new InvalidDatasetError("UNKNOWN_CRS", `The coordinate system (.prj) could not be read: ${(error as Error).message}`, { cause: error });
   }

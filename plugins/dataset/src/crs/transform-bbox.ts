@@ -1,4 +1,4 @@
-import proj4 from "proj4";
+import { loadProj4 } from "../libraries.js";
 import type { BBox, CrsInfo } from "./crs-info.js";
 
 /** Points per bbox edge: projected edges are curves in the other CRS, so corners alone can miss the extent. */
@@ -11,7 +11,7 @@ const EDGE_POINTS = 21;
  */
 export function transformBBox(from: CrsInfo, to: CrsInfo, bbox: BBox): BBox | null {
   if (from.definition === to.definition || (from.epsg !== null && from.epsg === to.epsg)) return [...bbox];
-  const converter = proj4(from.definition, to.definition);
+  const converter = loadProj4()(from.definition, to.definition);
   const [minX, minY, maxX, maxY] = bbox;
   const out: BBox = [Infinity, Infinity, -Infinity, -Infinity];
   for (let i = 0; i < EDGE_POINTS; i += 1) {

@@ -7,8 +7,7 @@
 import rewind from "@mapbox/geojson-rewind";
 import { geoEquirectangular, geoMercator, geoPath, type GeoProjection } from "d3-geo";
 import type { Feature, FeatureCollection, Geometry, Position } from "geojson";
-import proj4 from "proj4";
-import sharp from "sharp";
+import { loadProj4, loadSharp } from "../libraries.js";
 import type { BBox, CrsInfo } from "../crs/crs-info.js";
 
 /** Options of {@link renderThumbnail}. */
@@ -63,7 +62,7 @@ function corners([west, south, east, north]: BBox): Geometry {
 /** The sample in WGS84 longitude/latitude. */
 function toWgs84(geometries: Geometry[], crs: CrsInfo): Geometry[] {
   if (crs.epsg === 4326) return geometries;
-  const converter = proj4(crs.definition, "EPSG:4326");
+  const converter = loadProj4()(crs.definition, "EPSG:4326");
   return geometries.map((g) => mapPositions(g, (p) => converter.forward([p[0]!, p[1]!])));
 }
 
@@ -113,7 +112,7 @@ export async function renderThumbnail(sample: Geometry[], crs: CrsInfo, options:
     })
     .join("");
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${shapes}</svg>`;
-  const png = await sharp(Buffer.from(svg)).png().toBuffer();
+  const png = await loadSharp()(Buffer.from(svg)).png().toBuffer();
 
   // Pixels are linear in Web Mercator metres (or degrees): invert two corners to state the extent.
   const [west, north] = projection.invert!([0, 0])!;

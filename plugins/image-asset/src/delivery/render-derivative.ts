@@ -4,7 +4,7 @@
  * stream: pipe it into the storage driver, nothing is buffered whole.
  */
 import { Errors } from "@assets/core";
-import sharp, { type Sharp } from "../processing/sharp.js";
+import { loadSharp, type Sharp } from "../processing/sharp.js";
 import type { Region, SourceImage, TransformPlan } from "./transform-plan.js";
 
 /** Bounds of one render. */
@@ -27,6 +27,7 @@ export function renderDerivative(path: string, source: SourceImage, plan: Transf
   const region = plan.region ?? { left: 0, top: 0, width: source.width, height: source.height };
   // An SVG is rendered at the density that gives the region the output's size, not at some default and scaled.
   const scale = source.format === "svg" ? svgScale(source, region, plan, settings.maxInputPixels) : 1;
+  const sharp = loadSharp();
   let image = sharp(path, {
     limitInputPixels: settings.maxInputPixels,
     failOn: "error",

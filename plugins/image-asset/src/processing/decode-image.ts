@@ -1,6 +1,6 @@
 import { ImageRejectedError } from "../errors.js";
 import type { ImageProbe } from "./probe-image.js";
-import sharp from "./sharp.js";
+import { loadSharp } from "./sharp.js";
 
 /** An 8-bit sRGB RGBA copy of an image, small enough to hold in memory. */
 export interface RgbaImage {
@@ -32,7 +32,7 @@ const SVG_BASE_DENSITY = 72;
 export async function decodeForAnalysis(path: string, probe: ImageProbe, options: DecodeOptions): Promise<RgbaImage> {
   const { density } = decodedSize(probe, options.maxSide);
   try {
-    const { data, info } = await sharp(path, {
+    const { data, info } = await loadSharp()(path, {
       limitInputPixels: options.maxInputPixels,
       failOn: "error",
       autoOrient: true,

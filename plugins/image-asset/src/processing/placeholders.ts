@@ -4,7 +4,7 @@
 import { encode as encodeBlurhash } from "blurhash";
 import { rgbaToThumbHash } from "thumbhash";
 import type { RgbaImage } from "./decode-image.js";
-import sharp from "./sharp.js";
+import { loadSharp } from "./sharp.js";
 
 /** blurhash's encoder walks every pixel for every component: 32 x 32 is plenty for 4 x 3 components. */
 const BLURHASH_SIDE = 32;
@@ -25,7 +25,7 @@ export async function thumbhashOf(image: RgbaImage): Promise<string> {
 
 /** Resizes an RGBA copy to fit `side` (`inside`, keeping the aspect) or to exactly `side` x `side` (`fill`). */
 export async function shrink(image: RgbaImage, side: number, fit: "inside" | "fill"): Promise<RgbaImage> {
-  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })
+  const { data, info } = await loadSharp()(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })
     .resize(side, side, { fit, withoutEnlargement: fit === "inside" })
     .ensureAlpha()
     .raw()

@@ -1,6 +1,6 @@
 import { ImageRejectedError } from "../errors.js";
 import { imageFormatOf, type ImageFormat } from "./image-formats.js";
-import sharp from "./sharp.js";
+import { loadSharp, type Metadata } from "./sharp.js";
 
 /** What the header of an image file says, read without decoding any pixel. */
 export interface ImageProbe {
@@ -31,10 +31,10 @@ const MISSING = /^Input file is missing/;
  * check its size with {@link assertWithinPixelBudget} before decoding.
  */
 export async function probeImage(path: string): Promise<ImageProbe | null> {
-  let meta: Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
+  let meta: Metadata;
   try {
     // No pixel limit here: metadata() never decodes, and the budget is checked by the caller with a reason.
-    meta = await sharp(path, { limitInputPixels: false }).metadata();
+    meta = await loadSharp()(path, { limitInputPixels: false }).metadata();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (UNSUPPORTED.test(message)) return null;

@@ -5,7 +5,7 @@
  */
 import { derivativesPrefix, type Upload } from "@assets/core";
 import type { RgbaImage } from "./decode-image.js";
-import sharp from "./sharp.js";
+import { loadSharp } from "./sharp.js";
 
 /** Default longest side of a thumbnail. */
 export const DEFAULT_THUMBNAIL_SIDE = 400;
@@ -30,7 +30,7 @@ export function thumbnailKey(upload: Pick<Upload, "sha256" | "uuid">, side: numb
 
 /** Encodes the thumbnail of a decoded image (never enlarged). */
 export async function encodeThumbnail(image: RgbaImage, side: number): Promise<Thumbnail> {
-  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })
+  const { data, info } = await loadSharp()(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })
     .resize(side, side, { fit: "inside", withoutEnlargement: true })
     .webp({ quality: 75 })
     .toBuffer({ resolveWithObject: true });
