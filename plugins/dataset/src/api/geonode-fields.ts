@@ -28,6 +28,11 @@ export const RESOURCE_BASE_FIELDS: FieldCatalog = {
   srid: DATASET_FIELDS.srid!,
   date: DATASET_FIELDS.date!,
   date_type: DATASET_FIELDS.date_type!,
+  temporal_extent_start: DATASET_FIELDS.temporal_extent_start!,
+  temporal_extent_end: DATASET_FIELDS.temporal_extent_end!,
+  // DatasetSerializer's name (the alternate without its workspace): the QGIS plugin sorts by it.
+  // Sorted through the alternate, which orders the same, as every alternate has the one workspace.
+  name: { type: "string", path: ["dataset", "alternate"], nullable: true, filterable: false },
   "category.identifier": { ...DATASET_FIELDS["category.identifier"]!, aliases: ["category"] },
   "regions.code": { ...DATASET_FIELDS["regions.code"]!, aliases: ["regions", "regions.name"] },
   "license.identifier": { ...DATASET_FIELDS["license.identifier"]!, aliases: ["license"] },

@@ -104,6 +104,8 @@ const RESOURCE_FIELDS = [
   "srid",
   "date",
   "date_type",
+  "temporal_extent_start",
+  "temporal_extent_end",
   "license",
   "group",
   "featured",
@@ -196,6 +198,10 @@ function fieldValue(view: ResourceView, field: string, urls: GeonodeUrls): unkno
       return row.updated_at.toISOString();
     case "date_type":
       return dataset?.date_type ?? "publication";
+    case "temporal_extent_start":
+      return dataset?.temporal_extent_start?.toISOString() ?? null;
+    case "temporal_extent_end":
+      return dataset?.temporal_extent_end?.toISOString() ?? null;
     case "group":
       return row.organisation ? { pk: row.organisation.id, name: row.organisation.name } : null;
     case "featured":

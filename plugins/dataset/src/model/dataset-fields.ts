@@ -18,6 +18,8 @@ export const DATASET_FIELDS: FieldCatalog = {
   "regions.code": own("regions", "string[]"),
   date: own("date", "datetime"),
   date_type: own("date_type", "enum", { values: DATE_TYPES }),
+  temporal_extent_start: nullable("temporal_extent_start", "datetime"),
+  temporal_extent_end: nullable("temporal_extent_end", "datetime"),
   "license.identifier": nullable("license", "string"),
   is_published: own("is_published", "boolean"),
   is_approved: own("is_approved", "boolean"),
