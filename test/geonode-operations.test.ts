@@ -194,6 +194,40 @@ describe("GeoNode async operations over the pipeline's jobs", () => {
     expect((await request(app).get(`/api/v2/resources/${id}`).set(auth)).status).toBe(404);
   });
 
+  it("ingest does what GeoNode's resource_manager.ingest does: a document from its metadata (uuid honoured, name dropped), a dataset only from files", async () => {
+    await startWorker();
+    const uuid = "0b6d2c3e-5f4a-4d1b-9c8e-7a6f5e4d3c2b";
+    const made = await request(app).post("/api/v2/resources/ingest/document").set(auth).send({ uuid, defaults: JSON.stringify({ title: "Ingested report", abstract: "From metadata", name: "ignored", category: { identifier: "economy" }, keywords: ["budget"] }) });
+    expect(made.status).toBe(200);
+    const done = (await finished(made.body.execution_id)).body;
+    expect(done).toMatchObject({ status: "finished", func_name: "ingest", input_params: { uuid, files: [], resource_type: "document" }, output_params: { output: { uuid } } });
+    const row = await db.prisma.resource.findUniqueOrThrow({ where: { uuid }, include: { dataset: true, owner: true } });
+    expect(row).toMatchObject({ type: "document", name: "Ingested report", description: "From metadata", tags: ["budget"], owner: { username: "operator" }, dataset: { subtype: "document", category: "economy" } });
+
+    // The same uuid again: GeoNode's get_or_create answers the existing resource, unchanged.
+    const again = await request(app).post("/api/v2/resources/ingest/document").set(auth).send({ uuid, defaults: { title: "Other title" } });
+    expect((await finished(again.body.execution_id)).body).toMatchObject({ status: "finished", output_params: { output: { uuid } } });
+    expect((await db.prisma.resource.findUniqueOrThrow({ where: { uuid } })).name).toBe("Ingested report");
+
+    // A dataset without files: nothing is made.
+    const before = await db.prisma.resource.count();
+    const dataset = await request(app).post("/api/v2/resources/ingest/dataset").set(auth).send({ defaults: { title: "No files" } });
+    expect(dataset.status).toBe(200);
+    expect((await finished(dataset.body.execution_id)).body).toMatchObject({ status: "finished", func_name: "ingest", output_params: { output: null } });
+    expect(await db.prisma.resource.count()).toBe(before);
+    // create, unlike ingest, makes the (empty) dataset.
+    const created = await request(app).post("/api/v2/resources/create/dataset").set(auth).send({ defaults: { title: "Empty dataset" } });
+    expect((await finished(created.body.execution_id)).body).toMatchObject({ status: "finished", func_name: "create" });
+    expect(await db.prisma.resource.count()).toBe(before + 1);
+
+    // Server paths are never read; a bad uuid is a 400; both before any job.
+    const jobs = await db.prisma.job.count();
+    const paths = await request(app).post("/api/v2/resources/ingest/dataset").set(auth).send({ files: JSON.stringify(["/etc/passwd"]), defaults: { title: "x" } });
+    expect([paths.status, paths.body.code]).toEqual([400, "invalid"]);
+    expect((await request(app).post("/api/v2/resources/ingest/document").set(auth).send({ uuid: "nope", defaults: { title: "x" } })).status).toBe(400);
+    expect(await db.prisma.job.count()).toBe(jobs);
+  });
+
   it("lists the caller's execution requests in GeoNode's envelope and deletes a finished one", async () => {
     const me = await db.prisma.user.findUniqueOrThrow({ where: { username: "operator" } });
     const mine = await db.prisma.job.count({ where: { user_id: me.id } });

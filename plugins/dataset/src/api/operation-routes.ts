@@ -53,6 +53,34 @@ function resourceType(raw: string): GeonodeType {
   return raw as GeonodeType;
 }
 
+/** A list parameter: a list, or its JSON text. */
+function listParam(params: Record<string, unknown>, name: string): unknown[] {
+  let value = params[name];
+  if (value === undefined || value === null || value === "") return [];
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw invalidFields({ [name]: ["Not a valid JSON list."] });
+    }
+  }
+  if (!Array.isArray(value)) throw invalidFields({ [name]: [`Expected a list of items but got type "${typeof value}".`] });
+  return value;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What create and ingest read first: the caller (who may create), the type, `uuid` and `defaults`. */
+function creation(req: Request) {
+  const ctx = serviceContext(req);
+  const type = resourceType(String(req.params.resource_type));
+  mayCreate(ctx);
+  const params = requestParams(req);
+  const raw = params.uuid;
+  if (raw !== undefined && raw !== null && (typeof raw !== "string" || !UUID.test(raw))) throw invalidFields({ uuid: ["Must be a valid UUID."] });
+  return { ctx, type, params, uuid: (raw as string | undefined | null) ?? undefined, defaults: dictParam(params, "defaults") };
+}
+
 /**
  * GeoNode's resource-service operations: `PUT /resources/{id}/copy`, `DELETE /resources/{id}/delete`,
  * `PUT /resources/{id}/update`, `POST /resources/create/{resource_type}` and
@@ -117,16 +145,26 @@ export function operationRoutes(host: PluginHost): Router {
     return enqueue(req, "update", { input_params, resource_id: row.id, patch }, row.id);
   });
 
-  for (const kind of ["create", "ingest"] as const) {
-    operation("post", `/resources/${kind}/:resource_type`, `${kind === "create" ? "Create" : "Ingest"} a resource of a type (a job; files go through /uploads/upload)`, z.object({ defaults: DICT }), async (req) => {
-      const ctx = serviceContext(req);
-      const type = resourceType(String(req.params.resource_type));
-      mayCreate(ctx);
-      const defaults = dictParam(requestParams(req), "defaults");
-      const create = parseCreate({ ...defaults, resource_type: type }, type);
-      const input_params = { resource_type: type, defaults: { owner: userOf(ctx).username, ...defaults } };
-      return enqueue(req, kind, { input_params, create }, null);
-    });
-  }
+  // GeoNode's create: `resource_manager.create(uuid, resource_type, defaults)`, the resource made from `defaults`.
+  operation("post", "/resources/create/:resource_type", "Create a resource of a type from its metadata (a job; files go through /uploads/upload)", z.object({ uuid: z.string().optional(), defaults: DICT }), async (req) => {
+    const { ctx, type, uuid, defaults } = creation(req);
+    const create = parseCreate({ ...defaults, resource_type: type }, type);
+    const input_params = { uuid: uuid ?? null, resource_type: type, defaults: { owner: userOf(ctx).username, ...defaults } };
+    return enqueue(req, "create", { input_params, create: { ...create, ...(uuid && { uuid }) } }, null);
+  });
+
+  // GeoNode's ingest: `resource_manager.ingest(files, uuid, resource_type, defaults)`. A document is made
+  // from `defaults` (their `name` and `files` dropped, the rest written as metadata); a dataset only
+  // from files, so without any nothing is made (the request finishes with output null). `files` are
+  // paths on GeoNode's own disk: never read here, refused (upload through /uploads/upload).
+  operation("post", "/resources/ingest/:resource_type", "Ingest a resource of a type: a document from its metadata; a dataset needs files, sent through /uploads/upload (a job)", z.object({ uuid: z.string().optional(), files: z.union([z.array(z.string()), z.string()]).optional(), defaults: DICT }), async (req) => {
+    const { ctx, type, params, uuid, defaults } = creation(req);
+    const files = listParam(params, "files");
+    if (files.length > 0) throw invalidFields({ files: ["Files are not read from server paths here: send them through POST /api/v2/uploads/upload."] });
+    const { name: _name, files: _files, ...metadata } = defaults;
+    const create = type === "document" ? parseCreate({ ...metadata, resource_type: type }, type) : undefined;
+    const input_params = { uuid: uuid ?? null, files: [], resource_type: type, defaults: { owner: userOf(ctx).username, ...defaults } };
+    return enqueue(req, "ingest", { input_params, ...(create && { create: { ...create, ...(uuid && { uuid }) } }) }, null);
+  });
   return router;
 }

@@ -41,6 +41,8 @@ export interface ResourceBasePatch {
 export interface ResourceBaseCreate extends ResourceBasePatch {
   name: string;
   type: GeonodeType;
+  /** The new resource's uuid (GeoNode's resource-service `uuid` parameter); else a new one. */
+  uuid?: string;
 }
 
 /**
@@ -90,7 +92,7 @@ export class ResourceBaseService {
   async createMany(ctx: ServiceContext, inputs: readonly ResourceBaseCreate[]): Promise<ResourceView[]> {
     if (ctx.principal.kind !== "user") throw Errors.UNAUTHENTICATED({ detail: "Authentication credentials were not provided." });
     if (!ctx.ability.can("create", "Resource")) throw Errors.FORBIDDEN({ detail: "You do not have permission to perform this action." });
-    const ownerId = ctx.principal.id;
+    const { id: ownerId, isSuperuser } = ctx.principal;
     const rows = await ctx.db.$transaction(
       inputs.map((input) =>
         ctx.db.resource.create({
@@ -101,6 +103,8 @@ export class ResourceBaseService {
             tags: input.tags ?? [],
             extra_metadata: (input.extra_metadata ?? {}) as Prisma.InputJsonValue,
             owner_id: ownerId,
+            ...(input.uuid && { uuid: input.uuid }),
+            ...(input.dataset && { dataset: { create: newDataset(isSuperuser, input.type, input.dataset) } }),
           },
           include: RESOURCE_RELATIONS,
         }),
@@ -238,6 +242,12 @@ export class ResourceBaseService {
     const rows = await ctx.db.datasetFavorite.findMany({ where: { user_id: ctx.principal.id, dataset_id: { in: datasetIds } }, select: { dataset_id: true } });
     return new Set(rows.map((r) => r.dataset_id));
   }
+}
+
+/** The Dataset row of a new resource: its creator may publish it; approving and featuring stay a superuser's. */
+function newDataset(superuser: boolean, type: GeonodeType, patch: DatasetPatch) {
+  const { is_approved: _approved, featured: _featured, ...rest } = patch;
+  return datasetUpsert({ type: GEONODE_TYPES[type] }, superuser ? patch : rest).upsert.create;
 }
 
 /** The nested write of a Dataset patch: the row is made (as `ensureDataset` makes it) when the resource has none. */

@@ -33,8 +33,13 @@ type Operation = (ctx: ServiceContext, payload: OperationPayload, run: JobRunCon
 
 /** Each operation over the GeoNode profile's services; see the module comment. */
 function operations(resources: ResourceBaseService): Record<GeonodeOperation, Operation> {
-  const created = async (ctx: ServiceContext, payload: OperationPayload): Promise<OperationResult> => {
+  const created = async (ctx: ServiceContext, payload: OperationPayload, run: JobRunContext): Promise<OperationResult> => {
+    // GeoNode's ingest of a dataset without files makes nothing.
+    if (!payload.create && payload.func_name === "ingest") return { output_params: { output: null }, resource_id: null };
     if (!payload.create) throw new UnrecoverableError(`The ${payload.func_name} request has no resource to create`);
+    // GeoNode's create answers the resource that already has the uuid asked for, unchanged.
+    const existing = payload.create.uuid ? await run.db.resource.findUnique({ where: { uuid: payload.create.uuid }, select: { uuid: true } }) : null;
+    if (existing) return { output_params: { output: { uuid: existing.uuid } }, resource_id: null };
     const [view] = await resources.createMany(ctx, [payload.create]).catch(final);
     return { output_params: { output: { uuid: view!.row.uuid } }, resource_id: view!.row.id };
   };
