@@ -24,3 +24,5 @@ app.use("/", createAssetRouter({ pipeline, logger: log }));
 app.listen(port, "127.0.0.1", () => {
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, key: key.secret, pid: process.pid })}\n`);
 });
+// A normal exit on SIGTERM (bench/images.ts stops us so), so `--cpu-prof` writes its profile.
+process.once("SIGTERM", () => process.exit(0));

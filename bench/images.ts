@@ -12,7 +12,8 @@
 //   - each server's peak RSS growth (VmHWM after, VmRSS before, VmHWM reset first) while a
 //     50000 x 50000 PNG bomb (~1 kB) and a 12 MP JPEG are uploaded at once.
 // Prints medians, the ratios against the goals, the machine and its load average.
-// Run: node --import tsx bench/images.ts   (RUNS=7 by default; PEERS_ROOT to reuse an install)
+// Run: node --import tsx bench/images.ts   (RUNS=7 by default; PEERS_ROOT to reuse an install;
+// OURS_NODE_ARGS for our server's node flags, e.g. --cpu-prof)
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openAsBlob, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -25,10 +26,15 @@ import { pngBombHeader } from "../plugins/image-asset/src/processing/__tests__/f
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RUNS = Number(process.env.RUNS ?? 7);
 const PEERS_ROOT = process.env.PEERS_ROOT ?? path.join(tmpdir(), "peers-image-media");
-const DIRECTUS_PORT = Number(process.env.DIRECTUS_PORT ?? 8056);
+// Directus reads its port from its install's .env (which wins over the environment), else 8056.
+const DIRECTUS_PORT = Number(process.env.DIRECTUS_PORT ?? envPort(path.join(PEERS_ROOT, "directus", ".env")) ?? 8056);
 const OURS_PORT = Number(process.env.OURS_PORT ?? 8057);
 const DIRECTUS = `http://127.0.0.1:${DIRECTUS_PORT}`;
 const DIRECTUS_AUTH = { Authorization: "Bearer bench-static-admin-token" };
+
+function envPort(file: string): string | undefined {
+  return existsSync(file) ? /^PORT=(\d+)$/m.exec(readFileSync(file, "utf8"))?.[1] : undefined;
+}
 
 const median = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
@@ -61,7 +67,10 @@ async function startDirectus(): Promise<{ pid: number; stop: () => void }> {
     if (child.exitCode !== null) throw new Error(`directus exited (${child.exitCode})`);
     const up = await fetch(`${DIRECTUS}/server/ping`).then((r) => r.ok, () => false);
     if (up) break;
-    if (Date.now() > deadline) throw new Error("directus did not answer /server/ping within 5 min");
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error("directus did not answer /server/ping within 5 min");
+    }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   return { pid: child.pid!, stop: () => child.kill() };
@@ -92,7 +101,9 @@ async function writePhoto(file: string): Promise<void> {
 
 /** Starts bench/images-server.ts in a child process over a fresh data directory. */
 async function startOurs(dataDir: string): Promise<{ url: string; auth: Record<string, string>; pid: number; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "images-server.ts")], {
+  // OURS_NODE_ARGS: extra node flags for our server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+  const nodeArgs = (process.env.OURS_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(here, "images-server.ts")], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(OURS_PORT), LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -8,7 +8,8 @@ import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import request from "supertest";
 import type { Database } from "@assets/core";
-import { imageAssetPlugin, MemoryRateCounter, RedisRateCounter, type RateCounter } from "@assets/image-asset";
+import { Redis } from "ioredis";
+import { imageAssetPlugin, MemoryRateCounter, REDIS_CONNECTION_NAME, RedisRateCounter, type RateCounter } from "@assets/image-asset";
 import { createTestApp, userWithKey } from "./helpers/app.js";
 
 interface Client {
@@ -67,6 +68,25 @@ describe("DatoCMS rate limit", () => {
     expect(other.headers["x-ratelimit-remaining"]).toBe("2");
   });
 
+  it("sends the rate headers on a refused API key's 401, counted per address whatever the key, then 429", async () => {
+    // The delivery route is a CDN's: its 401 has no rate headers and counts nothing.
+    const delivery = await request(app).get("/datocms/assets/00000000-0000-0000-0000-000000000000/x.jpg").set("Authorization", "Bearer not-a-key");
+    expect(delivery.status).toBe(401);
+    expect(delivery.headers["x-ratelimit-limit"]).toBeUndefined();
+    const answers: Awaited<ReturnType<typeof get>>[] = [];
+    for (const key of ["not-a-key", "another-bad-key", "not-a-key", "a-third-one"]) answers.push(await get("/uploads", { Authorization: `Bearer ${key}` }));
+    expect(answers.map((res) => res.status)).toEqual([401, 401, 401, 429]);
+    expect(answers.map((res) => res.headers["x-ratelimit-limit"])).toEqual(["3", "3", "3", "3"]);
+    expect(answers.map((res) => res.headers["x-ratelimit-remaining"])).toEqual(["2", "1", "0", "0"]);
+    for (const res of answers) expect(Number(res.headers["x-ratelimit-reset"])).toBeGreaterThanOrEqual(1);
+    expect(answers[0]!.body.data[0].attributes.code).toBe("INVALID_AUTHORIZATION_HEADER");
+    expect(answers[3]!.body.data[0].attributes.code).toBe("RATE_LIMIT_EXCEEDED");
+    // A valid key from the same address still has its own count.
+    expect((await get("/uploads", keys[2]!.auth)).status).toBe(200);
+    // The address's window ends before the next test's anonymous request.
+    await new Promise((resolve) => setTimeout(resolve, Number(answers[3]!.headers["x-ratelimit-reset"]) * 1000));
+  }, 15_000);
+
   it("accepts X-Api-Version 3 beside the rate headers", async () => {
     const res = await request(app).get("/datocms/upload-tags").set("X-Api-Version", "3");
     expect(res.status).toBe(200);
@@ -103,6 +123,26 @@ describe("the rate count across processes", () => {
     expect(hits.map((hit) => hit.count)).toEqual([1, 2, 3]);
     for (const hit of hits) expect(hit.resetMs).toBeLessThanOrEqual(WINDOW_MS);
   });
+
+  (redis ? it : it.skip)("quits the plugin's own Redis connection when the host closes (REDIS_URL)", async () => {
+    const name = `${REDIS_CONNECTION_NAME}-${process.pid}`;
+    const observer = new Redis(redis!);
+    try {
+      const clients = async () => String(await observer.client("LIST")).split("\n").filter((line) => line.includes(` name=${name} `)).length;
+      const before = await clients();
+      const host = await createTestApp({ plugins: [imageAssetPlugin({ rateLimit: { redisUrl: redis } })] });
+      const { auth } = await userWithKey(host.db, "closing");
+      const res = await request(host.app).get("/datocms/uploads").set(auth);
+      expect(res.status).toBe(200);
+      expect(res.headers["x-ratelimit-limit"]).toBe("60");
+      expect(await clients()).toBe(before + 1);
+      // The host's close: the pipeline's, which closes the plugins.
+      await host.db.close();
+      expect(await clients()).toBe(before);
+    } finally {
+      await observer.quit();
+    }
+  }, 60_000);
 
   it("keeps one count per process without Redis", async () => {
     const memory = new MemoryRateCounter();

@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler } from "express";
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from "express";
 import { pino, type Logger } from "pino";
 import { z } from "zod";
 import { route, schemaComponent } from "./http/route.js";
@@ -18,7 +18,7 @@ import { ResourceService } from "./resources/resource-service.js";
 import { UPLOAD_FIELDS } from "./uploads/upload-fields.js";
 import { UploadService } from "./uploads/upload-service.js";
 import { Errors } from "./errors/index.js";
-import { errorHandler, withErrorProfile } from "./http/error-handler.js";
+import { errorHandler, toAppError, withErrorProfile } from "./http/error-handler.js";
 import { jsonBody } from "./http/json-body.js";
 import { requestLogger, requestLogging } from "./http/logging.js";
 import { baseUrl, rememberApiBase, setServiceContext } from "./http/request-context.js";
@@ -171,9 +171,14 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
       profiles.add(profile);
       profile.use(referenceRoutes(info.title, describe));
     }
-    const chain = [authenticate, ...body, plugin.routes({ ...host, openApiDocument: prefix === "/" ? describeCore : describe })];
+    const refused = plugin.refused;
+    // What the core refused before the plugin's routes (credentials, body) goes past the plugin's `refused` first.
+    const onRefused: ErrorRequestHandler[] = refused
+      ? [(thrown, req, res, next) => void refused(toAppError(thrown) ?? Errors.INTERNAL({ detail: "An unexpected error occurred" }), req, res).then(() => next(thrown), next)]
+      : [];
+    const chain = Router().use(authenticate, ...body, ...onRefused, plugin.routes({ ...host, openApiDocument: prefix === "/" ? describeCore : describe }));
     // Everything under the plugin's prefix (credentials, bodies, its routes) answers errors in its profile.
-    profile.use(plugin.errors ? withErrorProfile(plugin.errors, ...chain) : chain);
+    profile.use(plugin.errors ? withErrorProfile(plugin.errors, chain) : chain);
     router.use(prefix, profile);
   }
   // A method or path under the router's own prefixes that no route serves is answered here, in

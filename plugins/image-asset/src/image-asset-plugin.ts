@@ -11,7 +11,7 @@ import { DATOCMS_ERRORS } from "./profile/datocms-errors.js";
 import { BULK_JOBS } from "./profile/bulk-service.js";
 import { datocmsRouter } from "./profile/datocms-router.js";
 import { MemoryRateCounter, RedisRateCounter, type RateCounter } from "./profile/rate-counter.js";
-import type { RateLimitOptions } from "./profile/rate-limit.js";
+import { RateLimit, type RateLimitOptions } from "./profile/rate-limit.js";
 import { siteLocales } from "./profile/site-locales.js";
 
 /** Options of {@link imageAssetPlugin}. */
@@ -22,8 +22,9 @@ export interface ImageAssetPluginOptions extends ImageProcessorOptions {
   delivery?: DeliveryOptions;
   /**
    * The DatoCMS profile's rate limit per API key (default DatoCMS's: 60 requests per 3 s).
-   * `redisUrl` counts in Redis, so that several processes agree; `counter` supplies one (the
-   * host then closes it); otherwise the count is in-process.
+   * `redisUrl` counts in Redis, so that several processes agree (the plugin's `close`, which
+   * `pipeline.close()` calls, quits its connection); `counter` supplies one (the host then
+   * closes it); otherwise the count is in-process.
    */
   rateLimit?: RateLimitOptions & { redisUrl?: string; counter?: RateCounter };
   /**
@@ -46,12 +47,21 @@ export function imageAssetPlugin(options: ImageAssetPluginOptions = {}): AssetPl
   const locales = siteLocales(options.locales);
   const { redisUrl, counter: given, ...rateLimit } = options.rateLimit ?? {};
   const counter = given ?? (redisUrl ? new RedisRateCounter(redisUrl) : new MemoryRateCounter());
+  const limiter = new RateLimit(counter, rateLimit);
   return definePlugin({
     name: "image-asset",
     prefix,
     api: { title: "DatoCMS Content Management API (uploads)", version: "3", description: "DatoCMS's uploads, upload collections and tags, with imgix-style delivery, over the asset pipeline." },
-    routes: (host) => datocmsRouter(host, { prefix, counter, rateLimit, locales }, [deliveryRouter(host, options.delivery)]),
+    routes: (host) => datocmsRouter(host, { prefix, limiter, locales }, [deliveryRouter(host, options.delivery)]),
     errors: DATOCMS_ERRORS,
+    // DatoCMS sends the rate headers on every answer of the CMA, a refused API key's 401 too (counted per address).
+    refused: async (error, req, res) => {
+      if (!isDeliveryPath(req.path)) await limiter.charge(req, res, error.code === "UNAUTHENTICATED");
+    },
+    close: async () => {
+      // A given counter is its owner's to close.
+      if (!given) await counter.close();
+    },
     // DatoCMS's bulk operations run as jobs on the pipeline's queue.
     jobs: BULK_JOBS,
     migrations: fileURLToPath(new URL("../prisma/migrations", import.meta.url)),
@@ -72,6 +82,11 @@ export function imageAssetPlugin(options: ImageAssetPluginOptions = {}): AssetPl
       },
     ],
   });
+}
+
+/** The delivery route (a CDN's, without the CMA's rate headers), as a path under the prefix. */
+function isDeliveryPath(path: string): boolean {
+  return path.startsWith("/assets/");
 }
 
 /** A grid-sized crop through the delivery route, in the format the browser prefers; none for non-images. */

@@ -68,5 +68,5 @@ export { DATOCMS_UPLOAD_FIELDS } from "./profile/upload-fields.js";
 export { siteLocales, DEFAULT_LOCALES, type SiteLocales } from "./profile/site-locales.js";
 export { serializeUpload, type DatocmsUpload, type UploadRecord } from "./profile/upload-serializer.js";
 export { DatocmsUploadService } from "./profile/upload-service.js";
-export { MemoryRateCounter, RedisRateCounter, type RateCounter, type RateCount } from "./profile/rate-counter.js";
-export { rateLimit, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./profile/rate-limit.js";
+export { MemoryRateCounter, REDIS_CONNECTION_NAME, RedisRateCounter, type RateCounter, type RateCount } from "./profile/rate-counter.js";
+export { RateLimit, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./profile/rate-limit.js";

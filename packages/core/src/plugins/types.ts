@@ -1,4 +1,5 @@
-import type { Request, Router } from "express";
+import type { Request, Response, Router } from "express";
+import type { AppError } from "../errors/index.js";
 import type { Prisma, Upload } from "../generated/prisma/client.js";
 import type { ServiceContext } from "../services/service-context.js";
 import type { UploadRequestTarget } from "../uploads/upload-request-service.js";
@@ -135,6 +136,21 @@ export interface AssetPlugin {
   migrations?: string;
   /** Runs once, before the first request or job, when database, queue and storage are up. */
   init?: (ctx: PluginContext) => Promise<void>;
+  /**
+   * Releases what the plugin holds open (a Redis connection, timers), so the process can exit:
+   * `pipeline.close()` calls it once, after the queue has stopped and the running jobs are over, in
+   * reverse registration order. The plugin object may be used again afterwards (a plugin reopens
+   * lazily what it needs); `close` must be safe to call on a plugin that never opened anything.
+   */
+  close?: () => Promise<void>;
+  /**
+   * Called when the core refuses a request under `prefix` before the plugin's routes see it: bad
+   * credentials (UNAUTHENTICATED), an unparsable body. It runs before the error is answered (in
+   * the plugin's `errors`) and may set headers on `res` (e.g. a rate limit's, which a protocol
+   * sends on every answer), or throw another error to answer instead (e.g. a 429 once a client
+   * has been refused too often). Errors raised by the plugin's own routes do not come here.
+   */
+  refused?: (error: AppError, req: Request, res: Response) => Promise<void>;
 }
 
 /** Services the core lends to a plugin's routes. Filled in by the router. */

@@ -52,7 +52,10 @@ export interface Pipeline {
   startWorker(concurrency?: number): Promise<void>;
   /** Recovers unfinished work now and keeps sweeping. Run it in at least one process. */
   startSweeper(): void;
-  /** Stops sweeping and consuming and waits for running jobs. Does not close the database. */
+  /**
+   * Stops sweeping and consuming, waits for running jobs, then closes the plugins (their
+   * `close`, last registered first). Does not close the database.
+   */
   close(): Promise<void>;
 }
 
@@ -103,7 +106,20 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     },
     startSweeper: () => sweeper.start(options.sweepIntervalMs ?? 15_000, options.staleAfterMs ?? 60_000),
     close() {
-      closing ??= sweeper.stop().then(() => queue.close());
+      closing ??= (async () => {
+        await sweeper.stop();
+        await queue.close();
+        // Every plugin is closed even if one fails; the first failure is reported.
+        let failure: unknown;
+        for (const plugin of [...registry.plugins].reverse()) {
+          try {
+            await plugin.close?.();
+          } catch (error) {
+            failure ??= error;
+          }
+        }
+        if (failure !== undefined) throw failure;
+      })();
       return closing;
     },
   };

@@ -3,8 +3,7 @@ import { Errors, withErrorProfile, type PluginHost } from "@assets/core";
 import { bulkRoutes } from "./bulk-routes.js";
 import { BulkUploadService } from "./bulk-service.js";
 import { DATOCMS_DELIVERY_ERRORS, DatocmsErrors } from "./datocms-errors.js";
-import type { RateCounter } from "./rate-counter.js";
-import { rateLimit, type RateLimitOptions } from "./rate-limit.js";
+import type { RateLimit } from "./rate-limit.js";
 import type { SiteLocales } from "./site-locales.js";
 import { siteRoutes } from "./site-routes.js";
 import { JobResultService } from "./job-result-service.js";
@@ -22,10 +21,8 @@ import { DatocmsUploadService } from "./upload-service.js";
 export interface DatocmsProfileOptions {
   /** Where the profile is mounted inside the asset router (default `/datocms`); uploads' `url`s point under it. */
   prefix: string;
-  /** Counts requests per API key for the rate limit (in-process, or Redis so processes agree). */
-  counter: RateCounter;
-  /** The rate limit (default DatoCMS's: 60 requests per 3 s). */
-  rateLimit?: RateLimitOptions;
+  /** The rate limit, counting requests per API key (in-process, or in Redis so processes agree). */
+  limiter: RateLimit;
   /** The site's locales, the first the main one (`GET /site`); `default_field_metadata` is kept in each. */
   locales: SiteLocales;
 }
@@ -54,7 +51,7 @@ export function datocmsRouter(host: PluginHost, options: DatocmsProfileOptions, 
   // The delivery route is a CDN's, not the CMA's: its errors keep their statuses (a bad imgix parameter is a 400).
   for (const routes of before) router.use(withErrorProfile(DATOCMS_DELIVERY_ERRORS, routes));
   // The CMA's answers, errors included, carry the rate headers; the delivery route above is a CDN's and has none.
-  router.use(rateLimit(options.counter, options.rateLimit));
+  router.use(options.limiter.middleware);
   router.use(apiVersion);
   router.use(uploadWriteRoutes(host.signedUploads, uploads, new JobResultService(host.uploads, uploads), options));
   router.use(uploadUpdateRoutes(new UploadUpdateService(host.signedUploads, uploads, options.locales), options.locales));

@@ -49,27 +49,35 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {c, ttl}`;
 
-/** The counter shared by every process that uses the same Redis (`REDIS_URL`). */
+/** The Redis client name of a counter's connection, followed by `-<pid>`. */
+export const REDIS_CONNECTION_NAME = "assets-datocms-rate";
+
+/**
+ * The counter shared by every process that uses the same Redis (`REDIS_URL`). It connects on its
+ * first hit and {@link close} quits the connection (the plugin's `close`, which `pipeline.close()`
+ * calls); a hit after that connects again.
+ */
 export class RedisRateCounter implements RateCounter {
-  private readonly redis: Redis;
+  private redis: Redis | null = null;
 
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly prefix = "assets:datocms:rate:",
-  ) {
-    const { Redis: RedisClient } = load("ioredis") as typeof import("ioredis");
-    this.redis = new RedisClient(url, { maxRetriesPerRequest: 2, lazyConnect: true });
-    // The counter lives as long as the plugin object, which has no close hook: its socket must not keep a process
-    // (a test run, a CLI command) alive after everything else has closed.
-    this.redis.on("connect", () => this.redis.stream.unref());
-  }
+  ) {}
 
   async hit(key: string, windowMs: number): Promise<RateCount> {
+    // Named, so `CLIENT LIST` tells whose connection it is.
+    if (!this.redis) {
+      const { Redis: RedisClient } = load("ioredis") as typeof import("ioredis");
+      this.redis = new RedisClient(this.url, { maxRetriesPerRequest: 2, connectionName: `${REDIS_CONNECTION_NAME}-${process.pid}` });
+    }
     const [count, ttl] = (await this.redis.eval(HIT, 1, `${this.prefix}${key}`, String(windowMs))) as [number, number];
     return { count, resetMs: ttl };
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    const redis = this.redis;
+    this.redis = null;
+    await redis?.quit().catch(() => redis.disconnect());
   }
 }
