@@ -17,6 +17,7 @@ export { readGeoJson } from "./readers/geojson.js";
 export { readZippedShapefile } from "./readers/shapefile.js";
 export { readCsv } from "./readers/csv.js";
 export { readFlatGeobuf } from "./readers/flatgeobuf.js";
+export { readGeoPackage } from "./readers/geopackage.js";
 export { openZip, type ZipArchive, type ZipEntryInfo, type ZipLimits } from "./readers/zip.js";
 export { fileByteSource, type ByteSource } from "./byte-source.js";
 export { renderThumbnail, type Thumbnail, type ThumbnailOptions } from "./thumbnail/render-thumbnail.js";

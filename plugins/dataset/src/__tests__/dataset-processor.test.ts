@@ -54,6 +54,7 @@ describe("datasetProcessor", () => {
     ["a zipped Shapefile", "parcels.zip", () => (ogr2ogr(["-f", "ESRI Shapefile", "-t_srs", "EPSG:28992", tmp.file("parcels.shp.zip"), source, "-nln", "parcels"]), tmp.file("parcels.shp.zip"))],
     ["FlatGeobuf", "parcels.fgb", () => (ogr2ogr(["-f", "FlatGeobuf", tmp.file("parcels.fgb"), source]), tmp.file("parcels.fgb"))],
     ["CSV", "parcels.csv", () => (ogr2ogr(["-f", "CSV", "-lco", "GEOMETRY=AS_WKT", tmp.file("parcels.csv"), source]), tmp.file("parcels.csv"))],
+    ["a GeoPackage (read in place from local disk storage)", "parcels.gpkg", () => (ogr2ogr(["-f", "GPKG", tmp.file("parcels.gpkg"), source, "-nln", "parcels"]), tmp.file("parcels.gpkg"))],
   ])("summarises %s and stores its thumbnail", async (_name, filename, make) => {
     const file = make();
     const { result, progress } = await run(file, filename);
@@ -64,13 +65,16 @@ describe("datasetProcessor", () => {
     expect([png.format, png.width, png.height]).toEqual(["png", result.thumbnail!.width, result.thumbnail!.height]);
     expect(progress.at(-1)).toBe(100);
     expect(JSON.parse(JSON.stringify(result))).toEqual(result); // a processor result is JSON
+    // Nothing beside the stored object: no SQLite journal, -wal or -shm file.
+    expect(readdirSync(tmp.file("storage/objects/test")).filter((f) => f.startsWith(`${filename}-`))).toEqual([]);
   });
 
   it.each([
     ["GeoJSON that is not JSON", "broken.geojson", "this is { not json", "NOT_JSON"],
     ["a CSV without coordinates", "table.csv", "name,value\na,1\n", "CSV_NO_COORDINATES"],
     ["a bare .shp", "roads.shp", "\0\0\x27\x0a", "SHAPEFILE_MISSING_PART"],
-    ["a GeoPackage", "layers.gpkg", "SQLite format 3\0", "UNSUPPORTED_FORMAT"],
+    ["a GeoPackage cut to its magic", "layers.gpkg", "SQLite format 3\0", "GEOPACKAGE_INVALID"],
+    ["a .gpkg that is not SQLite", "layers.gpkg", "<gpkg/>", "GEOPACKAGE_INVALID"],
   ])("rejects %s with a coded reason and stores nothing", async (_name, filename, text, code) => {
     const before = derivatives();
     const file = tmp.file(filename);
@@ -86,6 +90,7 @@ describe("datasetProcessor", () => {
     expect(detectFormat(Buffer.from([0x66, 0x67, 0x62, 0x03, 0x66, 0x67, 0x62, 0x00]), "x.bin")).toBe("flatgeobuf");
     expect(detectFormat(Buffer.from('\uFEFF  {"type":'), "upload")).toBe("geojson");
     expect(detectFormat(Buffer.from("lon;lat\n"), "points.CSV")).toBe("csv");
+    expect(detectFormat(Buffer.from("SQLite format 3\0"), "layers.sqlite")).toBe("geopackage");
     expect(() => detectFormat(Buffer.from("II*\0"), "dem.tif")).toThrow(/raster-source/);
     expect(() => detectFormat(Buffer.from("hello"), "notes.md")).toThrow(InvalidDatasetError);
   });

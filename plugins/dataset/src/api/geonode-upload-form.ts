@@ -3,7 +3,7 @@
  * ONE upload: a Shapefile sent as parts (`base_file` = .shp, `dbf_file`, `shx_file`, `prj_file`,
  * optional `xml_file`, `sld_file`, `cpg_file`) is written, as it arrives, into a zip of stored
  * entries (yazl), which the zipped-Shapefile reader then reads; any other `base_file` (GeoJSON,
- * zip, CSV, FlatGeobuf, GeoTIFF) streams as it is; a GeoTIFF (.tif, .tiff) goes to the
+ * zip, CSV, FlatGeobuf, GeoPackage, GeoTIFF) streams as it is; a GeoTIFF (.tif, .tiff) goes to the
  * `raster_dataset` type. Nothing is buffered.
  */
 import { PassThrough, type Readable } from "node:stream";

@@ -5,7 +5,7 @@
  * `rejected` with its reason, nothing is stored. Storage and I/O failures stay transient.
  */
 import { Readable } from "node:stream";
-import type { Processor, ProcessorContext, Upload } from "@assets/core";
+import { LocalDiskStorage, type Processor, type ProcessorContext, type StorageDriver, type StoredFile, type Upload } from "@assets/core";
 import { openLayer, type DatasetFile } from "../readers/open-layer.js";
 import type { ZipLimits } from "../readers/zip.js";
 import { summarizeLayer, type DatasetSummary } from "../summary/summarize.js";
@@ -40,11 +40,12 @@ export function datasetThumbnailKey(upload: Pick<Upload, "sha256" | "uuid">): st
   return `derivatives/${upload.sha256 ?? upload.uuid}/dataset-thumbnail.png`;
 }
 
-/** `ctx.file` with its bytes counted as they are read, for progress. */
-function counted(file: DatasetFile, onBytes: (n: number) => void): DatasetFile {
+/** `ctx.file` with its bytes counted as they are read, for progress, and its path on local disk storage. */
+function counted(file: StoredFile, storage: StorageDriver, onBytes: (n: number) => void): DatasetFile {
   const tap = (stream: Readable) => stream.on("data", (chunk: Buffer) => onBytes(chunk.length));
   return {
     size: file.size,
+    ...(storage instanceof LocalDiskStorage ? { localPath: storage.pathOf(file.key) } : {}),
     read: (offset, length) => file.read(offset, length),
     open: async () => tap(await file.open()),
     openRange: async (start, end) => tap(await file.openRange(start, end)),
@@ -75,7 +76,7 @@ export function datasetProcessor(options: DatasetProcessorOptions = {}): Process
     name: DATASET_SUMMARY,
     async run(ctx, signal): Promise<DatasetSummaryResult> {
       const progress = progressOf(ctx, ctx.file.size);
-      const { layer } = await openLayer(counted(ctx.file, progress.onBytes), ctx.upload.filename ?? "", options.zip);
+      const { layer } = await openLayer(counted(ctx.file, ctx.storage, progress.onBytes), ctx.upload.filename ?? "", options.zip);
       const { summary, sample } = await summarizeLayer(layer, {
         signal,
         onProgress: () => progress.report(),
