@@ -7,11 +7,12 @@
  * SQLite never writes beside it.
  */
 import { openSync, readSync, closeSync, fstatSync } from "node:fs";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { CrsInfo } from "../crs/crs-info.js";
 import { crsFromEpsg } from "../crs/epsg.js";
 import { crsFromWkt } from "../crs/prj.js";
 import { InvalidDatasetError } from "../errors.js";
+import { loadSqlite } from "../libraries.js";
 import type { AttributeType, AttributeValue, DeclaredField, LayerInfo, VectorFeature, VectorLayer } from "../vector-layer.js";
 import { parseGeoPackageGeometry } from "./geopackage-geometry.js";
 
@@ -128,7 +129,7 @@ function translate(error: unknown): InvalidDatasetError {
   if (error instanceof InvalidDatasetError) return error;
   const code = (error as { code?: unknown }).code;
   const message = (error as Error).message;
-  if (error instanceof Database.SqliteError || (typeof code === "string" && code.startsWith("SQLITE_"))) {
+  if (error instanceof loadSqlite().SqliteError || (typeof code === "string" && code.startsWith("SQLITE_"))) {
     return new InvalidDatasetError("GEOPACKAGE_INVALID", `The GeoPackage could not be read: ${message}`, { cause: error });
   }
   return error as InvalidDatasetError;
@@ -161,7 +162,8 @@ export function readGeoPackage(path: string): VectorLayer {
   if (header.wal) throw new InvalidDatasetError("GEOPACKAGE_INVALID", "The GeoPackage is in WAL mode; copy it before reading");
   let db: Database.Database;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    const Sqlite = loadSqlite();
+    db = new Sqlite(path, { readonly: true, fileMustExist: true });
   } catch (error) {
     throw translate(error);
   }
