@@ -92,6 +92,14 @@ describe("OpenAPI documents", () => {
     expect(Object.keys(paths["/uploads/tus/{id}"]!.head!.responses["200"]!.headers!)).toContain("Upload-Offset");
   });
 
+  it("documents the Lizard window query from the schema that validates it", () => {
+    const get = documents.get("/api/v4")!.paths["/rastersources/{uuid}/data/"]!.get as unknown as { parameters: { name: string; required?: boolean; schema: { type?: string } }[] };
+    const byName = Object.fromEntries(get.parameters.map((p) => [p.name, p]));
+    expect(byName.bbox).toMatchObject({ required: true, schema: { type: "string" } });
+    expect(byName.width).toMatchObject({ required: false, schema: { type: "integer" } });
+    expect(Object.keys(byName)).toEqual(expect.arrayContaining(["height", "projection", "time", "band", "format", "colormap", "min", "max"]));
+  });
+
   it("describes a JSON:API list's query parameters from its field catalogue", () => {
     const list = documents.get("")!.paths["/resources"]!.get as unknown as { parameters: { name: string; in: string }[] };
     const names = list.parameters.map((p) => p.name);

@@ -242,6 +242,15 @@ describe("window reads through GET /api/v4/rastersources/{uuid}/data/", () => {
     }
   });
 
+  test("a refused window query is DRF's field-keyed 400, every refused field named", async () => {
+    const res = await data(COG, "bbox=0,0,1,1&width=-1&colormap=red");
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ width: ["Ensure this value is a positive integer."], colormap: ['"red" is not a valid choice (viridis, gray).'] });
+    // As DRF's validate(): checks across fields once each field is valid.
+    expect((await data(COG, "bbox=0,0,1,1&min=2&max=1")).body).toEqual({ min: ["min must be less than max."] });
+    expect((await data(COG, "")).body).toEqual({ bbox: ["This parameter is required: bbox=west,south,east,north."] });
+  });
+
   test.each([RD, COG, MASK])("%s: one-pixel windows in the source projection equal gdallocationinfo", async (file) => {
     const t = truth.find((x) => x.file === file)!;
     for (const { col, row, values } of t.gdal!.samples) {

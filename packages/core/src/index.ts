@@ -18,7 +18,7 @@ export { serializeResource } from "./resources/resource-serializer.js";
 export { UPLOAD_FIELDS, UPLOAD_STATES } from "./uploads/upload-fields.js";
 export { UploadService } from "./uploads/upload-service.js";
 export { createAssetRouter, type AssetRouterOptions } from "./asset-router.js";
-export { errorAnswer, errorHandler, jsonApiErrorDocument, JSONAPI_ERROR_PROFILE, withErrorProfile, type ErrorAnswer, type ErrorProfile, type RenderedError } from "./http/error-handler.js";
+export { errorAnswer, errorHandler, jsonApiErrorDocument, JSONAPI_ERROR_PROFILE, withErrorProfile, type ErrorAnswer, type ErrorProfile, type RenderedError, type InvalidInput, type InputIssue } from "./http/error-handler.js";
 export { findServiceContext, serviceContext, searchParams, baseUrl, requestUrl } from "./http/request-context.js";
 export { sendJson } from "./http/send-json.js";
 export { parseJsonApiBody } from "./http/jsonapi.js";

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from "express";
-import { AppError, Errors, findServiceContext, type ErrorProfile } from "@assets/core";
+import { AppError, Errors, findServiceContext, type ErrorProfile, type InvalidInput } from "@assets/core";
 
 /** DRF's field-keyed validation errors: `{ "name": ["This field is required."] }`. */
 export type FieldErrors = Record<string, string[]>;
@@ -12,6 +12,27 @@ export function invalidFields(fields: FieldErrors): AppError {
     ...(first && { source: { pointer: `/${first[0]}` } }),
     meta: { fields },
   });
+}
+
+/**
+ * What a route's schema refused, as DRF's serializers and filter sets answer it: every message
+ * keyed by its top-level field (`non_field_errors` for the whole), "This field is required." for
+ * an absent one, and DRF's "Invalid data." for a body that is not an object.
+ */
+export function drfInvalid({ where, issues, value }: InvalidInput): AppError {
+  const data = value ?? {};
+  if (where === "body" && (typeof data !== "object" || Array.isArray(data))) {
+    return invalidFields({ non_field_errors: [`Invalid data. Expected a dictionary, but got ${Array.isArray(data) ? "list" : typeof data}.`] });
+  }
+  const fields: FieldErrors = {};
+  for (const { path, message } of issues) {
+    const key = path[0] ?? "non_field_errors";
+    const missing = path.length > 0 && !Object.prototype.hasOwnProperty.call(data, key);
+    (fields[key] ??= []).push(missing && where === "body" ? "This field is required." : message);
+  }
+  if (where === "body") return invalidFields(fields);
+  const [first] = Object.entries(fields);
+  return Errors.INVALID_PARAMETER({ detail: first ? `${first[0]}: ${first[1].join(" ")}` : "Invalid query.", source: { parameter: first?.[0] ?? "" }, meta: { fields } });
 }
 
 function isFieldErrors(value: unknown): value is FieldErrors {
@@ -49,6 +70,7 @@ export function refineDrfError(error: AppError, req: Request): AppError {
 /** Django REST framework's errors (`{detail}`, field-keyed lists, 401 with a challenge), as JSON. */
 export const DRF_ERRORS: ErrorProfile = {
   refine: refineDrfError,
+  invalid: drfInvalid,
   render: (error) => ({ status: error.status, body: drfErrorBody(error) }),
 };
 

@@ -22,7 +22,7 @@ export {
   type DjangoLookup,
   type DjangoPage,
 } from "./django-dialect.js";
-export { allowOnly, DRF_ERRORS, drfErrorBody, drfNotFound, invalidFields, refineDrfError, type FieldErrors } from "./drf-errors.js";
+export { allowOnly, DRF_ERRORS, drfErrorBody, drfInvalid, drfNotFound, invalidFields, refineDrfError, type FieldErrors } from "./drf-errors.js";
 export { drfList, drfPage, type DrfPage, type ListResult } from "./drf-pagination.js";
 export { signedIn, uuidParam } from "./route-params.js";
 export {

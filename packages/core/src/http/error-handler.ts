@@ -24,8 +24,28 @@ export interface ErrorProfile {
   refine?(error: AppError, req: Request): AppError;
   /** Status and body of the answer. */
   render(error: AppError, req: Request): RenderedError;
+  /**
+   * The error for a request that a declared route's zod schemas refuse (query or body), when the
+   * protocol names fields its own way (DRF's `{field: [message]}`); default: the core's
+   * INVALID_PARAMETER / INVALID_BODY about the first issue.
+   */
+  invalid?(input: InvalidInput, req: Request): AppError;
   /** Headers the protocol adds to every error answer (the error's own, e.g. Retry-After, are always sent). */
   headers?(error: AppError, req: Request): Readonly<Record<string, string>>;
+}
+
+/** One problem a route's schema found: where (keys into the query or body) and the schema's message. */
+export interface InputIssue {
+  path: readonly string[];
+  message: string;
+}
+
+/** What a declared route's schema refused: the query or the body, and every issue found. */
+export interface InvalidInput {
+  where: "query" | "body";
+  issues: readonly InputIssue[];
+  /** The query or body as received. */
+  value: unknown;
 }
 
 const JSON_API = "application/vnd.api+json";

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from "express";
 import type { z } from "zod";
-import { Errors } from "../errors/index.js";
+import { Errors, type AppError } from "../errors/index.js";
+import { errorProfileOf, type InvalidInput } from "./error-handler.js";
 
 /** HTTP methods a declared route may answer. */
 export type RouteMethod = "get" | "post" | "put" | "patch" | "delete" | "options" | "head";
@@ -119,6 +120,20 @@ function firstIssue(error: z.ZodError, root: string) {
   return { path, message: `${path.join(".") || root}: ${issue.message}` };
 }
 
+/** The core's answer to a refused query or body: the first issue, with its parameter or JSON pointer. */
+function coreInvalid({ where, issues }: InvalidInput): AppError {
+  const [first] = issues;
+  const path = first?.path ?? [];
+  const detail = `${path.join(".") || where}: ${first?.message ?? "invalid"}`;
+  return where === "query" ? Errors.INVALID_PARAMETER({ detail, source: { parameter: path[0] ?? "" } }) : Errors.INVALID_BODY({ detail, source: { pointer: `/${path.join("/")}` } });
+}
+
+/** The error of the request's protocol for what `schema` refused (see ErrorProfile.invalid). */
+function invalidInput(req: Request, where: InvalidInput["where"], error: z.ZodError, value: unknown): AppError {
+  const input: InvalidInput = { where, value, issues: error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })) };
+  return errorProfileOf(req).invalid?.(input, req) ?? coreInvalid(input);
+}
+
 /**
  * Registers a declared route on `router` and records it for the OpenAPI
  * document. Path parameters, query and body are parsed with the declaration's
@@ -141,19 +156,13 @@ export function route<P extends z.ZodType | undefined = undefined, Q extends z.Z
     let query: unknown = undefined;
     if (decl.query) {
       const parsed = decl.query.safeParse(req.query);
-      if (!parsed.success) {
-        const { path, message } = firstIssue(parsed.error, "query");
-        throw Errors.INVALID_PARAMETER({ detail: message, source: { parameter: path[0] ?? "" } });
-      }
+      if (!parsed.success) throw invalidInput(req, "query", parsed.error, req.query);
       query = parsed.data;
     }
     let body: unknown = req.body;
     if (validatedBody) {
       const parsed = validatedBody.safeParse(req.body ?? {});
-      if (!parsed.success) {
-        const { path, message } = firstIssue(parsed.error, "body");
-        throw Errors.INVALID_BODY({ detail: message, source: { pointer: `/${path.join("/")}` } });
-      }
+      if (!parsed.success) throw invalidInput(req, "body", parsed.error, req.body);
       body = parsed.data;
     }
     await decl.handler(req, res, { params, query, body } as RouteInput<Parsed<P>, Parsed<Q>, Parsed<B>>, next);

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { ACCESS_MODIFIERS, normalizeAccessModifier, normalizeUuid, UUID_TEXT } from "@assets/core";
 import { parseInterval } from "../model/interval.js";
-import { invalidFields, type FieldErrors } from "@assets/drf";
 
 /** An access modifier by name ("Private", any case) or by Lizard's number (200). */
 const accessModifier = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -62,23 +61,6 @@ export const rasterSourcePatch = z.object(fields).partial();
 
 export type RasterSourceCreate = z.infer<typeof rasterSourceCreate>;
 export type RasterSourcePatch = z.infer<typeof rasterSourcePatch>;
-
-/** Validates a JSON body against a schema; failures are DRF's field-keyed 400. */
-export function parseBody<T extends z.ZodType>(body: unknown, schema: T): z.infer<T> {
-  const data = body ?? {};
-  if (typeof data !== "object" || Array.isArray(data)) {
-    throw invalidFields({ non_field_errors: [`Invalid data. Expected a dictionary, but got ${Array.isArray(data) ? "list" : typeof data}.`] });
-  }
-  const parsed = schema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const errors: FieldErrors = {};
-  for (const issue of parsed.error.issues) {
-    const key = issue.path.length > 0 ? String(issue.path[0]) : "non_field_errors";
-    const missing = issue.path.length > 0 && !Object.prototype.hasOwnProperty.call(data, key);
-    (errors[key] ??= []).push(missing ? "This field is required." : issue.message);
-  }
-  throw invalidFields(errors);
-}
 
 /** Whether a DELETE body asks to delete a source that is still in use (`{"force": true}`). */
 export function forceRequested(body: unknown): boolean {

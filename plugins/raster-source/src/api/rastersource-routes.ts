@@ -3,7 +3,7 @@ import { route, searchParams, serviceContext } from "@assets/core";
 import { parseDjangoQuery, allowOnly, djangoListParameters, drfErrors, drfList, drfPage, drfPageSchema, DRF_OBJECT, signedIn, uuidParam } from "@assets/drf";
 import { RASTER_SOURCE_LIST, RASTER_UPLOAD_LIST } from "./lizard-dialect.js";
 import { lizardUrls } from "./lizard-urls.js";
-import { forceRequested, parseBody, rasterSourceCreate, rasterSourcePatch } from "./rastersource-input.js";
+import { forceRequested, rasterSourceCreate, rasterSourcePatch } from "./rastersource-input.js";
 import { serializeRasterSource, serializeSourceUpload } from "./rastersource-serializer.js";
 import type { RasterSourceService } from "./rastersource-service.js";
 
@@ -40,12 +40,10 @@ export function rasterSourceRoutes(service: RasterSourceService): Router {
     tags: TAGS,
     signedIn: true,
     middleware: [signedIn],
-    // parseBody renders zod's issues as DRF's field-keyed lists.
     body: rasterSourceCreate,
-    validateBody: false,
     responses: { 201: { description: "The new raster source", schema: DRF_OBJECT, headers: { Location: "Its URL" } }, ...drfErrors(400, 401, 403) },
-    handler: async (req, res) => {
-      const view = await service.create(serviceContext(req), parseBody(req.body, rasterSourceCreate));
+    handler: async (req, res, input) => {
+      const view = await service.create(serviceContext(req), input.body);
       const body = serializeRasterSource(view, lizardUrls(req));
       res.status(201).location(body.url).json(body);
     },
@@ -88,10 +86,9 @@ export function rasterSourceRoutes(service: RasterSourceService): Router {
     signedIn: true,
     middleware: [signedIn],
     body: rasterSourceCreate,
-    validateBody: false,
     responses: { 200: { description: "The raster source", schema: DRF_OBJECT }, ...drfErrors(400, 401, 403, 404) },
-    handler: async (req, res) => {
-      const view = await service.update(serviceContext(req), uuidParam(req), parseBody(req.body, rasterSourceCreate));
+    handler: async (req, res, input) => {
+      const view = await service.update(serviceContext(req), uuidParam(req), input.body);
       res.json(serializeRasterSource(view, lizardUrls(req)));
     },
   });
@@ -104,10 +101,9 @@ export function rasterSourceRoutes(service: RasterSourceService): Router {
     signedIn: true,
     middleware: [signedIn],
     body: rasterSourcePatch,
-    validateBody: false,
     responses: { 200: { description: "The raster source", schema: DRF_OBJECT }, ...drfErrors(400, 401, 403, 404) },
-    handler: async (req, res) => {
-      const view = await service.update(serviceContext(req), uuidParam(req), parseBody(req.body, rasterSourcePatch));
+    handler: async (req, res, input) => {
+      const view = await service.update(serviceContext(req), uuidParam(req), input.body);
       res.json(serializeRasterSource(view, lizardUrls(req)));
     },
   });

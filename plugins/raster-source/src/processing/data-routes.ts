@@ -13,13 +13,13 @@
  */
 import { Router } from "express";
 import { z } from "zod";
-import { Errors, route, schemaComponent, type PluginHost, searchParams, sendJson, serviceContext } from "@assets/core";
+import { Errors, route, schemaComponent, type PluginHost, sendJson, serviceContext } from "@assets/core";
 import { drfErrors } from "@assets/drf";
 import { findSource } from "./source-access.js";
 import { ReaderCache, nearestStep, readStepWindow } from "./step-files.js";
 import { receiveStep } from "./step-upload.js";
 import { renderTask, visibleTaskUpload } from "./tasks.js";
-import { parseWindowQuery, WINDOW_PARAMETERS } from "./window-query.js";
+import { WINDOW_QUERY, windowRequest } from "./window-query.js";
 import { sendWindow } from "./window-response.js";
 
 /** The form `receiveStep` reads: `timestamp`, then the file. */
@@ -98,15 +98,15 @@ export function rasterDataRoutes(host: PluginHost): Router {
     summary: "Pixel values of a window",
     description: "JSON, float32 bytes (`Accept: application/octet-stream`) or a PNG (`format=png`), reading only the blocks and the coarsest overview needed.",
     tags: ["rastersources"],
-    parameters: WINDOW_PARAMETERS,
+    query: WINDOW_QUERY,
     responses: {
       200: { description: "The window: JSON rows of values (null for no data), float32 bytes, or a PNG", schema: z.array(z.array(z.number().nullable())) },
       ...drfErrors(400, 404),
     },
-    handler: async (req, res) => {
+    handler: async (req, res, input) => {
       const ctx = serviceContext(req);
       const source = await findSource(ctx, String(req.params.uuid), "view");
-      const query = parseWindowQuery(searchParams(req), req.get("accept"));
+      const query = windowRequest(input.query, req.get("accept"));
       const step = source.temporal && query.time && source.sourceId !== null ? await nearestStep(ctx.db, source.sourceId, query.time) : source.latestStep;
       if (!step) throw Errors.NOT_FOUND({ detail: "This raster source has no data yet." });
       const window = await readStepWindow(readers, step, query);

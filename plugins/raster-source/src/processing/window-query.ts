@@ -1,5 +1,5 @@
 /** Query parameters of `GET /rastersources/{uuid}/data/`, validated into a typed request. */
-import type { ParameterSpec } from "@assets/core";
+import { z } from "zod";
 import type { ColormapName } from "@assets/geotiff";
 import { fieldError } from "./field-error.js";
 import { parseIsoTimestamp } from "./timestamps.js";
@@ -31,80 +31,131 @@ export const MAX_JSON_PIXELS = 1024 * 1024;
 const DEFAULT_SIZE = 256;
 const COLORMAPS: readonly ColormapName[] = ["viridis", "gray"];
 
-function positiveInt(params: URLSearchParams, name: string): number | undefined {
-  const raw = params.get(name);
-  if (raw === null || raw === "") return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw fieldError(name, "Ensure this value is a positive integer.");
-  return n;
+type Refinement = z.RefinementCtx;
+
+/** A query value read by `read` (undefined when absent or empty); `read` reports a bad one with `message`. */
+function queryValue<T>(read: (raw: string) => T | undefined, message: string | ((raw: string) => string), json: Record<string, unknown>) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx: Refinement) => {
+      if (raw === undefined || raw === "") return undefined;
+      const value = read(raw);
+      if (value === undefined) {
+        ctx.addIssue({ code: "custom", message: typeof message === "string" ? message : message(raw) });
+        return z.NEVER;
+      }
+      return value;
+    })
+    .meta(json);
 }
 
-function optionalNumber(params: URLSearchParams, name: string): number | undefined {
-  const raw = params.get(name);
-  if (raw === null || raw === "") return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n)) throw fieldError(name, "A valid number is required.");
-  return n;
-}
+const positiveInt = (description?: string) =>
+  queryValue((raw) => (Number.isInteger(Number(raw)) && Number(raw) >= 1 ? Number(raw) : undefined), "Ensure this value is a positive integer.", { type: "integer", minimum: 1, ...(description && { description }) });
 
-function parseBbox(raw: string | null): [number, number, number, number] {
-  if (raw === null || raw === "") throw fieldError("bbox", "This parameter is required: bbox=west,south,east,north.");
-  const parts = raw.split(",").map((p) => (p.trim() === "" ? NaN : Number(p)));
-  if (parts.length !== 4 || !parts.every(Number.isFinite)) throw fieldError("bbox", "Expected four numbers: west,south,east,north.");
-  const [w, s, e, n] = parts as [number, number, number, number];
-  if (w >= e || s >= n) throw fieldError("bbox", "West must be less than east and south less than north.");
-  return [w, s, e, n];
-}
+const finiteNumber = (description: string) => queryValue((raw) => (Number.isFinite(Number(raw)) ? Number(raw) : undefined), "A valid number is required.", { type: "number", description });
+
+/** `west,south,east,north`, each a number, west < east and south < north. */
+const BBOX = z
+  .string({ error: "This parameter is required: bbox=west,south,east,north." })
+  .transform((raw, ctx: Refinement): [number, number, number, number] => {
+    const fail = (message: string) => {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    };
+    if (raw === "") return fail("This parameter is required: bbox=west,south,east,north.");
+    const parts = raw.split(",").map((p) => (p.trim() === "" ? NaN : Number(p)));
+    if (parts.length !== 4 || !parts.every(Number.isFinite)) return fail("Expected four numbers: west,south,east,north.");
+    const [w, s, e, n] = parts as [number, number, number, number];
+    if (w >= e || s >= n) return fail("West must be less than east and south less than north.");
+    return [w, s, e, n];
+  })
+  .meta({ type: "string", description: "west,south,east,north in `projection`." });
+
+const FORMATS = ["json", "png", "octet-stream", "float32"] as const;
+
+/**
+ * The query of `GET /rastersources/{uuid}/data/`: the route validates it with this schema (so the
+ * document is the validation) and `windowRequest` adds the defaults that need the bbox or Accept.
+ */
+export const WINDOW_QUERY = z
+  .object({
+    bbox: BBOX,
+    width: positiveInt(`Pixels; default ${DEFAULT_SIZE} along the longer side, the other from the bbox's aspect.`),
+    height: positiveInt(),
+    projection: queryValue((raw) => (/^EPSG:\d{1,6}$/.test(raw.toUpperCase()) ? raw.toUpperCase() : undefined), 'Expected an EPSG code such as "EPSG:4326".', {
+      type: "string",
+      default: "EPSG:4326",
+      description: "EPSG code of bbox and output grid.",
+    }),
+    time: queryValue((raw) => parseIsoTimestamp(raw) ?? undefined, "Expected an ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z.", {
+      type: "string",
+      format: "date-time",
+      description: "ISO 8601 date-time: the nearest step of a temporal source (default the latest).",
+    }),
+    band: positiveInt().meta({ type: "integer", minimum: 1, default: 1 }),
+    format: queryValue((raw) => FORMATS.find((format) => format === raw), (raw) => `"${raw}" is not a valid choice (json, png, octet-stream).`, {
+      type: "string",
+      enum: [...FORMATS],
+      description: "Default: float32 bytes when Accept asks application/octet-stream, else JSON.",
+    }),
+    colormap: queryValue((raw) => COLORMAPS.find((name) => name === raw), (raw) => `"${raw}" is not a valid choice (${COLORMAPS.join(", ")}).`, {
+      type: "string",
+      enum: [...COLORMAPS],
+      default: "viridis",
+      description: "PNG colour map.",
+    }),
+    min: finiteNumber("PNG colour map's low end (default the window's minimum)."),
+    max: finiteNumber("PNG colour map's high end (default the window's maximum)."),
+  })
+  .superRefine((query, ctx) => {
+    if (query.min !== undefined && query.max !== undefined && query.min >= query.max) ctx.addIssue({ code: "custom", path: ["min"], message: "min must be less than max." });
+  });
+
+/** What WINDOW_QUERY yields. */
+export type WindowParameters = z.infer<typeof WINDOW_QUERY>;
 
 /** The answer's format: `format=png`, else `Accept: application/octet-stream`, else JSON. */
-function parseFormat(params: URLSearchParams, accept: string | undefined): WindowFormat {
-  const format = params.get("format");
-  if (format === "png") return "png";
-  if (format === "json") return "json";
+function formatOf(format: string | undefined, accept: string | undefined): WindowFormat {
+  if (format === "png" || format === "json") return format;
   if (format === "octet-stream" || format === "float32") return "octet-stream";
-  if (format !== null && format !== "") throw fieldError("format", `"${format}" is not a valid choice (json, png, octet-stream).`);
   return accept?.includes("application/octet-stream") ? "octet-stream" : "json";
 }
 
-/** What `parseWindowQuery` reads, for the OpenAPI document (kept beside the parser it describes). */
-export const WINDOW_PARAMETERS: readonly ParameterSpec[] = [
-  { name: "bbox", in: "query", required: true, description: "west,south,east,north in `projection`.", schema: { type: "string" } },
-  { name: "width", in: "query", description: `Pixels; default ${DEFAULT_SIZE} along the longer side, the other from the bbox's aspect.`, schema: { type: "integer", minimum: 1 } },
-  { name: "height", in: "query", schema: { type: "integer", minimum: 1 } },
-  { name: "projection", in: "query", description: "EPSG code of bbox and output grid.", schema: { type: "string", default: "EPSG:4326" } },
-  { name: "time", in: "query", description: "ISO 8601 date-time: the nearest step of a temporal source (default the latest).", schema: { type: "string", format: "date-time" } },
-  { name: "band", in: "query", schema: { type: "integer", minimum: 1, default: 1 } },
-  { name: "format", in: "query", description: "Default: float32 bytes when Accept asks application/octet-stream, else JSON.", schema: { type: "string", enum: ["json", "png", "octet-stream", "float32"] } },
-  { name: "colormap", in: "query", description: "PNG colour map.", schema: { type: "string", enum: [...COLORMAPS], default: "viridis" } },
-  { name: "min", in: "query", description: "PNG colour map's low end (default the window's minimum).", schema: { type: "number" } },
-  { name: "max", in: "query", description: "PNG colour map's high end (default the window's maximum).", schema: { type: "number" } },
-];
-
 /**
- * Validates the query. width/height default to 256 along the longer bbox side and keep the
- * bbox's aspect ratio for the other.
+ * The window a validated query asks for. width/height default to 256 along the longer bbox side
+ * and keep the bbox's aspect ratio for the other; the pixel limit depends on the format.
  */
-export function parseWindowQuery(params: URLSearchParams, accept: string | undefined): WindowQuery {
-  const bbox = parseBbox(params.get("bbox"));
+export function windowRequest(query: WindowParameters, accept: string | undefined): WindowQuery {
+  const { bbox } = query;
   const aspect = (bbox[3] - bbox[1]) / (bbox[2] - bbox[0]);
-  let width = positiveInt(params, "width");
-  let height = positiveInt(params, "height");
+  let { width, height } = query;
   if (width === undefined && height === undefined) [width, height] = aspect <= 1 ? [DEFAULT_SIZE, undefined] : [undefined, DEFAULT_SIZE];
   width ??= Math.max(1, Math.round(height! / aspect));
   height ??= Math.max(1, Math.round(width * aspect));
-  const format = parseFormat(params, accept);
+  const format = formatOf(query.format, accept);
   const limit = format === "json" ? MAX_JSON_PIXELS : MAX_PIXELS;
   if (width * height > limit) throw fieldError("width", `The window has ${width * height} pixels; at most ${limit} are allowed for ${format}.`);
+  return {
+    bbox,
+    width,
+    height,
+    projection: query.projection ?? "EPSG:4326",
+    time: query.time ?? null,
+    band: query.band ?? 1,
+    format,
+    colormap: query.colormap ?? "viridis",
+    min: query.min,
+    max: query.max,
+  };
+}
 
-  const projection = (params.get("projection") || "EPSG:4326").toUpperCase();
-  if (!/^EPSG:\d{1,6}$/.test(projection)) throw fieldError("projection", 'Expected an EPSG code such as "EPSG:4326".');
-  const rawTime = params.get("time");
-  const time = rawTime ? parseIsoTimestamp(rawTime) : null;
-  if (rawTime && !time) throw fieldError("time", "Expected an ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z.");
-  const colormap = (params.get("colormap") || "viridis") as ColormapName;
-  if (!COLORMAPS.includes(colormap)) throw fieldError("colormap", `"${colormap}" is not a valid choice (${COLORMAPS.join(", ")}).`);
-  const min = optionalNumber(params, "min");
-  const max = optionalNumber(params, "max");
-  if (min !== undefined && max !== undefined && min >= max) throw fieldError("min", "min must be less than max.");
-  return { bbox, width, height, projection, time, band: positiveInt(params, "band") ?? 1, format, colormap, min, max };
+/** WINDOW_QUERY and `windowRequest` over a query string, outside a route: the first issue is the 400. */
+export function parseWindowQuery(params: URLSearchParams, accept: string | undefined): WindowQuery {
+  const parsed = WINDOW_QUERY.safeParse(Object.fromEntries(params));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw fieldError(String(issue.path[0] ?? ""), issue.message);
+  }
+  return windowRequest(parsed.data, accept);
 }
