@@ -100,6 +100,17 @@ describe("OpenAPI documents", () => {
     expect(Object.keys(byName)).toEqual(expect.arrayContaining(["height", "projection", "time", "band", "format", "colormap", "min", "max"]));
   });
 
+  it("gives the main lists and items real schemas: core uploads and resources, GeoNode's resources", () => {
+    const core = documents.get("")! as unknown as OpenApi & { components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+    const ok = (path: string, method = "get") => JSON.stringify((core.paths[path]![method] as unknown as { responses: Record<string, unknown> }).responses["200"] ?? {});
+    expect(ok("/uploads")).toContain("#/components/schemas/UploadList");
+    expect(ok("/uploads/{id}")).toContain("#/components/schemas/UploadItem");
+    expect(ok("/resources")).toContain("#/components/schemas/ResourceList");
+    expect(Object.keys(core.components.schemas.Upload!.properties!)).toEqual(expect.arrayContaining(["type", "id", "attributes", "relationships"]));
+    const geonode = documents.get("/api/v2")! as unknown as { components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+    expect(Object.keys(geonode.components.schemas.GeonodeResource!.properties!)).toEqual(expect.arrayContaining(["pk", "uuid", "title", "resource_type", "owner"]));
+  });
+
   it("describes a JSON:API list's query parameters from its field catalogue", () => {
     const list = documents.get("")!.paths["/resources"]!.get as unknown as { parameters: { name: string; in: string }[] };
     const names = list.parameters.map((p) => p.name);

@@ -61,6 +61,8 @@ export interface CollectionDocs {
   create?: z.ZodType;
   /** Attributes schema `update` parses. */
   update?: z.ZodType;
+  /** The rendered item and list documents (default: open JSON:API documents). */
+  documents?: { item: z.ZodType; list: z.ZodType };
   tags?: readonly string[];
   /** Error statuses `DELETE /:id` may answer besides 403 and 404 (400 for a bad `removeQuery`, 409 in use). */
   removeErrors?: readonly number[];
@@ -74,6 +76,7 @@ export function collectionRouter<Row>(collection: Collection<Row>): Router {
   const itemId = (req: Request) => String(req.params[collection.itemParam ?? "id"]);
   const { list, get, create, update, remove } = collection;
   const noun = collection.docs?.noun ?? "row";
+  const itemSchema = collection.docs?.documents?.item ?? JSONAPI_ITEM;
   const tags = collection.docs?.tags;
   const body = (attributes: z.ZodType | undefined) => (attributes ? jsonApiWriteDocument(attributes, collection.docs?.type) : z.object({ data: JSONAPI_RESOURCE }));
 
@@ -84,7 +87,7 @@ export function collectionRouter<Row>(collection: Collection<Row>): Router {
       summary: `List ${noun}s`,
       tags,
       parameters: jsonApiListParameters(list.options),
-      responses: { 200: { description: `A page of ${noun}s`, schema: JSONAPI_LIST }, ...jsonApiErrors(400) },
+      responses: { 200: { description: `A page of ${noun}s`, schema: collection.docs?.documents?.list ?? JSONAPI_LIST }, ...jsonApiErrors(400) },
       handler: async (req, res) => {
         const ctx = serviceContext(req);
         const query = parseJsonApiQuery(searchParams(req), listOptionsFor(list.options, ctx.principal, list.fieldPolicy));
@@ -100,7 +103,7 @@ export function collectionRouter<Row>(collection: Collection<Row>): Router {
       path: item,
       summary: `Read a ${noun}`,
       tags,
-      responses: { 200: { description: `The ${noun}`, schema: JSONAPI_ITEM }, ...jsonApiErrors(404) },
+      responses: { 200: { description: `The ${noun}`, schema: itemSchema }, ...jsonApiErrors(404) },
       handler: async (req, res) => {
         sendJson(req, res, 200, { data: collection.render(await get(serviceContext(req), itemId(req), req.params), baseUrl(req)) });
       },
@@ -115,7 +118,7 @@ export function collectionRouter<Row>(collection: Collection<Row>): Router {
       body: body(collection.docs?.create),
       bodyTypes: JSONAPI_BODY_TYPES,
       validateBody: false,
-      responses: { 201: { description: `The new ${noun}`, schema: JSONAPI_ITEM, headers: { Location: `URL of the new ${noun}` } }, ...jsonApiErrors(400, 403) },
+      responses: { 201: { description: `The new ${noun}`, schema: itemSchema, headers: { Location: `URL of the new ${noun}` } }, ...jsonApiErrors(400, 403) },
       handler: async (req, res) => {
         const data = collection.render(await create(serviceContext(req), req.body, req.params), baseUrl(req));
         if (data.links) res.setHeader("Location", data.links.self);
@@ -133,7 +136,7 @@ export function collectionRouter<Row>(collection: Collection<Row>): Router {
       body: body(collection.docs?.update),
       bodyTypes: JSONAPI_BODY_TYPES,
       validateBody: false,
-      responses: { 200: { description: `The updated ${noun}`, schema: JSONAPI_ITEM }, ...jsonApiErrors(400, 403, 404) },
+      responses: { 200: { description: `The updated ${noun}`, schema: itemSchema }, ...jsonApiErrors(400, 403, 404) },
       handler: async (req, res) => {
         sendJson(req, res, 200, { data: collection.render(await update(serviceContext(req), itemId(req), req.body, req.params), baseUrl(req)) });
       },
@@ -146,7 +149,7 @@ export function collectionRouter<Row>(collection: Collection<Row>): Router {
       summary: `Delete a ${noun}`,
       tags,
       query: collection.removeQuery,
-      responses: { 200: { description: `The ${noun}, when deleting keeps it (soft delete)`, schema: JSONAPI_ITEM }, 204: { description: "Deleted" }, ...jsonApiErrors(403, 404, ...(collection.docs?.removeErrors ?? [])) },
+      responses: { 200: { description: `The ${noun}, when deleting keeps it (soft delete)`, schema: itemSchema }, 204: { description: "Deleted" }, ...jsonApiErrors(403, 404, ...(collection.docs?.removeErrors ?? [])) },
       handler: async (req, res, input) => {
         const row = await remove(serviceContext(req), itemId(req), req.params, input.query);
         if (row === undefined) res.status(204).end();

@@ -63,3 +63,26 @@ export const jsonApiErrors = errorResponses(JSONAPI_ERRORS, {
   415: "Unsupported media type",
   422: "Unprocessable",
 });
+
+const RELATIONSHIP = z.object({ data: z.object({ type: z.string(), id: z.string() }).nullable() });
+
+/**
+ * The item and list documents of one resource type whose attributes are `attributes` (open: types
+ * and plugins may add some), named `<name>`, `<name>Item` and `<name>List` in the document.
+ */
+export function jsonApiDocuments(name: string, type: z.ZodType, attributes: z.ZodType, relationships: readonly string[] = []) {
+  const resource = schemaComponent(
+    name,
+    z.object({
+      type,
+      id: z.string(),
+      attributes,
+      ...(relationships.length ? { relationships: z.object(Object.fromEntries(relationships.map((key) => [key, RELATIONSHIP]))) } : {}),
+      links: z.record(z.string(), z.string()).optional(),
+    }),
+  );
+  return {
+    item: schemaComponent(`${name}Item`, z.object({ data: resource, included: z.array(JSONAPI_RESOURCE).optional() })),
+    list: schemaComponent(`${name}List`, z.object({ data: z.array(resource), meta: z.object({ total_count: z.number().int() }), links: JSONAPI_LIST.shape.links })),
+  };
+}

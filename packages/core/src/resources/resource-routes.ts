@@ -7,7 +7,7 @@ import { parseJsonApiBody } from "../http/jsonapi.js";
 import type { PluginRegistry } from "../plugins/registry.js";
 import type { ListOptions } from "../query/field-catalog.js";
 import { resourceAttributes, resourcePatch } from "./resource-input.js";
-import { serializeResource } from "./resource-serializer.js";
+import { RESOURCE_DOCUMENTS, serializeResource } from "./resource-serializer.js";
 import type { ResourceReferences } from "./resource-references.js";
 import type { ResourceRecord, ResourceService } from "./resource-service.js";
 
@@ -33,7 +33,7 @@ export function resourceRoutes(
   const shown = (record: ResourceRecord, writable = true): ShownResource => ({ record, writable });
 
   return collectionRouter<ShownResource>({
-    docs: { noun: "resource", type: [...creatableTypes], create: resourceAttributes, update: resourcePatch, tags: ["resources"], removeErrors: [400, 409] },
+    docs: { noun: "resource", type: [...creatableTypes], create: resourceAttributes, update: resourcePatch, tags: ["resources"], removeErrors: [400, 409], documents: RESOURCE_DOCUMENTS },
     render: ({ record, writable }, base) => serializeResource(record, base, writable, registry),
     list: {
       options: listOptions,

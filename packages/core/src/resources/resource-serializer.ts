@@ -1,4 +1,6 @@
+import { z } from "zod";
 import type { JsonApiResource } from "../http/jsonapi.js";
+import { jsonApiDocuments } from "../http/jsonapi-schemas.js";
 import { ACCESS_MODIFIER_NUMBER } from "./resource-fields.js";
 import type { PluginRegistry } from "../plugins/registry.js";
 import type { AssetTypeDefinition } from "../plugins/types.js";
@@ -38,3 +40,24 @@ function thumbnailLink(type: AssetTypeDefinition | undefined, row: ResourceRecor
   const path = own && type?.thumbnail ? type.thumbnail({ id: row.id, uuid: row.uuid }, own) : null;
   return path ? { thumbnail: `${base}${path}` } : {};
 }
+
+/** The item and list documents of `/resources`, as `serializeResource` renders them (an asset type adds its own attributes). */
+export const RESOURCE_DOCUMENTS = jsonApiDocuments(
+  "Resource",
+  z.string().describe("The asset type's key"),
+  z.looseObject({
+    uuid: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    access_modifier: z.string(),
+    access_modifier_code: z.number().int(),
+    tags: z.array(z.string()),
+    extra_metadata: z.unknown(),
+    organisation: z.object({ id: z.number().int(), uuid: z.string(), name: z.string() }).nullable(),
+    owner: z.object({ id: z.number().int(), username: z.string() }).nullable(),
+    writable: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  }),
+  ["organisation", "owner"],
+);

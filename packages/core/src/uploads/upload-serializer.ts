@@ -1,6 +1,9 @@
 import { extname } from "node:path";
 import type { Upload } from "../generated/prisma/client.js";
+import { z } from "zod";
 import type { JsonApiResource } from "../http/jsonapi.js";
+import { jsonApiDocuments } from "../http/jsonapi-schemas.js";
+import { UPLOAD_STATES } from "./upload-fields.js";
 
 /** Renders an upload as a JSON:API object, with DatoCMS's attribute names where they apply. */
 export function serializeUpload(row: Upload, base: string): JsonApiResource {
@@ -37,3 +40,33 @@ export function serializeUpload(row: Upload, base: string): JsonApiResource {
     links: { self: `${base}/uploads/${row.id}` },
   };
 }
+
+const nullableString = z.string().nullable();
+
+/** The item and list documents of `/uploads`, as `serializeUpload` renders them. */
+export const UPLOAD_DOCUMENTS = jsonApiDocuments(
+  "Upload",
+  z.literal("upload"),
+  z.object({
+    uuid: z.string(),
+    filename: z.string(),
+    basename: z.string(),
+    format: nullableString,
+    mime_type: nullableString,
+    size: z.number().int().nullable(),
+    md5: nullableString,
+    sha256: nullableString,
+    state: z.enum(UPLOAD_STATES),
+    state_detail: nullableString,
+    attempts: z.number().int(),
+    author: z.unknown(),
+    copyright: z.unknown(),
+    notes: z.unknown(),
+    tags: z.unknown(),
+    default_field_metadata: z.unknown(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    expires_at: nullableString,
+  }),
+  ["resource", "creator"],
+);

@@ -19,11 +19,53 @@ export const geonodeErrors = errorResponses(GEONODE_ERROR, {
 /** A serialized row: its fields follow the serializer and the request's include[]/exclude[], so it is an open object. */
 export const GEONODE_OBJECT = z.looseObject({});
 
-/** GeoNode's list envelope around `key`. */
-export function geonodePageSchema(name: string, key: string) {
+const POLYGON = z.object({ type: z.literal("Polygon"), coordinates: z.array(z.array(z.array(z.number()))) });
+const IDENTIFIER = z.object({ identifier: z.string() }).nullable();
+
+/**
+ * A row of `/resources/` (and the typed lists), as the resource serializer renders it: every field is
+ * optional because `include[]`, `exclude[]` and `api_preset` choose them, and the typed endpoints add theirs.
+ */
+export const GEONODE_RESOURCE = schemaComponent(
+  "GeonodeResource",
+  z
+    .looseObject({
+      pk: z.string(),
+      uuid: z.string(),
+      resource_type: z.string(),
+      perms: z.array(z.string()),
+      owner: z.looseObject({ pk: z.number().int(), username: z.string() }),
+      keywords: z.array(z.object({ name: z.string(), slug: z.string() })),
+      regions: z.array(z.object({ code: z.string(), name: z.string() })),
+      category: IDENTIFIER,
+      license: IDENTIFIER,
+      title: z.string(),
+      abstract: z.string().nullable(),
+      alternate: z.string().nullable(),
+      bbox_polygon: POLYGON,
+      ll_bbox_polygon: POLYGON,
+      extent: z.object({ coords: z.array(z.number()), srid: z.string() }),
+      srid: z.string(),
+      date: z.string(),
+      date_type: z.string(),
+      created: z.string(),
+      last_updated: z.string(),
+      is_published: z.boolean(),
+      is_approved: z.boolean(),
+      featured: z.boolean(),
+      detail_url: z.string(),
+      thumbnail_url: z.string().nullable(),
+      subtype: z.string().nullable(),
+      extra_metadata: z.unknown(),
+    })
+    .partial(),
+);
+
+/** GeoNode's list envelope around rows of `item` under `key`. */
+export function geonodePageSchema(name: string, key: string, item: z.ZodType = GEONODE_OBJECT) {
   return schemaComponent(
     name,
-    z.object({ links: z.object({ next: z.string().nullable(), previous: z.string().nullable() }), total: z.number().int(), page: z.number().int(), page_size: z.number().int(), [key]: z.array(GEONODE_OBJECT) }),
+    z.object({ links: z.object({ next: z.string().nullable(), previous: z.string().nullable() }), total: z.number().int(), page: z.number().int(), page_size: z.number().int(), [key]: z.array(item) }),
   );
 }
 

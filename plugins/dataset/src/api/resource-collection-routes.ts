@@ -4,7 +4,7 @@ import { type Prisma, route, searchParams, serviceContext } from "@assets/core";
 import { allowOnly, drfList, dynamicRestListParameters, parseDynamicRestQuery, signedIn } from "@assets/drf";
 import type { FavoriteService } from "./favorite-service.js";
 import { RESOURCE_LIST } from "./geonode-fields.js";
-import { geonodeErrors, geonodePageSchema } from "./geonode-openapi.js";
+import { GEONODE_RESOURCE, geonodeErrors, geonodePageSchema } from "./geonode-openapi.js";
 import { geonodePage } from "./geonode-page.js";
 import { geonodeUrls } from "./geonode-urls.js";
 import { idParam } from "./resource-base-routes.js";
@@ -12,7 +12,7 @@ import { typeScope, type ResourceBaseService } from "./resource-base-service.js"
 import { RESOURCE_SERIALIZER, serializeResource } from "./resource-serializer.js";
 
 const PARAMETERS = dynamicRestListParameters(RESOURCE_LIST);
-const RESOURCE_PAGE = geonodePageSchema("FilteredResourcePage", "resources");
+const RESOURCE_PAGE = geonodePageSchema("FilteredResourcePage", "resources", GEONODE_RESOURCE);
 const FAVORITE_PAGE = geonodePageSchema("FavoritePage", "favorites");
 const MESSAGE = z.object({ message: z.string() });
 
