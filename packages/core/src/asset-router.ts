@@ -27,6 +27,7 @@ import { referenceRoutes } from "./http/reference-routes.js";
 import { resourceRoutes } from "./resources/resource-routes.js";
 import { resourceReferenceRoutes } from "./resources/resource-reference-routes.js";
 import { ResourceReferences } from "./resources/resource-references.js";
+import { StoredReferences } from "./resources/stored-references.js";
 import { assetTypeRoutes } from "./resources/asset-type-routes.js";
 import { sendJson } from "./http/send-json.js";
 import { uploadReadRoutes } from "./uploads/upload-routes.js";
@@ -150,8 +151,9 @@ export function createAssetRouter(options: AssetRouterOptions): Router {
 
   const body = jsonBody();
   router.use("/asset-types", assetTypeRoutes(registry));
-  const references = new ResourceReferences(resources, registry);
-  router.use("/resources", authenticate, body, permissionRoutes(new PermissionService(resources)), resourceReferenceRoutes(references), resourceRoutes(resources, references, registry, { fields: resourceFields, defaultSort: [{ field: "created_at", direction: "desc" }] }, resourceFieldPolicy));
+  const stored = new StoredReferences(resources);
+  const references = new ResourceReferences(resources, registry, stored);
+  router.use("/resources", authenticate, body, permissionRoutes(new PermissionService(resources)), resourceReferenceRoutes(references, stored), resourceRoutes(resources, references, registry, { fields: resourceFields, defaultSort: [{ field: "created_at", direction: "desc" }] }, resourceFieldPolicy));
   // Before the body parser and the other /uploads routers: tus reads its own bodies.
   router.use("/uploads/tus", authenticate, tusRoutes({ pipeline, directory: options.tusDirectory, signal: options.signal, log }));
   router.use("/uploads", authenticate, body, uploadWriteRoutes(pipeline, uploads, { idempotency: { leaseMs: options.idempotencyLeaseMs } }), uploadReadRoutes(uploads, { fields: UPLOAD_FIELDS, defaultSort: [{ field: "created_at", direction: "desc" }] }, uploadFieldPolicy));

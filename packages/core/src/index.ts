@@ -15,6 +15,7 @@ export { PluginRegistry } from "./plugins/registry.js";
 export * from "./resources/resource-fields.js";
 export { RESOURCE_RELATIONS, ResourceService, type ResourceRecord, type ResourcePage } from "./resources/resource-service.js";
 export { serializeResource } from "./resources/resource-serializer.js";
+export { resourcesUsing, type OutgoingReference } from "./resources/stored-references.js";
 export { UPLOAD_FIELDS, UPLOAD_STATES } from "./uploads/upload-fields.js";
 export { UploadService } from "./uploads/upload-service.js";
 export { createAssetRouter, type AssetRouterOptions } from "./asset-router.js";

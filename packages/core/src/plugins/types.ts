@@ -85,6 +85,8 @@ export interface ResourceReference {
   name?: string | null;
   /** Where to read it, a path under the API's base (e.g. `/api/v4/rasters/<uuid>/`), when there is one. */
   path?: string | null;
+  /** The dependant's field that holds the reference (`hero_image`), for a reference recorded through `PUT /resources/:id/uses/:field`. */
+  field?: string | null;
 }
 
 /** What a plugin's `init` and route factory receive once the host is up. */

@@ -3,10 +3,12 @@ import type { PluginRegistry } from "../plugins/registry.js";
 import type { ResourceReference } from "../plugins/types.js";
 import type { ServiceContext } from "../services/service-context.js";
 import type { ResourceRecord, ResourceService } from "./resource-service.js";
+import type { StoredReferences } from "./stored-references.js";
 
 /**
- * What depends on a resource, whatever its type: each type's plugin says through its
- * `references` hook, so clients (the studio's "in use" question) ask one endpoint, and a delete
+ * What depends on a resource, whatever its type: the references other resources recorded to it
+ * (`ResourceUse`, through `PUT /resources/:id/uses/:field`) and what its type's plugin says
+ * through its `references` hook, so clients (the studio's "in use" question) ask one endpoint, and a delete
  * refuses a resource in use unless forced, with the type's `detach` leaving the dependants as its
  * API promises.
  */
@@ -14,9 +16,10 @@ export class ResourceReferences {
   constructor(
     private readonly resources: ResourceService,
     private readonly registry: PluginRegistry,
+    private readonly stored: StoredReferences,
   ) {}
 
-  /** The dependants of a resource the caller may view (404 otherwise); none for a type without the hook. */
+  /** The dependants of a resource the caller may view (404 otherwise): the recorded references, then the type's hook's. */
   async list(ctx: ServiceContext, idOrUuid: string): Promise<ResourceReference[]> {
     return this.of(ctx, await this.resources.get(ctx, idOrUuid));
   }
@@ -24,7 +27,8 @@ export class ResourceReferences {
   /**
    * Deletes a resource the caller may delete. One in use is refused (409 RESOURCE_IN_USE, its
    * dependants named) unless `force`; then the type's `detach` runs in the delete's transaction.
-   * A dependant added between the check and the delete is left to the database's `onDelete`.
+   * A dependant added between the check and the delete is left to the database's `onDelete`
+   * (recorded references go with the resource).
    */
   async delete(ctx: ServiceContext, idOrUuid: string, force: boolean): Promise<void> {
     const row = await this.resources.authorize(ctx, idOrUuid, "delete");
@@ -45,7 +49,8 @@ export class ResourceReferences {
 
   private async of(ctx: ServiceContext, row: ResourceRecord): Promise<ResourceReference[]> {
     const hook = this.registry.types.get(row.type)?.references;
-    return hook ? hook(ctx, { id: row.id, uuid: row.uuid }) : [];
+    const recorded = await this.stored.incoming(ctx, row.id);
+    return hook ? [...recorded, ...(await hook(ctx, { id: row.id, uuid: row.uuid }))] : recorded;
   }
 }
 

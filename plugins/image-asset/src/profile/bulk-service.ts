@@ -1,6 +1,7 @@
 import { accessibleResources, Errors, parseRowId, UnrecoverableError, userServiceContext, type Job, type JobKind, type JobRunContext, type PluginJobs, type Prisma, type ServiceContext } from "@assets/core";
 import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
 import { assertCollectionExists, missingCollection } from "./collection-exists.js";
+import { NOT_IN_USE } from "./in-use.js";
 import { TREE_LOCK } from "./upload-collection-service.js";
 
 /** Job kinds of the bulk operations, as `/jobs/:id` shows them. */
@@ -86,9 +87,9 @@ const setCollection: Apply = async (tx, ctx, rowIds, payload) => {
   return count;
 };
 
-/** Deletes each upload (its ImageAsset row goes with the Resource, as `DELETE /uploads/:id`). */
+/** Deletes each upload not in use (its ImageAsset row goes with the Resource, as `DELETE /uploads/:id`); one in use counts as failed. */
 const destroy: Apply = async (tx, ctx, rowIds) => {
-  const { count } = await tx.resource.deleteMany({ where: { AND: [{ id: { in: rowIds }, type: IMAGE_ASSET_TYPE }, accessibleResources(ctx.ability, "delete")] } });
+  const { count } = await tx.resource.deleteMany({ where: { AND: [{ id: { in: rowIds }, type: IMAGE_ASSET_TYPE }, NOT_IN_USE, accessibleResources(ctx.ability, "delete")] } });
   return count;
 };
 

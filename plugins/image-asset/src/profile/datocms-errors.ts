@@ -38,6 +38,8 @@ function parameterCode(parameter: string): string {
 export const DatocmsErrors = {
   /** A header DatoCMS checks (`X-Api-Version`) has a value it does not serve. */
   INVALID_API_VERSION: (detail: string) => new AppError("INVALID_API_VERSION", 400, "Invalid API version", { detail, source: { header: "X-Api-Version" } }),
+  /** The entity is still referenced by others (an upload in use), so it may not be deleted. */
+  DELETE_RESTRICTION: (detail: string, references: number) => new AppError("DELETE_RESTRICTION", 422, "Delete restriction", { detail, meta: { references } }),
   /** A body attribute is missing or wrong. */
   INVALID_FIELD: (field: string, detail: string) =>
     new AppError("INVALID_FIELD", 422, "Invalid field", { detail, source: { pointer: `/data/attributes/${field}` }, meta: { field } }),

@@ -1,13 +1,10 @@
 /**
  * DatoCMS's `in_use` and `/uploads/:id/references`. An upload is in use when another resource
- * references it (in DatoCMS: a record's file field). The core models no reference from one
- * resource to another: a Resource relates to its owner, organisation, uploads and grants, and the
- * plugins' rows (RasterSource, Dataset, ImageAsset, ...) each belong to their own Resource only.
- * So no upload is in use today: `in_use=true` matches none, `in_use=false` every upload, and every
- * upload's references are `[]`. When a reference between resources is modelled, this module is
- * the one place that changes.
+ * refers to it (in DatoCMS: a record's file field): the core's `ResourceUse` rows, which any
+ * client records with `PUT /resources/:id/uses/:field`, and which the core's
+ * `GET /resources/:id/references` lists too.
  */
-import { Errors, parseBooleanFlag } from "@assets/core";
+import { Errors, parseBooleanFlag, type Prisma, type ResourceReference } from "@assets/core";
 
 /** The keys DatoCMS spells the filter with. */
 const KEYS = ["filter[fields][in_use][eq]", "filter[fields][in_use]"];
@@ -27,7 +24,29 @@ export function takeInUseFilter(params: URLSearchParams): boolean | undefined {
   return inUse;
 }
 
-/** Whether any upload can match: none is in use (see above). */
-export function inUseMatchesNothing(inUse: boolean | undefined): boolean {
-  return inUse === true;
+/** The resources `in_use` asks for: referred to by some resource (true), by none (false), either. */
+export function inUseWhere(inUse: boolean | undefined): Prisma.ResourceWhereInput {
+  if (inUse === undefined) return {};
+  return inUse ? { used_by: { some: {} } } : { used_by: { none: {} } };
+}
+
+/** The resources that are not in use: what DatoCMS lets a delete remove. */
+export const NOT_IN_USE: Prisma.ResourceWhereInput = { used_by: { none: {} } };
+
+/** A DatoCMS `item` standing for a resource that refers to an upload (the referrer's type as its item type). */
+export interface DatocmsReferrer {
+  type: "item";
+  id: string;
+  attributes: { name: string | null; field: string | null };
+  relationships: { item_type: { data: { type: "item_type"; id: string } } };
+}
+
+/** A reference as DatoCMS's `GET /uploads/:id/references` renders the records using an upload. */
+export function serializeReferrer(reference: ResourceReference): DatocmsReferrer {
+  return {
+    type: "item",
+    id: reference.id,
+    attributes: { name: reference.name ?? null, field: reference.field ?? null },
+    relationships: { item_type: { data: { type: "item_type", id: reference.type } } },
+  };
 }

@@ -1,6 +1,7 @@
-import { accessibleResources, authorize, listPage, parseRowId, type FieldCatalog, type ListQuery, type Prisma, type ResourceAction, type ServiceContext } from "@assets/core";
+import { accessibleResources, authorize, Errors, listPage, parseRowId, resourcesUsing, type FieldCatalog, type ListQuery, type Prisma, type ResourceAction, type ServiceContext } from "@assets/core";
 import { IMAGE_ASSET_TYPE } from "../model/image-asset-type.js";
-import { inUseMatchesNothing } from "./in-use.js";
+import { DatocmsErrors } from "./datocms-errors.js";
+import { inUseWhere, NOT_IN_USE, serializeReferrer, type DatocmsReferrer } from "./in-use.js";
 import { DATOCMS_UPLOAD_FIELDS } from "./upload-fields.js";
 import type { UploadRecord } from "./upload-serializer.js";
 
@@ -22,9 +23,8 @@ export interface UploadPage {
 export class DatocmsUploadService {
   /** A page of `query` (parsed against `fields`, the catalog of the request's locale), `inUse` as DatoCMS's in_use filter. */
   async list(ctx: ServiceContext, query: ListQuery, fields: FieldCatalog = DATOCMS_UPLOAD_FIELDS, inUse?: boolean): Promise<UploadPage> {
-    const used: Prisma.ResourceWhereInput = inUseMatchesNothing(inUse) ? { id: { in: [] } } : {};
     // Through `include`, not a find of our own: the SQL list path serves the page, and only it runs regular expressions.
-    return listPage(ctx.db.resource, query, { fields, where: [LISTED, used, accessibleResources(ctx.ability, "view")], include: INCLUDE });
+    return listPage(ctx.db.resource, query, { fields, where: [LISTED, inUseWhere(inUse), accessibleResources(ctx.ability, "view")], include: INCLUDE });
   }
 
   /** The upload with this DatoCMS id the caller may view, then do `action` on (404 unseen, 403 seen but not allowed). */
@@ -36,16 +36,25 @@ export class DatocmsUploadService {
     });
   }
 
-  /** The records referencing an upload the caller may view (404 otherwise): none, as no resource references another (in-use.ts). */
-  async references(ctx: ServiceContext, id: string): Promise<never[]> {
-    await this.get(ctx, id);
-    return [];
+  /** The resources referring to an upload the caller may view (404 otherwise), as DatoCMS items. */
+  async references(ctx: ServiceContext, id: string): Promise<DatocmsReferrer[]> {
+    const upload = await this.get(ctx, id);
+    return (await resourcesUsing(ctx, upload.id)).map(serializeReferrer);
   }
 
-  /** Deletes an upload the caller may delete (its ImageAsset row goes with the Resource); returns it as it was. */
+  /**
+   * Deletes an upload the caller may delete (its ImageAsset row goes with the Resource); returns it
+   * as it was. One in use is refused, as DatoCMS refuses it (422 DELETE_RESTRICTION), in the
+   * deleting statement itself, so a reference recorded meanwhile is not lost.
+   */
   async delete(ctx: ServiceContext, id: string): Promise<UploadRecord> {
     const upload = await this.get(ctx, id, "delete");
-    await ctx.db.resource.delete({ where: { id: upload.id } });
+    const { count } = await ctx.db.resource.deleteMany({ where: { AND: [{ id: upload.id }, NOT_IN_USE] } });
+    if (count === 0) {
+      const users = await ctx.db.resourceUse.count({ where: { to_id: upload.id } });
+      if (users === 0) throw Errors.NOT_FOUND({ detail: `Upload '${id}' not found`, source: { parameter: "id" } });
+      throw DatocmsErrors.DELETE_RESTRICTION(`Upload '${id}' is used by ${users} resource(s) (GET /uploads/${id}/references); remove those references first`, users);
+    }
     return upload;
   }
 }
