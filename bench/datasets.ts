@@ -1,7 +1,9 @@
 // Vector dataset ingest (plugins/dataset): a generated GeoJSON FeatureCollection of `geojsonMB` MB and a
 // zipped Shapefile of `points` points, each summarised in one pass (count, bbox, CRS, attribute statistics,
-// thumbnail sample) in a child process, beside `ogrinfo -ro -so -al` on the same file. Prints features/s and
-// the child's peak RSS growth (VmHWM minus its RSS before reading).
+// thumbnail sample) in a child process, beside `ogrinfo -ro -so -al` (a summary: for a Shapefile it reads
+// only the headers) and `ogrinfo -ro -al -q` (every feature read and printed, to /dev/null) on the same file.
+// Prints wall and CPU (user+sys) seconds, features/s by each, and the child's peak RSS growth (VmHWM minus
+// its RSS before reading). On a loaded machine the CPU times are the fairer comparison.
 // Run: node --import tsx bench/datasets.ts [geojsonMB=1000] [points=2000000]   (needs gdal-bin; files kept in bench/.work/datasets)
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
@@ -34,10 +36,13 @@ async function child(file: string): Promise<void> {
   };
   const baseline = vmKiB("VmRSS");
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const { layer } = await openLayer(stored, path.basename(file));
   const { summary } = await summarizeLayer(layer);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(JSON.stringify({ features: summary.featureCount, seconds, baselineMiB: baseline / 1024, peakMiB: vmKiB("VmHWM") / 1024 }));
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  console.log(JSON.stringify({ features: summary.featureCount, seconds, cpuSeconds, baselineMiB: baseline / 1024, peakMiB: vmKiB("VmHWM") / 1024 }));
 }
 
 async function writeGeoJson(file: string, megabytes: number): Promise<void> {
@@ -75,15 +80,19 @@ function ours(file: string) {
   const self = fileURLToPath(import.meta.url);
   const run = spawnSync(process.execPath, ["--import", "tsx", self, "--child", file], { encoding: "utf8", maxBuffer: 1 << 24 });
   if (run.status !== 0) throw new Error(run.stderr);
-  return JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { features: number; seconds: number; baselineMiB: number; peakMiB: number };
+  return JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { features: number; seconds: number; cpuSeconds: number; baselineMiB: number; peakMiB: number };
 }
 
-function ogrinfo(file: string) {
+/** ogrinfo with `args` before the file, its output to /dev/null: wall and CPU seconds, peak RSS (GNU time). */
+function ogrinfo(file: string, args: string[]) {
   const started = process.hrtime.bigint();
-  const run = spawnSync("/usr/bin/time", ["-f", "%M", "ogrinfo", "-ro", "-so", "-al", file], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const out = path.join(work, "ogrinfo.out");
+  const run = spawnSync("sh", ["-c", `/usr/bin/time -f "%M %U %S" ogrinfo -ro ${args.join(" ")} "$0" > "$1"`, file, args.includes("-so") ? out : "/dev/null"], { encoding: "utf8" });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (run.status !== 0) throw new Error(run.stderr);
-  return { features: Number(/^Feature Count: (\d+)$/m.exec(run.stdout)![1]), seconds, peakMiB: Number(run.stderr.trim().split("\n").at(-1)) / 1024 };
+  const [kib, user, sys] = run.stderr.trim().split("\n").at(-1)!.split(" ").map(Number);
+  const features = args.includes("-so") ? Number(/^Feature Count: (\d+)$/m.exec(readFileSync(out, "utf8"))![1]) : NaN;
+  return { features, seconds, cpuSeconds: user! + sys!, peakMiB: kib! / 1024 };
 }
 
 async function main(): Promise<void> {
@@ -94,16 +103,20 @@ async function main(): Promise<void> {
   const shapefile = path.join(work, `points-${points}.shp.zip`);
   await writeGeoJson(geojson, geojsonMB);
   await writeShapefile(shapefile, points);
-  console.log("| file | size | features | ours: s, features/s, peak RSS growth | ogrinfo -so -al: s, features/s, peak RSS |");
-  console.log("|---|---:|---:|---|---|");
+  const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString("en")}/s`;
+  const cell = (n: number, r: { seconds: number; cpuSeconds: number }) => `${r.seconds.toFixed(1)} s (CPU ${r.cpuSeconds.toFixed(1)} s), ${rate(n, r.seconds)} (CPU: ${rate(n, r.cpuSeconds)})`;
+  console.log("| file | size | features | ours: wall (CPU), features/s, peak RSS growth | ogrinfo -so -al | ogrinfo -al -q (every feature) |");
+  console.log("|---|---:|---:|---|---|---|");
   for (const file of [geojson, shapefile]) {
     const a = ours(file);
-    const b = ogrinfo(path.extname(file) === ".zip" ? `/vsizip/${file}` : file);
+    const name = path.extname(file) === ".zip" ? `/vsizip/${file}` : file;
+    const b = ogrinfo(name, ["-so", "-al"]);
+    const c = ogrinfo(name, ["-al", "-q"]);
     if (a.features !== b.features) throw new Error(`feature counts differ: ${a.features} vs ${b.features}`);
     const mb = (statSync(file).size / 1e6).toFixed(0);
     console.log(
-      `| ${path.basename(file)} | ${mb} MB | ${a.features.toLocaleString("en")} | ${a.seconds.toFixed(1)} s, ${Math.round(a.features / a.seconds).toLocaleString("en")}/s, ` +
-        `${(a.peakMiB - a.baselineMiB).toFixed(0)} MiB (baseline ${a.baselineMiB.toFixed(0)}) | ${b.seconds.toFixed(1)} s, ${Math.round(b.features / b.seconds).toLocaleString("en")}/s, ${b.peakMiB.toFixed(0)} MiB |`,
+      `| ${path.basename(file)} | ${mb} MB | ${a.features.toLocaleString("en")} | ${cell(a.features, a)}, ${(a.peakMiB - a.baselineMiB).toFixed(0)} MiB (baseline ${a.baselineMiB.toFixed(0)}) ` +
+        `| ${cell(b.features, b)}, ${b.peakMiB.toFixed(0)} MiB | ${cell(b.features, c)}, ${c.peakMiB.toFixed(0)} MiB |`,
     );
   }
 }

@@ -29,10 +29,13 @@ function decodeField(field: DbfField, raw: string): AttributeValue {
   }
 }
 
-/** Yields each record's attributes, in order; the stream starts at byte 0 of the .dbf. */
-export async function* dbfRecords(stream: Readable, header: DbfHeader, encoding: string): AsyncGenerator<Record<string, AttributeValue>> {
+/**
+ * Yields the records' attributes in order, in batches (one per chunk read, so a caller pays one
+ * await per chunk, not per record); the stream starts at byte 0 of the .dbf.
+ */
+export async function* dbfBatches(stream: Readable, header: DbfHeader, encoding: string): AsyncGenerator<Record<string, AttributeValue>[]> {
   const decoder = new TextDecoder(encoding);
-  const { headerLength, recordLength, records } = header;
+  const { headerLength, recordLength, records, fields } = header;
   let skip = headerLength;
   let pending: Buffer = Buffer.alloc(0);
   let emitted = 0;
@@ -44,16 +47,19 @@ export async function* dbfRecords(stream: Readable, header: DbfHeader, encoding:
       data = data.subarray(dropped);
     }
     pending = pending.length === 0 ? data : Buffer.concat([pending, data]);
+    const batch: Record<string, AttributeValue>[] = [];
     let at = 0;
     for (; at + recordLength <= pending.length && emitted < records; at += recordLength) {
       const out: Record<string, AttributeValue> = {};
-      for (const field of header.fields) {
+      for (const field of fields) {
         out[field.name] = decodeField(field, decoder.decode(pending.subarray(at + field.offset, at + field.offset + field.length)));
       }
       emitted += 1;
-      yield out;
+      batch.push(out);
     }
     pending = pending.subarray(at);
+    if (batch.length > 0) yield batch;
+    if (emitted >= records) break;
   }
   if (emitted < records) throw new InvalidDatasetError("SHAPEFILE_TRUNCATED", `The .dbf ends after ${emitted} of its ${records} records`);
 }

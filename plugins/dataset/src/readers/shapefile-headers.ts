@@ -13,6 +13,8 @@ const SHAPE_TYPES: Record<number, string | null> = {
 export interface ShapeHeader {
   /** File length in bytes. */
   length: number;
+  /** The shape type code (0 null, 1 point, 3 polyline, 5 polygon, 8 multipoint; Z +10, M +20). */
+  type: number;
   geometryType: string | null;
 }
 
@@ -23,7 +25,7 @@ export function parseShapeHeader(head: Buffer, part: string): ShapeHeader {
   }
   const type = head.readInt32LE(32);
   if (!(type in SHAPE_TYPES)) throw new InvalidDatasetError("SHAPEFILE_INCONSISTENT", `${part} has the unknown shape type ${type}`);
-  return { length: head.readInt32BE(24) * 2, geometryType: SHAPE_TYPES[type]! };
+  return { length: head.readInt32BE(24) * 2, type, geometryType: SHAPE_TYPES[type]! };
 }
 
 /** What a .dbf header declares. */

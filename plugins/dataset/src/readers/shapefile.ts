@@ -1,20 +1,20 @@
 /**
  * A zipped Shapefile (.shp, .shx, .dbf, optional .prj and .cpg) read record by record from
- * entry streams of the archive: shapes with mbostock's `shapefile`, attributes with
- * {@link dbfRecords} (native TextDecoder, GDAL's null rules). Before any record is read, the
+ * entry streams of the archive: shapes with {@link shpBatches} (decoded as mbostock's `shapefile`
+ * decodes them), attributes with {@link dbfBatches} (native TextDecoder, GDAL's null rules), both
+ * a chunk's records at a time. Before any record is read, the
  * headers are checked against each other and against the entry sizes, so a part cut short or
  * from another file is refused instead of read as fewer features.
  */
 import type { Readable } from "node:stream";
-import shapefile from "shapefile";
-import type { Geometry } from "geojson";
 import type { ByteSource } from "../byte-source.js";
 import type { CrsInfo } from "../crs/crs-info.js";
 import { crsFromWkt } from "../crs/prj.js";
 import { InvalidDatasetError } from "../errors.js";
-import type { LayerInfo, VectorFeature, VectorLayer } from "../vector-layer.js";
-import { dbfRecords } from "./dbf-records.js";
+import type { AttributeValue, LayerInfo, VectorFeature, VectorLayer } from "../vector-layer.js";
+import { dbfBatches } from "./dbf-records.js";
 import { dbfEncoding, dbfHeaderLength, parseDbfHeader, parseShapeHeader } from "./shapefile-headers.js";
+import { shpBatches } from "./shp-records.js";
 import { openZip, type ZipArchive, type ZipEntryInfo, type ZipLimits } from "./zip.js";
 
 /** Reads up to `length` bytes from the start of a stream, then stops it. */
@@ -83,26 +83,28 @@ export async function readZippedShapefile(source: ByteSource, limits?: ZipLimits
     const info: LayerInfo = { format: "shapefile", crs, fields: dbfHeader.fields, geometryType: shpHeader.geometryType ?? undefined, declaredCount: dbfHeader.records };
 
     async function* features(): AsyncGenerator<VectorFeature> {
+      const shapes = shpBatches(await zip.open(shp), shpHeader.type, shpHeader.length, shp.name);
+      const attributes = dbfBatches(await zip.open(dbf), dbfHeader, encoding);
       try {
-        const shapes = await shapefile.openShp(await zip.open(shp));
-        const attributes = dbfRecords(await zip.open(dbf), dbfHeader, encoding);
-        for (let index = 0; ; index += 1) {
-          let next: { done: boolean; value: unknown };
-          try {
-            next = await shapes.read();
-          } catch (error) {
-            if (error instanceof InvalidDatasetError || !(error instanceof RangeError || /shape type|offset/i.test(String(error)))) throw error;
-            throw new InvalidDatasetError("SHAPEFILE_INCONSISTENT", `${shp.name} has a corrupt record: ${(error as Error).message}`, { cause: error });
+        let records: Record<string, AttributeValue>[] = [];
+        let r = 0;
+        let count = 0;
+        for await (const batch of shapes) {
+          for (const geometry of batch) {
+            if (r === records.length) {
+              const next = await attributes.next();
+              if (next.done) throw new InvalidDatasetError("SHAPEFILE_INCONSISTENT", `${shp.name} has more shapes than ${dbf.name} has records (${dbfHeader.records})`);
+              records = next.value;
+              r = 0;
+            }
+            count += 1;
+            yield { geometry, properties: records[r++]! };
           }
-          const record = await attributes.next();
-          if (next.done) {
-            if (!record.done) throw new InvalidDatasetError("SHAPEFILE_INCONSISTENT", `${shp.name} has ${index} shapes, ${dbf.name} ${dbfHeader.records} records`);
-            return;
-          }
-          if (record.done) throw new InvalidDatasetError("SHAPEFILE_INCONSISTENT", `${shp.name} has more shapes than ${dbf.name} has records (${dbfHeader.records})`);
-          yield { geometry: (next.value as Geometry | null) ?? null, properties: record.value };
         }
+        if (count !== dbfHeader.records) throw new InvalidDatasetError("SHAPEFILE_INCONSISTENT", `${shp.name} has ${count} shapes, ${dbf.name} ${dbfHeader.records} records`);
       } finally {
+        await shapes.return(undefined);
+        await attributes.return(undefined);
         zip.close();
       }
     }
