@@ -3,6 +3,7 @@
 // REDIS_URL); execution-status and executionrequest report them ready, running, finished or failed.
 // Copied files are compared with sha256sum of the stored objects on disk.
 import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Express } from "express";
 import request from "supertest";
@@ -226,6 +227,36 @@ describe("GeoNode async operations over the pipeline's jobs", () => {
     expect([paths.status, paths.body.code]).toEqual([400, "invalid"]);
     expect((await request(app).post("/api/v2/resources/ingest/document").set(auth).send({ uuid: "nope", defaults: { title: "x" } })).status).toBe(400);
     expect(await db.prisma.job.count()).toBe(jobs);
+  });
+
+  it("a plain DELETE (detail or list) of a copy removes the files it owns under copies/ and its API-set thumbnail; the source's files stay", async () => {
+    const source = await uploadDataset("parcels_plain_delete");
+    const sourceFiles = await db.prisma.dataset.findUniqueOrThrow({ where: { resource_id: source } });
+    const copyOf = async () => {
+      const copy = await request(app).put(`/api/v2/resources/${source}/copy`).set(auth).send({});
+      const { output } = (await finished(copy.body.execution_id)).body.output_params as { output: { uuid: string } };
+      return db.prisma.resource.findUniqueOrThrow({ where: { uuid: output.uuid }, include: { dataset: true } });
+    };
+    const folder = (uuid: string) => (existsSync(join(pipeline.root, "copies", uuid)) ? readdirSync(join(pipeline.root, "copies", uuid)).sort() : []);
+
+    const first = await copyOf();
+    expect(folder(first.uuid)).toEqual([sourceFiles.storage_key!.split("/").pop(), "dataset-thumbnail.png"].sort());
+    // A thumbnail set through the API lives under thumbnails/; the copied one it replaces is removed.
+    expect((await request(app).post(`/api/v2/resources/${first.id}/set_thumbnail_from_bbox/`).set(auth).send({ bbox: [0, 1, 0, 1], srid: "EPSG:4326" })).status).toBe(200);
+    const thumbnail = (await db.prisma.dataset.findUniqueOrThrow({ where: { resource_id: first.id } })).thumbnail_key!;
+    expect(thumbnail).toMatch(/^thumbnails\//);
+    expect(existsSync(join(pipeline.root, thumbnail))).toBe(true);
+    expect(folder(first.uuid)).toEqual([sourceFiles.storage_key!.split("/").pop()]);
+    expect((await request(app).delete(`/api/v2/resources/${first.id}/`).set(auth)).status).toBe(204);
+    expect(folder(first.uuid)).toEqual([]);
+    expect(existsSync(join(pipeline.root, thumbnail))).toBe(false);
+
+    const second = await copyOf();
+    expect(folder(second.uuid)).toHaveLength(2);
+    expect((await request(app).delete("/api/v2/resources/").set(auth).send([{ id: second.id }])).status).toBe(204);
+    expect(folder(second.uuid)).toEqual([]);
+    // The source (an upload's files) is untouched.
+    for (const key of [sourceFiles.storage_key!, sourceFiles.thumbnail_key!]) expect(existsSync(join(pipeline.root, key))).toBe(true);
   });
 
   it("lists the caller's execution requests in GeoNode's envelope and deletes a finished one", async () => {

@@ -19,7 +19,7 @@ import { resourceFileRoutes } from "./resource-file-routes.js";
  * metadata); `geonodeRouter` mounts them after the upload and execution-request routes.
  */
 export function resourceApiRoutes(host: PluginHost): Router {
-  const resources = new ResourceBaseService();
+  const resources = new ResourceBaseService(host.storage);
   const router = Router();
   // The fixed paths (/resources/resource_types/, /resources/{id}/extra_metadata/ ...) before the detail routes.
   router.use(resourceActionRoutes(new ResourceActionService(resources)));

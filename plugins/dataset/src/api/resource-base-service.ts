@@ -12,7 +12,9 @@ import {
   type ResourceAction,
   type ResourceRecord,
   type ServiceContext,
+  type StorageDriver,
 } from "@assets/core";
+import { removeOwnedFiles } from "../operations/copy-resource.js";
 import { MANAGEMENT_FIELDS, type DatasetPatch } from "./dataset-input.js";
 import { resolveElementFilters } from "./element-filters.js";
 import { RESOURCE_BASE_FIELDS } from "./geonode-fields.js";
@@ -53,6 +55,9 @@ export interface ResourceBaseCreate extends ResourceBasePatch {
 export class ResourceBaseService {
   private readonly resources = new ResourceService({ fields: RESOURCE_BASE_FIELDS });
 
+  /** `storage`: where a deleted copy's files are removed from (without it, deletes leave files alone). */
+  constructor(private readonly storage?: StorageDriver) {}
+
   async list(ctx: ServiceContext, query: ListQuery, scope: Prisma.ResourceWhereInput, options: ViewOptions = {}): Promise<{ rows: ResourceView[]; total: number }> {
     const page = await this.resources.list(ctx, await resolveElementFilters(ctx.db, query), scope);
     return { rows: await this.views(ctx, page.rows, options), total: page.total };
@@ -84,8 +89,12 @@ export class ResourceBaseService {
     return this.view(ctx, await this.resources.update(ctx, id, resource, typeData, scope), options);
   }
 
+  /** Deletes the resource, then the files it owned alone (see {@link removeOwnedFiles}). */
   async delete(ctx: ServiceContext, id: string, scope: Prisma.ResourceWhereInput): Promise<void> {
+    const row = await this.resources.authorize(ctx, id, "delete", scope);
+    const files = await this.filesOf(ctx, [row.id]);
     await this.resources.delete(ctx, id, scope);
+    await this.removeFiles(ctx, files);
   }
 
   /** Bulk create: every resource or none (one transaction), owned by the caller. */
@@ -138,8 +147,20 @@ export class ResourceBaseService {
   async deleteMany(ctx: ServiceContext, ids: readonly string[], scope: Prisma.ResourceWhereInput): Promise<number> {
     const rows: ResourceRecord[] = [];
     for (const id of ids) rows.push(await this.resources.authorize(ctx, id, "delete", scope));
+    const files = await this.filesOf(ctx, rows.map((r) => r.id));
     const { count } = await ctx.db.resource.deleteMany({ where: { AND: [{ id: { in: rows.map((r) => r.id) } }, accessibleResources(ctx.ability, "delete")] } });
+    await this.removeFiles(ctx, files);
     return count;
+  }
+
+  /** The stored files of the resources' Dataset rows. */
+  private async filesOf(ctx: ServiceContext, ids: number[]): Promise<(string | null)[]> {
+    const rows = await ctx.db.dataset.findMany({ where: { resource_id: { in: ids } }, select: { storage_key: true, thumbnail_key: true } });
+    return rows.flatMap((r) => [r.storage_key, r.thumbnail_key]);
+  }
+
+  private async removeFiles(ctx: ServiceContext, keys: readonly (string | null)[]): Promise<void> {
+    if (this.storage) await removeOwnedFiles(this.storage, keys, ctx.log);
   }
 
   /**

@@ -9,6 +9,7 @@ import type { CrsInfo } from "../crs/crs-info.js";
 import { DATASET_TYPE } from "../model/dataset-type.js";
 import { openLayer } from "../readers/open-layer.js";
 import { areaInWgs84, renderAreaThumbnail, type ThumbnailArea } from "../thumbnail/bbox-thumbnail.js";
+import { API_THUMBNAIL_PREFIX, isOwnedKey } from "../operations/copy-resource.js";
 import { ensureDataset } from "./favorite-service.js";
 import { typeScope, type ResourceBaseService } from "./resource-base-service.js";
 
@@ -16,8 +17,7 @@ import { typeScope, type ResourceBaseService } from "./resource-base-service.js"
 export const MAX_THUMBNAIL_BYTES = 1_000_000;
 /** Most pixels a thumbnail image may declare (a decompression bomb is refused before decoding). */
 const MAX_THUMBNAIL_PIXELS = 25_000_000;
-/** Where thumbnails set through the API live (the processor's own sit under derivatives/). */
-const PREFIX = "thumbnails/";
+const PREFIX = API_THUMBNAIL_PREFIX;
 
 const ANY_TYPE = typeScope(null);
 
@@ -89,14 +89,15 @@ export class ThumbnailService {
     await this.store(ctx, row, image.png);
   }
 
-  /** Stores a PNG as the resource's thumbnail, removing a previous API-set one. */
+  /** Stores a PNG as the resource's thumbnail, removing the previous one when only this resource referred to it. */
   async store(ctx: ServiceContext, row: { id: number; uuid: string; type: string }, png: Buffer): Promise<void> {
     const key = `${PREFIX}${row.uuid}-${createHash("sha256").update(png).digest("hex").slice(0, 16)}.png`;
     await this.storage.put(key, Readable.from([png]));
     await ensureDataset(ctx.db, row);
     const previous = await ctx.db.dataset.findUnique({ where: { resource_id: row.id }, select: { thumbnail_key: true } });
     await ctx.db.dataset.update({ where: { resource_id: row.id }, data: { thumbnail_key: key } });
-    if (previous?.thumbnail_key?.startsWith(PREFIX) && previous.thumbnail_key !== key) await this.storage.delete(previous.thumbnail_key);
+    // The previous one goes if only this resource referred to it (set through the API, or a copy's).
+    if (previous?.thumbnail_key && isOwnedKey(previous.thumbnail_key) && previous.thumbnail_key !== key) await this.storage.delete(previous.thumbnail_key);
   }
 }
 

@@ -4,6 +4,7 @@
  * data file and the thumbnail), streamed through storage under `copies/<new uuid>/`.
  */
 import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
 import type { Prisma, ServiceContext, StorageDriver } from "@assets/core";
 
 /** Storage key of a copied file: beside the copy, so deleting the copy can free it. */
@@ -14,6 +15,26 @@ export function copiedKey(uuid: string, key: string): string {
 /** True for a key {@link copiedKey} made. */
 export function isCopiedKey(key: string): boolean {
   return key.startsWith("copies/");
+}
+
+/** Where thumbnails set through the API live, one resource's each (the processor's sit under derivatives/). */
+export const API_THUMBNAIL_PREFIX = "thumbnails/";
+
+/** True for a key only its resource refers to: a copy's file, or a thumbnail set through the API. */
+export function isOwnedKey(key: string): boolean {
+  return isCopiedKey(key) || key.startsWith(API_THUMBNAIL_PREFIX);
+}
+
+/**
+ * Removes, of a deleted resource's Dataset files, those it owned alone: a copy's (under
+ * `copies/`) and a thumbnail set through the API; an upload's stay with the upload, which has
+ * its own lifecycle. A failure is logged, not thrown: the resource is already gone, and what is
+ * left is only unreferenced bytes.
+ */
+export async function removeOwnedFiles(storage: StorageDriver, keys: readonly (string | null | undefined)[], log: Logger): Promise<void> {
+  for (const key of keys) {
+    if (key && isOwnedKey(key)) await storage.delete(key).catch((error: unknown) => log.warn({ err: error, key }, "could not delete a copy's file"));
+  }
 }
 
 /** Copies `key` to `target` by streaming it through storage. */

@@ -6,7 +6,7 @@
  */
 import { AppError, UnrecoverableError, userServiceContext, type JobKind, type JobRunContext, type Prisma, type ServiceContext } from "@assets/core";
 import { ResourceBaseService, typeScope } from "../api/resource-base-service.js";
-import { copyResource, isCopiedKey } from "./copy-resource.js";
+import { copyResource } from "./copy-resource.js";
 import { OPERATIONS, operationKind, type GeonodeOperation, type OperationPayload, type OperationResult } from "./operation-kinds.js";
 
 const ANY_TYPE = typeScope(null);
@@ -54,12 +54,8 @@ function operations(resources: ResourceBaseService): Record<GeonodeOperation, Op
     async delete(ctx, payload, run) {
       const id = resourceIdOf(payload);
       await resources.authorize(ctx, String(id), "delete", ANY_TYPE).catch(final);
-      const files = await run.db.dataset.findUnique({ where: { resource_id: id }, select: { storage_key: true, thumbnail_key: true } });
-      await resources.delete(ctx, String(id), ANY_TYPE).catch(final);
-      // The files a copy owns go with it; an upload's stay with the upload, which has its own lifecycle.
-      for (const key of [files?.storage_key, files?.thumbnail_key]) {
-        if (key && isCopiedKey(key)) await run.storage.delete(key).catch((error: unknown) => run.log.warn({ err: error, key }, "could not delete a copy's file"));
-      }
+      // The files a copy owns go with it.
+      await new ResourceBaseService(run.storage).delete(ctx, String(id), ANY_TYPE).catch(final);
       return { output_params: { output: 1 }, resource_id: null };
     },
     async update(ctx, payload) {
