@@ -10,7 +10,11 @@ import { DEFAULT_THUMBNAIL_SIDE, encodeThumbnail, type Thumbnail } from "./thumb
 export interface ImageAnalysisOptions {
   /** Largest image accepted, in decoded pixels over all frames (default 100 MP). */
   maxInputPixels?: number;
-  /** Longest side of the working copy every derived value comes from (default 512). */
+  /**
+   * Longest side of the working copy every derived value comes from (default 400, the thumbnail's:
+   * libjpeg then decodes an image 8 or more times larger at 1/8 scale, a quarter of the pixels of
+   * the 1/4 scale a 512 px copy of a 4000 px photo needs; the copy is at least the thumbnail's size).
+   */
   workingSide?: number;
   /** Longest side of the stored thumbnail (default 400), encoded as WebP. */
   thumbnailSide?: number;
@@ -54,7 +58,7 @@ export interface ImageAnalysis {
 /** Defaults of {@link ImageAnalysisOptions}. */
 export const DEFAULT_ANALYSIS_OPTIONS: Readonly<Required<ImageAnalysisOptions>> = {
   maxInputPixels: 100_000_000,
-  workingSide: 512,
+  workingSide: DEFAULT_THUMBNAIL_SIDE,
   thumbnailSide: DEFAULT_THUMBNAIL_SIDE,
   paletteSize: 5,
   resolutionThresholds: DEFAULT_RESOLUTION_THRESHOLDS,

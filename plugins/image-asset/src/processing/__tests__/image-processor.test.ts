@@ -70,7 +70,7 @@ describe("imageAnalysisProcessor", () => {
     expect(result.thumbnail.key).toBe(thumbnailKey(upload("large.jpg")));
     const stored = await sharp(await streamToBuffer(await storage.get(result.thumbnail.key))).metadata();
     expect([stored.format, stored.width, stored.height]).toEqual(["webp", result.thumbnail.width, result.thumbnail.height]);
-    // 400 on the long side; the short side is made from the 512 px working copy, so within a pixel of 2400:1600.
+    // 400 on the long side; the short side is made from the working copy, so within a pixel of 2400:1600.
     expect(result.thumbnail.width).toBe(400);
     expect(Math.abs(result.thumbnail.height - (400 * 1600) / 2400)).toBeLessThanOrEqual(1);
   });
