@@ -54,7 +54,7 @@ export function summaryColumns(summary: DatasetSummary, upload: Upload, thumbnai
   const [x0, y0, x1, y1] = summary.bbox ?? [null, null, null, null];
   const [lx0, ly0, lx1, ly1] = summary.wgs84Bbox ?? [null, null, null, null];
   return {
-    subtype: "vector" satisfies DatasetSubtype,
+    subtype: "vector" as const satisfies DatasetSubtype,
     storage_key: upload.storage_key,
     filename: upload.filename,
     mime_type: upload.mime_type,
@@ -69,23 +69,34 @@ export function summaryColumns(summary: DatasetSummary, upload: Upload, thumbnai
   };
 }
 
-/** Replaces the summary of the dataset the upload was sent for. */
-async function overwrite(tx: Tx, upload: Upload, resourceId: number, result: DatasetSummaryResult): Promise<number> {
+/** The Dataset columns a processed upload fills (its summary, file and thumbnail). */
+export type DatasetColumns = Omit<Prisma.DatasetCreateWithoutResourceInput, "alternate" | "attribute_set"> & { subtype: DatasetSubtype };
+
+/** What a file of each subtype is called in the refusal to overwrite another subtype's dataset. */
+const SUBTYPE_FILE: Partial<Record<DatasetSubtype, string>> = { vector: "a vector file", raster: "a GeoTIFF" };
+
+/** Replaces the summary of the dataset of `columns.subtype` the upload was sent for. */
+async function overwrite(tx: Tx, resourceId: number, columns: DatasetColumns, attributes: Prisma.DatasetAttributeCreateWithoutDatasetInput[]): Promise<number> {
   const resource = await tx.resource.findUnique({ where: { id: resourceId }, select: { type: true, dataset: { select: { id: true, subtype: true } } } });
   if (!resource) throw new UnrecoverableError(`Resource ${resourceId} no longer exists`);
   if (resource.type !== DATASET_TYPE || !resource.dataset) throw new UnrecoverableError(`Resource ${resourceId} is a ${resource.type}, not a dataset`);
-  if (resource.dataset.subtype !== "vector") throw new UnrecoverableError(`Resource ${resourceId} is a ${resource.dataset.subtype} dataset; a vector file cannot replace it`);
-  const columns = summaryColumns(result.summary, upload, result.thumbnail?.key ?? null);
+  if (resource.dataset.subtype !== columns.subtype) {
+    throw new UnrecoverableError(`Resource ${resourceId} is a ${resource.dataset.subtype} dataset; ${SUBTYPE_FILE[columns.subtype] ?? `a ${columns.subtype} file`} cannot replace it`);
+  }
   await tx.datasetAttribute.deleteMany({ where: { dataset_id: resource.dataset.id } });
-  await tx.dataset.update({ where: { id: resource.dataset.id }, data: { ...columns, attribute_set: { create: attributeRows(result.summary.attributes) } } });
+  await tx.dataset.update({ where: { id: resource.dataset.id }, data: { ...columns, attribute_set: { create: attributes } } });
   return resourceId;
 }
 
-/** The commit hook of the `dataset` asset type; see the module comment. */
-export const commitDatasetUpload: CommitHook = async (tx, { upload, results }) => {
-  const result = results[DATASET_SUMMARY] as DatasetSummaryResult | undefined;
-  if (!result) throw new UnrecoverableError("The dataset was not summarised");
-  if (upload.resource_id !== null) return { resourceId: await overwrite(tx, upload, upload.resource_id, result) };
+/**
+ * Writes a processed upload's dataset in the commit's transaction: for an upload sent for an
+ * existing dataset (overwrite), replaces that dataset's columns and attributes (it must be of
+ * the same subtype); else creates the Resource (title and abstract from the upload form, the
+ * uploader its owner), its Dataset row with a unique alternate, the attributes and the grants
+ * the form asked for. Answers the resource's id.
+ */
+export async function writeDataset(tx: Tx, upload: Upload, columns: DatasetColumns, attributes: Prisma.DatasetAttributeCreateWithoutDatasetInput[]): Promise<number> {
+  if (upload.resource_id !== null) return overwrite(tx, upload.resource_id, columns, attributes);
   const form = datasetUploadMetadata(upload.metadata);
   const name = layerName(upload.filename);
   const resource = await tx.resource.create({
@@ -94,16 +105,18 @@ export const commitDatasetUpload: CommitHook = async (tx, { upload, results }) =
       name: form.dataset_title ?? name,
       description: form.abstract ?? "",
       owner_id: upload.uploader_id,
-      dataset: {
-        create: {
-          ...summaryColumns(result.summary, upload, result.thumbnail?.key ?? null),
-          alternate: await uniqueAlternate(tx, name, upload),
-          attribute_set: { create: attributeRows(result.summary.attributes) },
-        },
-      },
+      dataset: { create: { ...columns, alternate: await uniqueAlternate(tx, name, upload), attribute_set: { create: attributes } } },
     },
     select: { id: true },
   });
   await applyFormGrants(tx, resource.id, form.grants ?? []);
-  return { resourceId: resource.id };
+  return resource.id;
+}
+
+/** The commit hook of the `dataset` asset type; see the module comment. */
+export const commitDatasetUpload: CommitHook = async (tx, { upload, results }) => {
+  const result = results[DATASET_SUMMARY] as DatasetSummaryResult | undefined;
+  if (!result) throw new UnrecoverableError("The dataset was not summarised");
+  const columns = summaryColumns(result.summary, upload, result.thumbnail?.key ?? null);
+  return { resourceId: await writeDataset(tx, upload, columns, attributeRows(result.summary.attributes)) };
 };
