@@ -13,6 +13,7 @@ export { userServiceContext } from "./services/user-context.js";
 export * from "./plugins/types.js";
 export { PluginRegistry } from "./plugins/registry.js";
 export * from "./resources/resource-fields.js";
+export * from "./access/access-modifiers.js";
 export { RESOURCE_RELATIONS, ResourceService, type ResourceRecord, type ResourcePage } from "./resources/resource-service.js";
 export { serializeResource } from "./resources/resource-serializer.js";
 export { resourcesUsing, type OutgoingReference } from "./resources/stored-references.js";

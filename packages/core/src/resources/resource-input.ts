@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MAX_ROW_ID } from "../query/parse-value.js";
-import { ACCESS_MODIFIERS, normalizeAccessModifier } from "./resource-fields.js";
+import { ACCESS_MODIFIERS, normalizeAccessModifier } from "../access/access-modifiers.js";
 
 const accessModifier = z.preprocess(
   (value) => (typeof value === "number" || typeof value === "string" ? normalizeAccessModifier(String(value)) : value),

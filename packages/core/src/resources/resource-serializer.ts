@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { JsonApiResource } from "../http/jsonapi.js";
 import { jsonApiDocuments } from "../http/jsonapi-schemas.js";
-import { ACCESS_MODIFIER_NUMBER } from "./resource-fields.js";
+import { ACCESS_MODIFIER_NUMBER } from "../access/access-modifiers.js";
 import type { PluginRegistry } from "../plugins/registry.js";
 import type { AssetTypeDefinition } from "../plugins/types.js";
 import type { ResourceRecord } from "./resource-service.js";

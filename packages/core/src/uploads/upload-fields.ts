@@ -1,5 +1,5 @@
 import type { FieldCatalog } from "../query/field-catalog.js";
-import { ACCESS_MODIFIERS, normalizeAccessModifier } from "../resources/resource-fields.js";
+import { ACCESS_MODIFIERS, normalizeAccessModifier } from "../access/access-modifiers.js";
 
 export const UPLOAD_STATES = ["requested", "received", "processing", "committed", "rejected", "retry"] as const;
 
