@@ -21,3 +21,4 @@ export { type RasterWindow, type WindowRequest, readWindow } from "./window.js";
 export { type RenderOptions, renderPng } from "./render.js";
 export type { ColormapName } from "./colormap.js";
 export { pythonFloatRepr } from "./format.js";
+export { epsgDefinitions, loadProj4, loadSharp } from "./libraries.js";
